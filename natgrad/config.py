@@ -1,0 +1,140 @@
+"""Validation of the pipeline's config against its JSON schema, with one-line errors.
+
+JSON Schema checks types, ranges and unknown keys; the checks it cannot express
+(finite numbers, symmetric positive-definite matrices, ``min < max`` ranges,
+LaTeX present when ``usetex: true``) follow, driven by the same schema.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+from .metrics import validate_spd
+from .style import resolve_usetex
+
+__all__ = ["ConfigError", "load_schema", "defaults", "validate_config", "key_path"]
+
+
+class ConfigError(ValueError):
+    """A config value is invalid; the message names the key path and the problem."""
+
+
+def key_path(path) -> str:
+    """``['a', 0, 'b']`` -> ``'a[0].b'``; the empty path is ``'<config>'``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "<config>"
+
+
+def load_schema(path: str | Path) -> dict:
+    """Read the YAML schema file."""
+    import yaml
+
+    with open(path) as fh:
+        return yaml.safe_load(fh)
+
+
+def _resolve(node: dict, schema: dict) -> dict:
+    ref = node.get("$ref")
+    if ref:
+        target = schema
+        for part in ref.removeprefix("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def defaults(schema: dict, node: dict | None = None) -> Any:
+    """The config that the schema's defaults describe (nested objects filled in)."""
+    node = _resolve(schema if node is None else node, schema)
+    if node.get("type") == "object" and "properties" in node:
+        return {k: defaults(schema, sub) for k, sub in node["properties"].items()}
+    return copy.deepcopy(node.get("default"))
+
+
+def _with_defaults(value: Any, node: dict, schema: dict) -> Any:
+    node = _resolve(node, schema)
+    if isinstance(value, dict) and "properties" in node:
+        out = dict(value)
+        for k, sub in node["properties"].items():
+            if k in out:
+                out[k] = _with_defaults(out[k], sub, schema)
+            else:
+                out[k] = defaults(schema, sub)
+        return out
+    return value
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
+    ref = node.get("$ref", "")
+    node = _resolve(node, schema)
+    where = f"config key '{key_path(path)}'"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where}: {value!r} is not allowed; give a finite number")
+    if ref.endswith("/range") and not value[0] < value[1]:
+        raise ConfigError(f"{where}: {_describe(value)} must be [min, max] with min < max")
+    if ref.endswith("/matrix2"):
+        try:
+            validate_spd(value, "matrix")
+        except ValueError as err:
+            raise ConfigError(f"{where}: {_describe(value)}: {err}") from None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _semantic_checks(v, node.get("properties", {}).get(k, {}), schema, [*path, k])
+    elif isinstance(value, list):
+        items = node.get("items", {})
+        for i, v in enumerate(value):
+            _semantic_checks(v, items, schema, [*path, i])
+
+
+def validate_config(config: Any, schema: dict) -> dict:
+    """Validate ``config`` and return a copy with every default filled in.
+
+    Parameters
+    ----------
+    config : Any
+        The loaded config (should be a mapping).
+    schema : dict
+        The JSON schema (see :func:`load_schema`).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ConfigError
+        One line: the key path, the offending value and what is allowed.
+    """
+    from jsonschema import Draft202012Validator
+
+    if not isinstance(config, dict):
+        raise ConfigError(
+            f"the config must be a mapping of keys to values, got {type(config).__name__}"
+            + (" (is config.yaml empty?)" if config is None else "")
+        )
+    validator = Draft202012Validator(schema)
+    errors = sorted(
+        validator.iter_errors(config), key=lambda e: ([str(p) for p in e.path], e.message)
+    )
+    if errors:
+        err = errors[0]
+        node = _resolve(err.schema, schema) if isinstance(err.schema, dict) else {}
+        hint = f" ({node['description']})" if "description" in node else ""
+        raise ConfigError(f"config key '{key_path(err.path)}': {err.message}{hint}")
+    full = _with_defaults(config, schema, schema)
+    _semantic_checks(full, schema, schema, [])
+    try:
+        resolve_usetex(full["usetex"])
+    except ValueError as err:
+        raise ConfigError(f"config key 'usetex': {err}") from None
+    return full

@@ -1,0 +1,242 @@
+"""Steepest descent under a metric, and adaptive diagonal metrics (AdaGrad, RMSProp, Adam).
+
+Every method shares one trajectory interface::
+
+    iterates = steepest_descent(grad_fn, x0, metric, lr, n_steps)
+
+``metric`` is either a fixed or point-dependent :class:`~natgrad.metrics.Metric`,
+or an adaptive preconditioner whose state is passed explicitly (as in optax):
+``state = pre.init(x0)``; ``direction, state = pre.update(grad, state)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .metrics import Diagonal, Metric
+
+__all__ = [
+    "DivergenceError",
+    "Preconditioner",
+    "AdaGrad",
+    "RMSProp",
+    "Adam",
+    "DiagonalState",
+    "AdamState",
+    "steepest_descent",
+]
+
+
+class DivergenceError(ValueError):
+    """Raised when an iterate becomes non-finite (the step size is too large)."""
+
+
+class Preconditioner(Protocol):
+    """An adaptive metric: its tensor is estimated from the gradient history."""
+
+    def init(self, x0: NDArray[np.float64]): ...
+
+    def update(self, grad: NDArray[np.float64], state): ...
+
+
+class DiagonalState(NamedTuple):
+    """Running second-moment estimate of an AdaGrad or RMSProp preconditioner."""
+
+    second_moment: NDArray[np.float64]
+
+
+class AdamState(NamedTuple):
+    """Adam's state: step count and first and second moment estimates."""
+
+    count: int
+    first_moment: NDArray[np.float64]
+    second_moment: NDArray[np.float64]
+
+
+def _check_eps(eps: float) -> None:
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be positive and finite, got {eps!r}")
+
+
+def _check_decay(name: str, value: float) -> None:
+    if not (0.0 <= value < 1.0):
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+
+
+@dataclass(frozen=True)
+class AdaGrad:
+    """AdaGrad: the diagonal metric ``diag(sqrt(sum_s g_s^2) + eps)``.
+
+    Parameters
+    ----------
+    eps : float
+        Added to the square root so the metric stays positive definite.
+    """
+
+    eps: float = 1e-8
+
+    def __post_init__(self) -> None:
+        _check_eps(self.eps)
+
+    def init(self, x0: ArrayLike) -> DiagonalState:
+        return DiagonalState(np.zeros_like(np.asarray(x0, dtype=float)))
+
+    def metric(self, state: DiagonalState) -> Diagonal:
+        """The diagonal metric this state defines."""
+        return Diagonal(np.sqrt(state.second_moment) + self.eps)
+
+    def update(self, grad: NDArray[np.float64], state: DiagonalState):
+        state = DiagonalState(state.second_moment + grad**2)
+        return self.metric(state).direction(grad), state
+
+
+@dataclass(frozen=True)
+class RMSProp:
+    """RMSProp: ``diag(sqrt(v_t) + eps)`` with v an exponential average of g^2.
+
+    Parameters
+    ----------
+    decay : float
+        Averaging factor in [0, 1).
+    eps : float
+        Added to the square root.
+    """
+
+    decay: float = 0.9
+    eps: float = 1e-8
+
+    def __post_init__(self) -> None:
+        _check_decay("decay", self.decay)
+        _check_eps(self.eps)
+
+    def init(self, x0: ArrayLike) -> DiagonalState:
+        return DiagonalState(np.zeros_like(np.asarray(x0, dtype=float)))
+
+    def metric(self, state: DiagonalState) -> Diagonal:
+        """The diagonal metric this state defines."""
+        return Diagonal(np.sqrt(state.second_moment) + self.eps)
+
+    def update(self, grad: NDArray[np.float64], state: DiagonalState):
+        v = self.decay * state.second_moment + (1.0 - self.decay) * grad**2
+        state = DiagonalState(v)
+        return self.metric(state).direction(grad), state
+
+
+@dataclass(frozen=True)
+class Adam:
+    """Adam: the bias-corrected momentum ``m_hat`` under the metric ``diag(sqrt(v_hat) + eps)``.
+
+    Parameters
+    ----------
+    b1, b2 : float
+        Decay of the first and second moment averages, in [0, 1).
+    eps : float
+        Added to the square root.
+    """
+
+    b1: float = 0.9
+    b2: float = 0.999
+    eps: float = 1e-8
+
+    def __post_init__(self) -> None:
+        _check_decay("b1", self.b1)
+        _check_decay("b2", self.b2)
+        _check_eps(self.eps)
+
+    def init(self, x0: ArrayLike) -> AdamState:
+        z = np.zeros_like(np.asarray(x0, dtype=float))
+        return AdamState(0, z, z)
+
+    def metric(self, state: AdamState) -> Diagonal:
+        """The diagonal metric this state defines (bias-corrected)."""
+        v_hat = state.second_moment / (1.0 - self.b2**state.count)
+        return Diagonal(np.sqrt(v_hat) + self.eps)
+
+    def update(self, grad: NDArray[np.float64], state: AdamState):
+        count = state.count + 1
+        m = self.b1 * state.first_moment + (1.0 - self.b1) * grad
+        v = self.b2 * state.second_moment + (1.0 - self.b2) * grad**2
+        state = AdamState(count, m, v)
+        m_hat = m / (1.0 - self.b1**count)
+        return self.metric(state).direction(m_hat), state
+
+
+def steepest_descent(
+    grad_fn: Callable[[NDArray[np.float64]], ArrayLike],
+    x0: ArrayLike,
+    metric: Metric | Preconditioner,
+    lr: float,
+    n_steps: int,
+    *,
+    damping: float = 0.0,
+    on_divergence: str = "raise",
+) -> NDArray[np.float64]:
+    """Iterate ``x_{t+1} = x_t - lr * metric.direction(grad_fn(x_t), x_t)``.
+
+    Parameters
+    ----------
+    grad_fn : callable
+        Gradient of the objective, ``(p,) -> (p,)``.
+    x0 : array_like, shape (p,)
+        Starting point.
+    metric : Metric or Preconditioner
+        A metric (constant, or point-dependent such as the Fisher metric), or an
+        adaptive preconditioner (:class:`AdaGrad`, :class:`RMSProp`, :class:`Adam`).
+    lr : float
+        Positive, finite step size.
+    n_steps : int
+        Number of steps (>= 0).
+    damping : float
+        Added to the diagonal of a metric's tensor before solving.
+    on_divergence : {"raise", "stop"}
+        If an iterate becomes non-finite: ``"raise"`` a :class:`DivergenceError`,
+        or ``"stop"`` and return the finite iterates computed so far.
+
+    Returns
+    -------
+    ndarray, shape (n_steps + 1, p)
+        The iterates, ``x0`` first. With ``on_divergence="stop"`` it may be
+        shorter, and it never contains a non-finite value.
+    """
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be positive and finite, got {lr!r}")
+    if int(n_steps) != n_steps or n_steps < 0:
+        raise ValueError(f"n_steps must be a non-negative integer, got {n_steps!r}")
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
+    x = np.array(x0, dtype=float)
+    if x.ndim != 1 or not np.all(np.isfinite(x)):
+        raise ValueError(f"x0 must be a finite vector, got {x0!r}")
+
+    adaptive = not isinstance(metric, Metric)
+    state = metric.init(x) if adaptive else None
+    iterates = [x]
+    # Overflow is detected below, explicitly, instead of through warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(int(n_steps)):
+            g = np.asarray(grad_fn(x), dtype=float)
+            try:
+                if adaptive:
+                    d, state = metric.update(g, state)
+                else:
+                    d = metric.direction(g, x, damping=damping)
+                x_new = x - lr * d
+            except ValueError:
+                # e.g. the metric evaluated at an overflowed point is no longer
+                # positive definite
+                x_new = np.full_like(x, np.nan)
+            if not np.all(np.isfinite(x_new)):
+                if on_divergence == "stop":
+                    break
+                raise DivergenceError(
+                    f"steepest descent diverged at step {t + 1} of {n_steps} "
+                    f"(lr={lr:g}): the iterate is not finite; lower the learning rate"
+                )
+            x = x_new
+            iterates.append(x)
+    return np.array(iterates)

@@ -1,0 +1,78 @@
+"""The only file I/O in natgrad: figures and sidecars, saved atomically and deterministically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FORMATS", "save_figure", "write_json", "atomic_write"]
+
+FORMATS = ("png", "pdf", "svg")
+
+# Metadata that would carry a date or a version is dropped, so the same figure
+# gives the same bytes on every run and every machine with the same versions.
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
+    "svg": {"Creator": None, "Date": None},
+}
+
+
+def atomic_write(path: str | os.PathLike, write) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``.
+
+    A build killed at any moment leaves either the old file or the new one
+    under the final name, never a truncated file.
+    """
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"output directory {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_figure(fig, paths: Sequence[str | os.PathLike], dpi: float = 100) -> None:
+    """Save ``fig`` to each path, the format taken from the extension.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    paths : sequence of path-like
+        Output files ending in .png, .pdf or .svg.
+    dpi : float
+        Resolution of raster output.
+    """
+    for p in paths:
+        fmt = Path(p).suffix.lstrip(".").lower()
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown figure format {fmt!r} for {p}; use one of {FORMATS}")
+        atomic_write(
+            p, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+        )
+
+
+def _jsonable(obj: Any) -> Any:
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+
+
+def write_json(data: Any, path: str | os.PathLike) -> None:
+    """Write ``data`` as sorted, indented JSON (numpy arrays become lists)."""
+    text = json.dumps(data, indent=1, sort_keys=True, default=_jsonable, allow_nan=False) + "\n"
+
+    def write(tmp):
+        Path(tmp).write_text(text)
+
+    atomic_write(path, write)

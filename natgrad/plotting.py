@@ -1,0 +1,166 @@
+"""Axes-level plotting: each function takes data and an ``ax``, draws, and returns the ``ax``.
+
+No function here creates a figure or touches global state; tests read back
+what was drawn through ``ax.get_lines()``, ``ax.patches`` and ``ax.collections``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.patches import FancyArrow
+from numpy.typing import ArrayLike
+
+__all__ = ["plot_level_set", "plot_contours", "plot_trajectory", "axes_through_origin"]
+
+
+def axes_through_origin(ax: Axes) -> Axes:
+    """Draw the coordinate axes through the origin instead of around the box."""
+    for side in ("left", "bottom"):
+        ax.spines[side].set_position("zero")
+    for side in ("right", "top"):
+        ax.spines[side].set_visible(False)
+    return ax
+
+
+def plot_level_set(
+    points: ArrayLike,
+    ax: Axes,
+    *,
+    color: str = "red",
+    linewidth: float = 10.0,
+    alpha: float = 0.5,
+    limits: Sequence[float] | None = None,
+    ticks: Sequence[float] | None = None,
+    title: str | None = None,
+) -> Axes:
+    """Draw a closed curve of equidistant points, with axes through the origin.
+
+    Parameters
+    ----------
+    points : array_like, shape (n, 2)
+        Points of the curve, e.g. :meth:`natgrad.metrics.Metric.level_set`.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    color, linewidth, alpha
+        Line style of the curve.
+    limits : (float, float), optional
+        Same limits on both axes; the aspect is always equal.
+    ticks : sequence of float, optional
+        Same ticks on both axes.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    p = np.asarray(points, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {p.shape}")
+    ax.plot(p[:, 0], p[:, 1], color=color, linewidth=linewidth, alpha=alpha)
+    axes_through_origin(ax)
+    ax.set_aspect("equal")
+    if limits is not None:
+        ax.set_xlim(*limits)
+        ax.set_ylim(*limits)
+    if ticks is not None:
+        ax.set_xticks(ticks)
+        ax.set_yticks(ticks)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def plot_contours(
+    X: ArrayLike,
+    Y: ArrayLike,
+    Z: ArrayLike,
+    ax: Axes,
+    *,
+    levels: int | Sequence[float] = 30,
+    cmap: str | None = None,
+    linewidths: float | None = None,
+) -> Axes:
+    """Contour lines of ``Z`` over the grid ``(X, Y)``.
+
+    Parameters
+    ----------
+    X, Y, Z : array_like, shape (m, n)
+        Grid and values, as from :func:`numpy.meshgrid`.
+    ax : matplotlib.axes.Axes
+    levels : int or sequence of float
+        Number of levels, or the levels themselves.
+    cmap : str, optional
+        Colormap name; the style's default when omitted.
+    linewidths : float, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    Z = np.asarray(Z, dtype=float)
+    if not np.all(np.isfinite(Z)):
+        raise ValueError("Z must be finite everywhere on the grid")
+    ax.contour(X, Y, Z, levels=levels, cmap=cmap, linewidths=linewidths)
+    return ax
+
+
+def plot_trajectory(
+    iterates: ArrayLike,
+    ax: Axes,
+    *,
+    color: str = "black",
+    head_width: float = 0.5,
+    width: float | None = None,
+    label: str | None = None,
+) -> Axes:
+    """Draw one arrow from each iterate to the next.
+
+    Each arrow's tip lies exactly on the next iterate (the head is included in
+    the arrow's length), so the drawn path is the computed path.
+
+    Parameters
+    ----------
+    iterates : array_like, shape (n, 2)
+    ax : matplotlib.axes.Axes
+    color : str
+    head_width : float
+        Arrow head width in data units.
+    width : float, optional
+        Shaft width in data units (matplotlib's default when omitted).
+    label : str, optional
+        Legend label, given to the first arrow only.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    p = np.asarray(iterates, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"iterates must have shape (n, 2), got {p.shape}")
+    if not np.all(np.isfinite(p)):
+        raise ValueError("iterates must be finite")
+    kwargs = {} if width is None else {"width": width}
+    for i, (start, end) in enumerate(zip(p[:-1], p[1:], strict=True)):
+        d = end - start
+        if not np.any(d):
+            continue  # a zero-length arrow has no direction to draw
+        # A head longer than the step would overshoot the next iterate.
+        head_length = min(1.5 * head_width, float(np.hypot(*d)))
+        ax.add_patch(
+            FancyArrow(
+                *start,
+                *d,
+                head_width=head_width,
+                head_length=head_length,
+                length_includes_head=True,
+                color=color,
+                label=label if i == 0 else None,
+                **kwargs,
+            )
+        )
+    ax.update_datalim(p)
+    ax.autoscale_view()
+    return ax
