@@ -1,0 +1,146 @@
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from natgrad.descent import AdaGrad, Adam, DivergenceError, RMSProp, steepest_descent
+from natgrad.metrics import Diagonal, Euclidean, Mahalanobis
+from natgrad.objectives import Quadratic, rotated_spd
+
+A_POST = np.array([[1.0, -0.5], [-0.5, 1.0]])
+
+
+def test_shape_and_start():
+    f = Quadratic(A_POST)
+    path = steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 0.5, 10)
+    assert path.shape == (11, 2)
+    assert_allclose(path[0], [8.0, 3.0])
+
+
+def test_matches_the_drafts_loops():
+    """The post's figure: the draft's own loops, written out independently."""
+    fgrad = lambda x: np.array([2 * x[0] - x[1], 2 * x[1] - x[0]])  # noqa: E731
+    f = Quadratic(A_POST)
+    x = np.array([8.0, 3.0])
+    gd = [x.copy()]
+    for _ in range(10):
+        x = x - 0.5 * fgrad(x)
+        gd.append(x.copy())
+    assert_allclose(steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 0.5, 10), gd)
+    x = np.array([8.0, 3.0])
+    nat = [x.copy()]
+    for _ in range(10):
+        x = x - 0.3 * np.linalg.solve(A_POST, fgrad(x))
+        nat.append(x.copy())
+    path = steepest_descent(f.gradient, [8.0, 3.0], Mahalanobis(A_POST), 0.3, 10)
+    assert_allclose(path, nat, rtol=1e-12, atol=1e-14)
+
+
+def test_mahalanobis_path_is_straight_and_gd_zigzags():
+    f = Quadratic(A_POST)
+    nat = steepest_descent(f.gradient, [8.0, 3.0], Mahalanobis(A_POST), 0.3, 10)
+    # x_{t+1} = (1 - 2 * 0.3) x_t: every iterate on the ray through x0
+    cross = nat[:, 0] * 3.0 - nat[:, 1] * 8.0
+    assert_allclose(cross, 0.0, atol=1e-12)
+    gd = steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 0.5, 10)
+    steps = np.diff(gd, axis=0)
+    # every step turns back against the previous one (obtuse angle): a zig-zag
+    norms = np.linalg.norm(steps, axis=1)
+    cos = np.sum(steps[1:] * steps[:-1], axis=1) / (norms[1:] * norms[:-1])
+    assert np.all(cos < -0.25)
+
+
+def test_identity_metric_reduces_to_gradient_descent(rng):
+    f = Quadratic(rotated_spd([1.0, 5.0], 30.0))
+    x0 = rng.standard_normal(2)
+    gd = steepest_descent(f.gradient, x0, Euclidean(), 0.05, 20)
+    assert_allclose(steepest_descent(f.gradient, x0, Mahalanobis(np.eye(2)), 0.05, 20), gd)
+    # and by hand
+    x = x0.copy()
+    for _ in range(20):
+        x = x - 0.05 * f.gradient(x)
+    assert_allclose(gd[-1], x)
+
+
+def test_divergence_raises_with_a_clear_message():
+    f = Quadratic(A_POST)
+    with pytest.raises(DivergenceError, match=r"diverged at step \d+ .*lr=1e\+200"):
+        steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 1e200, 50)
+
+
+def test_divergence_stop_returns_only_finite_iterates():
+    f = Quadratic(A_POST)
+    path = steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 1e200, 50, on_divergence="stop")
+    assert 1 <= len(path) < 51
+    assert np.all(np.isfinite(path))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"lr": 0.0}, "lr"), ({"lr": -1.0}, "lr"), ({"lr": np.nan}, "lr"),
+     ({"n_steps": -1}, "n_steps"), ({"n_steps": 2.5}, "n_steps"),
+     ({"x0": [np.nan, 0.0]}, "x0"), ({"on_divergence": "ignore"}, "on_divergence")],
+)
+def test_invalid_arguments(kwargs, message):
+    f = Quadratic(A_POST)
+    args = {"grad_fn": f.gradient, "x0": [1.0, 1.0], "metric": Euclidean(), "lr": 0.1,
+            "n_steps": 3, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        steepest_descent(**args)
+
+
+def by_hand(optimizer, grad_fn, x0, lr, n):
+    """Independent, textbook implementations of the three adaptive methods."""
+    x = np.array(x0, dtype=float)
+    m = np.zeros_like(x)
+    v = np.zeros_like(x)
+    out = [x.copy()]
+    for t in range(1, n + 1):
+        g = grad_fn(x)
+        if optimizer == "adagrad":
+            v = v + g * g
+            x = x - lr * g / (np.sqrt(v) + 1e-8)
+        elif optimizer == "rmsprop":
+            v = 0.9 * v + 0.1 * g * g
+            x = x - lr * g / (np.sqrt(v) + 1e-8)
+        else:
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            x = x - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        out.append(x.copy())
+    return np.array(out)
+
+
+@pytest.mark.parametrize(
+    "name, optimizer", [("adagrad", AdaGrad()), ("rmsprop", RMSProp()), ("adam", Adam())]
+)
+def test_adaptive_methods_match_textbook(name, optimizer):
+    f = Quadratic(rotated_spd([1.0, 20.0], 20.0))
+    path = steepest_descent(f.gradient, [3.0, -2.0], optimizer, 0.1, 25)
+    assert_allclose(path, by_hand(name, f.gradient, [3.0, -2.0], 0.1, 25), rtol=1e-12)
+
+
+def test_adaptive_state_is_explicit_and_pure():
+    opt = AdaGrad()
+    s0 = opt.init(np.zeros(2))
+    d1, s1 = opt.update(np.array([1.0, 2.0]), s0)
+    assert_allclose(s0.second_moment, 0.0)  # the old state is untouched
+    d2, _ = opt.update(np.array([1.0, 2.0]), s0)
+    assert_allclose(d1, d2)  # same state and gradient, same direction
+    assert isinstance(opt.metric(s1), Diagonal)
+
+
+def test_diagonal_methods_are_invariant_to_axis_scaling():
+    """On an axis-aligned quadratic, AdaGrad's first step has the same size on every axis."""
+    f = Quadratic(np.diag([1.0, 100.0]))
+    path = steepest_descent(f.gradient, [1.0, 1.0], AdaGrad(), 0.1, 1)
+    assert_allclose(np.abs(path[1] - path[0]), [0.1, 0.1], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [(lambda: AdaGrad(eps=0.0), "eps"), (lambda: RMSProp(decay=1.0), "decay"),
+     (lambda: Adam(b1=-0.1), "b1"), (lambda: Adam(b2=1.5), "b2")],
+)
+def test_adaptive_reject_bad_hyperparameters(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

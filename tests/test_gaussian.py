@@ -1,0 +1,237 @@
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from natgrad import gaussian as G
+
+PARAMS = G.PARAMETERIZATIONS
+
+
+def mc_with_standard_error(mu, sigma, n, rng, param):
+    """Monte Carlo Fisher and the standard error of each entry, from the same draws."""
+    x = rng.normal(mu, sigma, size=n)
+    s = G.score(x, mu, sigma, param)
+    prods = np.einsum("ni,nj->nij", s, s)
+    return prods.mean(axis=0), prods.std(axis=0, ddof=1) / np.sqrt(n)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+@pytest.mark.parametrize("mu, sigma", [(0.0, 1.0), (1.5, 0.3), (-2.0, 4.0)])
+def test_closed_form_fisher_matches_monte_carlo(rng, param, mu, sigma):
+    n = 400_000
+    F_mc, se = mc_with_standard_error(mu, sigma, n, rng, param)
+    F = G.fisher_information(mu, sigma, param)
+    # Each entry is a mean of n i.i.d. products: by the CLT it lies within 5
+    # standard errors of its expectation except with probability ~6e-7.
+    assert np.all(np.abs(F_mc - F) <= 5 * se + 1e-12 * np.abs(F)), (F_mc, F, se)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_monte_carlo_fisher_function(rng, param):
+    n = 200_000
+    F_mc = G.monte_carlo_fisher(0.5, 2.0, n, rng, param)
+    F = G.fisher_information(0.5, 2.0, param)
+    # Per-entry standard error <= sqrt(E[s_i^2 s_j^2] / n). By Cauchy-Schwarz
+    # E[s_i^2 s_j^2] <= sqrt(k_i k_j) F_ii F_jj, with k the kurtosis of each score
+    # component: 3 for z, 15 for z^2 - 1 (a centred chi-square with one degree).
+    bound = 5 * np.sqrt(15 * np.outer(np.diag(F), np.diag(F)) / n)
+    assert np.all(np.abs(F_mc - F) <= bound)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+@pytest.mark.parametrize("mu, sigma", [(0.0, 1.0), (1.3, 0.4), (-0.7, 3.0)])
+def test_jacobian_rule(param, mu, sigma):
+    """F_theta = J^T F_(mu,sigma) J with J = d(mu,sigma)/d theta by finite differences."""
+    theta = G.from_mean_std(mu, sigma, param)
+    h = 1e-6 * np.maximum(1.0, np.abs(theta))
+    J = np.empty((2, 2))
+    for k in range(2):
+        e = np.zeros(2)
+        e[k] = h[k]
+        plus = np.array(G.to_mean_std(theta + e, param))
+        minus = np.array(G.to_mean_std(theta - e, param))
+        J[:, k] = (plus - minus) / (2 * h[k])
+    assert_allclose(G.jacobian(mu, sigma, param), J, rtol=1e-6, atol=1e-9)
+    F_base = G.fisher_information(mu, sigma, "mean_std")
+    assert_allclose(G.fisher_information(mu, sigma, param), J.T @ F_base @ J, rtol=1e-6)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_round_trip(param):
+    mu, sigma = np.array([0.0, -1.0, 2.5]), np.array([0.1, 1.0, 7.0])
+    m2, s2 = G.to_mean_std(G.from_mean_std(mu, sigma, param), param)
+    assert_allclose(m2, mu, atol=1e-12)
+    assert_allclose(s2, sigma, rtol=1e-12)
+
+
+def test_outside_domain():
+    with pytest.raises(ValueError, match="domain"):
+        G.to_mean_std([0.0, -1.0], "mean_std")
+    with pytest.raises(ValueError, match="domain"):
+        G.to_mean_std([0.0, 1.0], "natural")
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_score_matches_finite_differences_of_log_density(rng, param):
+    mu, sigma = 0.4, 1.7
+    x = rng.normal(mu, sigma, size=5)
+    theta = G.from_mean_std(mu, sigma, param)
+
+    def logpdf(t):
+        m, s = G.to_mean_std(t, param)
+        return -0.5 * np.log(2 * np.pi) - np.log(s) - 0.5 * ((x - m) / s) ** 2
+
+    h = 1e-6
+    fd = np.stack(
+        [(logpdf(theta + h * e) - logpdf(theta - h * e)) / (2 * h) for e in np.eye(2)], axis=-1
+    )
+    # central differences: truncation O(h^2), rounding O(eps / h) ~ 1e-10
+    assert_allclose(G.score(x, mu, sigma, param), fd, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_expected_score_is_zero(rng, param):
+    n = 400_000
+    s = G.score(rng.normal(1.0, 2.0, size=n), 1.0, 2.0, param)
+    se = s.std(axis=0, ddof=1) / np.sqrt(n)
+    assert np.all(np.abs(s.mean(axis=0)) <= 5 * se)
+
+
+def test_fourth_central_moment_is_three_sigma_to_the_fourth(rng):
+    sigma = 1.7
+    assert G.central_moment(4, sigma) == pytest.approx(3 * sigma**4)
+    assert G.central_moment(3, sigma) == 0.0
+    assert G.central_moment(2, sigma) == pytest.approx(sigma**2)
+    n = 1_000_000
+    z = rng.normal(0.0, sigma, size=n)
+    for k in (3, 4):
+        samples = z**k
+        se = samples.std(ddof=1) / np.sqrt(n)
+        assert abs(samples.mean() - G.central_moment(k, sigma)) <= 5 * se
+    # the draft's "E[(x - mu)^3] = 3 sigma^4" is false: the third moment is zero
+    samples = z**3
+    assert abs(samples.mean() - 3 * sigma**4) > 5 * samples.std(ddof=1) / np.sqrt(n)
+
+
+def test_kl_closed_form_against_monte_carlo(rng):
+    mu1, s1, mu2, s2 = 0.3, 0.8, -0.5, 1.6
+    n = 400_000
+    x = rng.normal(mu1, s1, size=n)
+
+    def logpdf(x, m, s):
+        return -0.5 * np.log(2 * np.pi) - np.log(s) - 0.5 * ((x - m) / s) ** 2
+
+    ratio = logpdf(x, mu1, s1) - logpdf(x, mu2, s2)
+    se = ratio.std(ddof=1) / np.sqrt(n)
+    assert abs(ratio.mean() - G.kl(mu1, s1, mu2, s2)) <= 5 * se
+
+
+def test_kl_properties():
+    assert G.kl(1.0, 2.0, 1.0, 2.0) == 0.0
+    assert G.kl(0.0, 1.0, 1.0, 2.0) > 0
+    assert G.kl(0.0, 1.0, 1.0, 2.0) != G.kl(1.0, 2.0, 0.0, 1.0)  # not symmetric
+    # equal means, equal sigma ratio: scale invariant
+    assert G.kl(0, 1e-6, 0, 2e-6) == pytest.approx(G.kl(0, 1e6, 0, 2e6))
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_kl_is_half_the_fisher_quadratic_form(param):
+    mu, sigma = 0.3, 1.4
+    theta = G.from_mean_std(mu, sigma, param)
+    F = G.fisher_information(mu, sigma, param)
+    u = np.array([0.6, -0.8])
+    u = u / np.sqrt(u @ F @ u)  # unit length in the Fisher metric
+    eps = np.array([1e-1, 3e-2, 1e-2, 3e-3, 1e-3])
+    errs = []
+    for e in eps:
+        m2, s2 = G.to_mean_std(theta + e * u, param)
+        quad = 0.5 * (e * u) @ F @ (e * u)
+        errs.append(abs(G.kl(mu, sigma, m2, s2) / quad - 1))
+    errs = np.array(errs)
+    assert errs[-1] < 1e-2
+    # KL - quad = O(|delta|^3), so the relative error falls like |delta|: slope ~ 1.
+    slope = np.polyfit(np.log(eps), np.log(errs), 1)[0]
+    assert 0.9 < slope < 1.1, slope
+    # the draft's "KL ~ delta^T F delta" (no 1/2) is off by a factor two
+    assert abs(G.kl(mu, sigma, m2, s2) / (2 * quad) - 1) > 0.4
+
+
+def test_empirical_fisher_equals_true_at_gaussian_mle(rng):
+    n = 200_000
+    x = rng.normal(0.7, 1.3, size=n)
+    mu_hat, s_hat = x.mean(), x.std()
+    Fe = G.empirical_fisher(x, mu_hat, s_hat, "mean_logstd")
+    F = G.fisher_information(mu_hat, s_hat, "mean_logstd")
+    # at the MLE the mu-mu entry is exact: mean(z^2) = 1
+    assert_allclose(Fe[0, 0], F[0, 0], rtol=1e-10)
+    # the other entries agree within sampling error: Var((z^2-1)^2) = 60,
+    # Var(z (z^2 - 1)) = 10 for standard normal z
+    assert abs(Fe[1, 1] - F[1, 1]) <= 5 * np.sqrt(60 / n)
+    assert abs(Fe[0, 1] * s_hat) <= 5 * np.sqrt(10 / n)
+
+
+def test_empirical_fisher_differs_away_from_the_optimum(rng):
+    n = 200_000
+    x = rng.normal(0.0, 1.0, size=n)
+    Fe = G.empirical_fisher(x, 1.0, 1.0, "mean_logstd")  # mu off by one sigma
+    F = G.fisher_information(1.0, 1.0, "mean_logstd")
+    # E[(x - mu)^2] = 1 + 1 = 2 for mu one sigma away: twice the true entry
+    assert abs(Fe[0, 0] - 2 * F[0, 0]) <= 5 * np.sqrt(8 / n)
+
+
+def test_empirical_fisher_on_laplace_data_tends_to_kurtosis_minus_one(rng):
+    n = 1_000_000
+    x = rng.laplace(0.0, 1.0, size=n)
+    mu_hat, s_hat = x.mean(), x.std()
+    Fe = G.empirical_fisher(x, mu_hat, s_hat, "mean_logstd")
+    z = (x - mu_hat) / s_hat
+    # exact identity at the MLE: mean((z^2 - 1)^2) = m4 / m2^2 - 1
+    assert_allclose(Fe[1, 1], np.mean(z**4) - 1, rtol=1e-10)
+    # Laplace kurtosis is 6, so the entry tends to 5 (the true Fisher says 2).
+    # sd of the sample kurtosis ~ sqrt(Var(x^4)) / m2^2 / sqrt(n) = 50 / sqrt(n)
+    assert abs(Fe[1, 1] - 5.0) <= 6 * 50 / np.sqrt(n)
+    assert abs(Fe[1, 1] - 2.0) > 2.0
+
+
+@pytest.mark.parametrize("sigma", [1e-6, 1e-3, 1.0, 1e3, 1e6])
+@pytest.mark.parametrize("param", PARAMS)
+def test_finite_over_the_sigma_range(sigma, param):
+    F = G.fisher_information(0.5, sigma, param)
+    assert np.all(np.isfinite(F))
+    assert np.all(np.linalg.eigvalsh(F) > 0)
+    s = G.score(0.5 + sigma, 0.5, sigma, param)
+    assert np.all(np.isfinite(s))
+    assert np.isfinite(G.kl(0.0, sigma, 1.0, 2 * sigma))
+    assert np.all(np.isfinite(G.from_mean_std(0.5, sigma, param)))
+
+
+def test_vectorised_fisher():
+    mu = np.array([0.0, 1.0, 2.0])
+    sigma = np.array([1.0, 2.0, 0.5])
+    F = G.fisher_information(mu, sigma, "natural")
+    assert F.shape == (3, 2, 2)
+    for i in range(3):
+        assert_allclose(F[i], G.fisher_information(mu[i], sigma[i], "natural"))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: G.fisher_information(0.0, 1.0, "polar"), "parameterization"),
+        (lambda: G.fisher_information(0.0, -1.0), "sigma"),
+        (lambda: G.fisher_information(0.0, np.nan), "sigma"),
+        (lambda: G.kl(0.0, 0.0, 0.0, 1.0), "sigma"),
+        (lambda: G.monte_carlo_fisher(0.0, 1.0, 0, np.random.default_rng(0)), "n_samples"),
+        (lambda: G.empirical_fisher([], 0.0, 1.0), "at least one"),
+        (lambda: G.central_moment(-1, 1.0), "non-negative"),
+        (lambda: G.sample(0, 0.0, 1.0, 0), "positive integer"),
+    ],
+)
+def test_invalid_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_sample_is_seeded():
+    assert_allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 3))
+    assert not np.allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 4))

@@ -1,0 +1,179 @@
+import numpy as np
+import pytest
+from conftest import random_spd
+from numpy.testing import assert_allclose
+
+from natgrad.metrics import (
+    Diagonal,
+    Euclidean,
+    FisherMetric,
+    Mahalanobis,
+    cholesky_solve,
+    metric_from_matrix,
+)
+
+
+def test_mahalanobis_with_identity_is_euclidean(rng):
+    g, x, y = rng.standard_normal((3, 4))
+    m, e = Mahalanobis(np.eye(4)), Euclidean(4)
+    assert_allclose(m.direction(g), e.direction(g))
+    assert_allclose(m.sqdist(x, y), e.sqdist(x, y))
+    assert_allclose(e.sqdist(x, y), np.sum((x - y) ** 2))
+
+
+def test_diagonal_is_elementwise_rescaling(rng):
+    scales = rng.uniform(0.1, 10, size=5)
+    g = rng.standard_normal(5)
+    d = Diagonal(scales)
+    assert_allclose(d.direction(g), g / scales)
+    assert_allclose(d.direction(g), Mahalanobis(np.diag(scales)).direction(g))
+    assert_allclose(d.matrix(), np.diag(scales))
+
+
+@pytest.mark.parametrize("p", [1, 2, 10, 100, 500])
+def test_direction_equals_linalg_solve(rng, p):
+    A = random_spd(rng, p)
+    g = rng.standard_normal(p)
+    expected = np.linalg.solve(A, g)
+    # Relative error of a backward-stable solve is bounded by cond(A) * machine epsilon.
+    tol = 50 * np.linalg.cond(A) * np.finfo(float).eps
+    atol = tol * np.abs(expected).max()
+    assert_allclose(Mahalanobis(A).direction(g), expected, rtol=tol, atol=atol)
+
+
+def test_direction_never_forms_an_inverse(monkeypatch, rng):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("np.linalg.inv was called")
+
+    monkeypatch.setattr(np.linalg, "inv", forbidden)
+    A = random_spd(rng, 3)
+    Mahalanobis(A).direction(rng.standard_normal(3))
+
+
+@pytest.mark.parametrize("damping", [0.0, 1e-3, 1.0, 10.0])
+def test_damping_round_trip(rng, damping):
+    A = random_spd(rng, 6)
+    g = rng.standard_normal(6)
+    d = Mahalanobis(A).direction(g, damping=damping)
+    # Multiplying back by (A + damping I) must return the gradient.
+    assert_allclose((A + damping * np.eye(6)) @ d, g, rtol=1e-10, atol=1e-12)
+    assert_allclose(Euclidean(6).direction(g, damping=damping) * (1 + damping), g)
+    scales = np.arange(1.0, 7.0)
+    assert_allclose(Diagonal(scales).direction(g, damping=damping) * (scales + damping), g)
+
+
+def test_negative_damping_rejected():
+    with pytest.raises(ValueError, match="damping"):
+        Euclidean(2).direction([1.0, 2.0], damping=-1.0)
+
+
+def test_sqdist(rng):
+    A = random_spd(rng, 3)
+    x, y = rng.standard_normal((2, 3))
+    assert_allclose(Mahalanobis(A).sqdist(x, y), (x - y) @ A @ (x - y))
+    # broadcasting over a batch of points
+    X = rng.standard_normal((7, 3))
+    assert_allclose(Mahalanobis(A).sqdist(X, y), [(r - y) @ A @ (r - y) for r in X])
+
+
+@pytest.mark.parametrize(
+    "A",
+    [np.eye(2), np.diag([1.0, 0.25]), np.array([[0.625, -0.375], [-0.375, 0.625]])],
+)
+@pytest.mark.parametrize("radius", [0.5, 1.0, 3.0])
+def test_level_set_is_at_the_right_distance(A, radius):
+    m = metric_from_matrix(A)
+    pts = m.level_set(radius=radius, n_points=64)
+    assert pts.shape == (64, 2)
+    assert_allclose(m.sqdist(pts, np.zeros(2)), radius**2, rtol=1e-12)
+    assert_allclose(pts[0], pts[-1], atol=1e-12)  # closed curve
+
+
+def test_level_set_shapes_of_the_post():
+    # diag(1, 1/4): semi-axes 1 (x) and 2 (y)
+    pts = Diagonal([1.0, 0.25]).level_set(n_points=4001)
+    assert_allclose(np.abs(pts).max(axis=0), [1.0, 2.0], rtol=1e-6)
+    # [[5/8, -3/8], [-3/8, 5/8]]: eigenvalues 1/4 along (1, 1) and 1 along (1, -1)
+    pts = Mahalanobis([[0.625, -0.375], [-0.375, 0.625]]).level_set(n_points=4001)
+    r = np.hypot(*pts.T)
+    far = pts[np.argmax(r)]
+    assert_allclose(r.max(), 2.0, rtol=1e-6)
+    assert_allclose(abs(far[0]), abs(far[1]), rtol=1e-3)
+    assert far[0] * far[1] > 0  # along y = x
+    assert_allclose(r.min(), 1.0, rtol=1e-6)
+
+
+def test_level_set_around_a_center_with_point_dependent_metric():
+    m = FisherMetric(lambda x: np.diag([np.exp(-2 * x[1]), 2.0]))
+    c = np.array([0.3, -1.0])
+    pts = m.level_set(radius=0.1, n_points=50, center=c)
+    G = m.matrix(c)
+    assert_allclose(np.einsum("ni,ij,nj->n", pts - c, G, pts - c), 0.01, rtol=1e-12)
+
+
+def test_level_set_needs_two_dimensions():
+    with pytest.raises(ValueError, match="2-dimensional"):
+        Euclidean(3).level_set()
+
+
+def test_metric_from_matrix_picks_the_simplest():
+    assert isinstance(metric_from_matrix(np.eye(2)), Euclidean)
+    assert isinstance(metric_from_matrix(np.diag([1.0, 4.0])), Diagonal)
+    assert isinstance(metric_from_matrix([[2.0, 1.0], [1.0, 2.0]]), Mahalanobis)
+
+
+@pytest.mark.parametrize(
+    "A, message",
+    [
+        ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], "square"),
+        ([1.0, 2.0], "square"),
+        ([[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+        ([[1.0, 2.0], [2.0, 1.0]], "positive definite"),
+        ([[0.0, 0.0], [0.0, 0.0]], "positive definite"),
+        ([[np.nan, 0.0], [0.0, 1.0]], "finite"),
+        ([[np.inf, 0.0], [0.0, 1.0]], "finite"),
+        ([["a", "b"], ["c", "d"]], "numeric"),
+    ],
+)
+def test_mahalanobis_rejects_bad_matrices(A, message):
+    with pytest.raises(ValueError, match=message):
+        Mahalanobis(A)
+
+
+def test_symmetry_tolerance_is_relative():
+    big = 1e8
+    # asymmetry far below the stated relative tolerance is accepted
+    Mahalanobis([[big, 1.0], [1.0 + 1e-4, big]])
+    with pytest.raises(ValueError, match="symmetric"):
+        Mahalanobis([[1.0, 0.1], [0.1 + 1e-6, 1.0]])
+
+
+@pytest.mark.parametrize(
+    "scales, message",
+    [([1.0, 0.0], "positive"), ([1.0, -2.0], "positive"), ([1.0, np.inf], "finite"),
+     ([np.nan], "finite"), ([], "non-empty"), ([[1.0]], "vector")],
+)
+def test_diagonal_rejects_bad_scales(scales, message):
+    with pytest.raises(ValueError, match=message):
+        Diagonal(scales)
+
+
+def test_metrics_are_immutable():
+    m = Mahalanobis([[2.0, 0.0], [0.0, 1.0]])
+    with pytest.raises((AttributeError, TypeError)):
+        m.A = np.eye(2)
+    with pytest.raises(ValueError):
+        m.A[0, 0] = 5.0  # read-only array
+    d = Diagonal([1.0, 2.0])
+    with pytest.raises(ValueError):
+        d.scales[0] = 3.0
+
+
+def test_cholesky_solve_rejects_indefinite():
+    with pytest.raises(ValueError, match="positive definite"):
+        cholesky_solve([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0])
+
+
+def test_fisher_metric_needs_a_point():
+    with pytest.raises(ValueError, match="point"):
+        FisherMetric(lambda x: np.eye(2)).matrix()

@@ -1,0 +1,153 @@
+import numpy as np
+import pytest
+from conftest import random_spd
+from numpy.testing import assert_allclose
+
+from natgrad.descent import steepest_descent
+from natgrad.gaussian import fisher_information
+from natgrad.metrics import FisherMetric, Mahalanobis
+from natgrad.objectives import GaussianLogLikelihood, Quadratic, rotated_spd
+
+
+def central_diff(f, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    return np.array([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(x.size)])
+
+
+def test_quadratic_gradient_and_hessian_by_finite_differences(rng):
+    A = random_spd(rng, 4)
+    f = Quadratic(A)
+    x = rng.standard_normal(4)
+    assert_allclose(f.value(x), x @ A @ x)
+    # f is quadratic: central differences are exact up to rounding (~eps |f| / h)
+    assert_allclose(f.gradient(x), central_diff(f.value, x), rtol=1e-6, atol=1e-6)
+    H = np.array([central_diff(lambda y, i=i: f.gradient(y)[i], x) for i in range(4)])
+    assert_allclose(f.hessian(), H, rtol=1e-6, atol=1e-6)
+
+
+def test_quadratic_vectorised(rng):
+    f = Quadratic([[1.0, -0.5], [-0.5, 1.0]])
+    XY = rng.standard_normal((5, 6, 2))
+    Z = f.value(XY)
+    assert Z.shape == (5, 6)
+    assert_allclose(Z[2, 3], f.value(XY[2, 3]))
+    assert_allclose(f.gradient(XY)[1, 4], f.gradient(XY[1, 4]))
+
+
+def test_mahalanobis_step_with_half_learning_rate_is_newton(rng):
+    A = random_spd(rng, 3)
+    f = Quadratic(A)
+    x0 = rng.standard_normal(3) * 10
+    newton = x0 - np.linalg.solve(f.hessian(), f.gradient(x0))
+    path = steepest_descent(f.gradient, x0, Mahalanobis(A), lr=0.5, n_steps=1)
+    assert_allclose(path[1], newton, atol=1e-12)
+    assert_allclose(path[1], f.minimizer, atol=1e-12)
+    # with lr = 1 (the draft's unscaled penalty) it overshoots to -x0
+    path = steepest_descent(f.gradient, x0, Mahalanobis(A), lr=1.0, n_steps=1)
+    assert_allclose(path[1], -x0, atol=1e-12)
+
+
+def test_rotated_spd():
+    M = rotated_spd([1.0, 50.0], 45.0)
+    assert_allclose(np.linalg.eigvalsh(M), [1.0, 50.0])
+    assert_allclose(M @ np.array([1.0, 1.0]), [1.0, 1.0], atol=1e-12)
+    assert_allclose(rotated_spd([2.0, 3.0], 0.0), np.diag([2.0, 3.0]), atol=1e-15)
+    with pytest.raises(ValueError, match="eigenvalues"):
+        rotated_spd([1.0, -1.0], 0.0)
+
+
+def direct_loglik(x, mu, lam):
+    s = np.exp(lam)
+    return np.sum(-0.5 * np.log(2 * np.pi) - lam - 0.5 * ((x - mu) / s) ** 2)
+
+
+def test_loglik_matches_direct_sum(rng):
+    x = rng.normal(0.3, 2.0, size=1000)
+    ll = GaussianLogLikelihood(x)
+    for mu, lam in [(0.0, 0.0), (0.3, np.log(2.0)), (-1.0, -1.5), (2.0, 1.0)]:
+        assert_allclose(ll.value([mu, lam]), direct_loglik(x, mu, lam), rtol=1e-12)
+
+
+def test_loglik_vectorised_over_a_grid(rng):
+    x = rng.normal(size=50)
+    ll = GaussianLogLikelihood(x)
+    M, L = np.meshgrid(np.linspace(-1, 1, 7), np.linspace(-2, 2, 5))
+    Z = ll.value(np.stack([M, L], axis=-1))
+    assert Z.shape == (5, 7)
+    assert_allclose(Z[3, 2], direct_loglik(x, M[3, 2], L[3, 2]), rtol=1e-12)
+
+
+def test_loglik_gradient_by_finite_differences(rng):
+    x = rng.normal(0.5, 1.5, size=200)
+    ll = GaussianLogLikelihood(x)
+    for theta in ([0.0, 0.0], [1.0, -0.5], [-0.3, 1.2]):
+        fd = central_diff(ll.value, theta)
+        # truncation O(h^2 f''') plus rounding O(eps |f| / h)
+        tol = 1e-9 * abs(ll.value(theta)) / 1e-6 + 1e-6
+        assert_allclose(ll.gradient(theta), fd, atol=tol)
+
+
+def test_loglik_fisher_is_n_times_per_observation(rng):
+    x = rng.normal(size=300)
+    ll = GaussianLogLikelihood(x)
+    theta = np.array([0.2, -0.4])
+    assert_allclose(ll.fisher(theta), 300 * fisher_information(0.2, np.exp(-0.4), "mean_logstd"))
+
+
+def test_loglik_fisher_is_expected_negative_hessian(rng):
+    """The Fisher is the model's expected -Hessian: average over many simulated data sets."""
+    mu, lam, n = 0.4, -0.3, 50
+    theta = np.array([mu, lam])
+    hessians = []
+    for _ in range(4000):
+        ll = GaussianLogLikelihood(rng.normal(mu, np.exp(lam), size=n))
+        hessians.append(-central_diff(lambda t, ll=ll: ll.gradient(t), theta))
+    hessians = np.array(hessians)
+    se = hessians.std(axis=0, ddof=1) / np.sqrt(len(hessians))
+    F = GaussianLogLikelihood(np.zeros(n) + mu + 1.0).fisher(theta)  # depends on n only
+    assert np.all(np.abs(hessians.mean(axis=0) - F) <= 5 * se + 1e-4)
+
+
+def test_sufficient_statistics_are_stable(rng):
+    # sum x^2 - n mean^2 would cancel catastrophically here; the centred form does not
+    x = 1e8 + rng.normal(size=10_000)
+    ll = GaussianLogLikelihood(x)
+    assert_allclose(ll.centred_ss, np.sum((x - x.mean()) ** 2), rtol=1e-9)
+    assert_allclose(ll.mle()[1], np.log(x.std()), rtol=1e-9)
+
+
+def test_one_natural_gradient_step_sends_mu_to_the_sample_mean(rng):
+    x = rng.normal(1.3, 0.7, size=2000)
+    ll = GaussianLogLikelihood(x)
+    metric = FisherMetric(ll.fisher)
+    for theta0 in ([0.0, 0.0], [-1.0, -2.0], [3.0, 1.5]):
+        path = steepest_descent(lambda t: -ll.gradient(t), theta0, metric, lr=1.0, n_steps=1)
+        assert_allclose(path[1, 0], x.mean(), rtol=1e-12)
+
+
+def test_mle_maximises(rng):
+    x = rng.normal(-0.4, 2.5, size=500)
+    ll = GaussianLogLikelihood(x)
+    assert_allclose(ll.gradient(ll.mle()), 0.0, atol=1e-9)
+    assert_allclose(ll.mle(), [x.mean(), np.log(x.std())])
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [([], "at least one"), ([1.0, np.nan], "finite"), ([np.inf], "finite")],
+)
+def test_loglik_rejects_bad_data(data, message):
+    with pytest.raises(ValueError, match=message):
+        GaussianLogLikelihood(data)
+
+
+def test_loglik_rejects_bad_theta():
+    with pytest.raises(ValueError, match="shape"):
+        GaussianLogLikelihood([1.0, 2.0]).value([0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="MLE"):
+        GaussianLogLikelihood([1.0, 1.0]).mle()
+
+
+def test_quadratic_rejects_non_spd():
+    with pytest.raises(ValueError, match="positive definite"):
+        Quadratic([[1.0, 2.0], [2.0, 1.0]])
