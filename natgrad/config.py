@@ -96,6 +96,23 @@ def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
             _semantic_checks(v, items, schema, [*path, i])
 
 
+def _message(err, schema: dict) -> str:
+    node = _resolve(err.schema, schema) if isinstance(err.schema, dict) else {}
+    if err.validator == "additionalProperties":
+        import difflib
+
+        allowed = list(node.get("properties", {}))
+        unknown = sorted(set(err.instance) - set(allowed))[0]
+        close = difflib.get_close_matches(unknown, allowed, n=1)
+        guess = f"did you mean '{close[0]}'? " if close else ""
+        return (
+            f"config key '{key_path([*err.path, unknown])}': unknown key; "
+            f"{guess}allowed here: {', '.join(allowed)}"
+        )
+    hint = f" ({' '.join(str(node['description']).split())})" if "description" in node else ""
+    return f"config key '{key_path(err.path)}': {err.message}{hint}"
+
+
 def validate_config(config: Any, schema: dict) -> dict:
     """Validate ``config`` and return a copy with every default filled in.
 
@@ -127,10 +144,7 @@ def validate_config(config: Any, schema: dict) -> dict:
         validator.iter_errors(config), key=lambda e: ([str(p) for p in e.path], e.message)
     )
     if errors:
-        err = errors[0]
-        node = _resolve(err.schema, schema) if isinstance(err.schema, dict) else {}
-        hint = f" ({node['description']})" if "description" in node else ""
-        raise ConfigError(f"config key '{key_path(err.path)}': {err.message}{hint}")
+        raise ConfigError(_message(errors[0], schema))
     full = _with_defaults(config, schema, schema)
     _semantic_checks(full, schema, schema, [])
     try:

@@ -1,0 +1,170 @@
+"""Config validation: every bad value is caught with a one-line message naming its key."""
+
+import copy
+import math
+
+import pytest
+
+from natgrad.config import ConfigError, defaults, key_path, load_schema, validate_config
+
+
+@pytest.fixture(scope="module")
+def schema(root):
+    return load_schema(root / "workflow/schemas/config.schema.yaml")
+
+
+def walk_properties(node, path=()):
+    for key, sub in node.get("properties", {}).items():
+        yield (*path, key), sub
+        yield from walk_properties(sub, (*path, key))
+        items = sub.get("items")
+        if isinstance(items, dict):
+            yield from walk_properties(items, (*path, key, "[]"))
+
+
+def test_every_key_has_description_and_default(schema):
+    keys = list(walk_properties(schema))
+    assert len(keys) > 30
+    for path, node in keys:
+        assert "description" in node, f"{'.'.join(path)} has no description"
+        assert "default" in node, f"{'.'.join(path)} has no default"
+
+
+def test_objects_reject_unknown_keys(schema):
+    def check(node, path):
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, path
+        for k, sub in node.get("properties", {}).items():
+            check(sub, f"{path}.{k}")
+        if isinstance(node.get("items"), dict):
+            check(node["items"], f"{path}[]")
+
+    check(schema, "<config>")
+
+
+def test_schema_defaults_are_config_yaml(schema, default_config):
+    assert defaults(schema) == default_config
+
+
+def test_default_config_is_valid(schema, default_config):
+    assert validate_config(default_config, schema) == default_config
+
+
+def test_missing_keys_take_their_defaults(schema, default_config):
+    cfg = copy.deepcopy(default_config)
+    del cfg["dpi"]
+    del cfg["gd_euclidean_mahalanobis"]["n_steps"]
+    out = validate_config(cfg, schema)
+    assert out["dpi"] == 100 and out["gd_euclidean_mahalanobis"]["n_steps"] == 10
+    assert validate_config({}, schema) == default_config
+
+
+def set_key(cfg, path, value):
+    node = cfg
+    for k in path[:-1]:
+        node = node[k]
+    if value is DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+
+
+DELETE = object()
+G = "gd_euclidean_mahalanobis"
+E = "equidistant_points"
+I = "gaussian_isocontours_fisher"  # noqa: E741
+D = "gaussian_data"
+
+BAD = [
+    # (path, value, words the message must contain)
+    (("dpi",), "high", "is not of type"),
+    (("dpi",), 0, "dpi"),
+    (("dpi",), -100, "dpi"),
+    (("dpi",), math.inf, "dpi"),
+    (("formats",), ["png", "jpg"], "formats[1]"),
+    (("formats",), [], "formats"),
+    (("formats",), "png", "formats"),
+    (("usetex",), "maybe", "usetex"),
+    (("output_dir",), "", "output_dir"),
+    (("output_dir",), 3, "output_dir"),
+    (("n_step",), 10, "n_step"),
+    ((D, "n"), 0, "gaussian_data.n"),
+    ((D, "n"), 2.5, "gaussian_data.n"),
+    ((D, "sigma"), 0.0, "gaussian_data.sigma"),
+    ((D, "sigma"), -1.0, "gaussian_data.sigma"),
+    ((D, "mu"), math.nan, "gaussian_data.mu"),
+    ((D, "seed"), -1, "gaussian_data.seed"),
+    ((D, "seed"), "zero", "gaussian_data.seed"),
+    ((D, "sead"), 1, "sead"),
+    ((E, "figsize"), [20, 0], "equidistant_points.figsize[1]"),
+    ((E, "figsize"), [20], "equidistant_points.figsize"),
+    ((E, "radius"), -1.0, "equidistant_points.radius"),
+    ((E, "n_points"), 2, "equidistant_points.n_points"),
+    ((E, "limits"), [2.25, -2.25], "min < max"),
+    ((E, "limits"), [1.0, 1.0], "min < max"),
+    ((E, "alpha"), 1.5, "equidistant_points.alpha"),
+    ((E, "linewidth"), 0, "equidistant_points.linewidth"),
+    ((E, "panels", 1, "A"), [[1.0, 2.0], [2.0, 1.0]], "positive definite"),
+    ((E, "panels", 1, "A"), [[1.0, 0.3], [0.0, 1.0]], "symmetric"),
+    ((E, "panels", 1, "A"), [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], "panels[1].A[0]"),
+    ((E, "panels", 1, "A"), [[1.0, 0.0]], "panels[1].A"),
+    ((E, "panels", 1, "A"), [[math.nan, 0.0], [0.0, 1.0]], "finite"),
+    ((E, "panels", 0, "titel"), "x", "titel"),
+    ((E, "panels"), [], "equidistant_points.panels"),
+    ((G, "n_steps"), -1, "gd_euclidean_mahalanobis.n_steps"),
+    ((G, "n_steps"), 0, "gd_euclidean_mahalanobis.n_steps"),
+    ((G, "n_steps"), "ten", "is not of type"),
+    ((G, "n_step"), 10, "n_step"),
+    ((G, "levels"), 0, "gd_euclidean_mahalanobis.levels"),
+    ((G, "levels"), -5, "gd_euclidean_mahalanobis.levels"),
+    ((G, "x0"), [1.0, 2.0, 3.0], "gd_euclidean_mahalanobis.x0"),
+    ((G, "x0"), [1.0, math.inf], "finite"),
+    ((G, "A"), [[1.0, 0.5], [0.5, -1.0]], "positive definite"),
+    ((G, "A"), [[0.0, 0.0], [0.0, 0.0]], "positive definite"),
+    ((G, "grid_points"), 1, "gd_euclidean_mahalanobis.grid_points"),
+    ((G, "head_width"), 0, "gd_euclidean_mahalanobis.head_width"),
+    ((G, "panels", 0, "lr"), 0, "panels[0].lr"),
+    ((G, "panels", 0, "lr"), -0.5, "panels[0].lr"),
+    ((G, "panels", 1, "metric"), "fisher", "panels[1].metric"),
+    ((G, "panels", 1, "lr"), DELETE, "lr"),
+    ((G, "limits"), [10.0, -10.0], "min < max"),
+    ((I, "mu_range"), [1.0, -1.0], "min < max"),
+    ((I, "logsigma_range"), [0.0, 0.0], "min < max"),
+    ((I, "levels"), 0, "gaussian_isocontours_fisher.levels"),
+    ((I, "grid_points"), 100000, "gaussian_isocontours_fisher.grid_points"),
+    ((I, "title"), 5, "gaussian_isocontours_fisher.title"),
+    ((I,), "none", "gaussian_isocontours_fisher"),
+]
+
+
+@pytest.mark.parametrize("path, value, words", BAD, ids=[".".join(map(str, b[0])) for b in BAD])
+def test_bad_values_are_rejected_with_the_key_named(schema, default_config, path, value, words):
+    cfg = copy.deepcopy(default_config)
+    set_key(cfg, path, value)
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    message = str(info.value)
+    assert words in message
+    assert "\n" not in message
+    assert message.startswith("config key '")
+
+
+@pytest.mark.parametrize("bad", [None, [], "text", 3])
+def test_non_mapping_config(schema, bad):
+    with pytest.raises(ConfigError, match="mapping"):
+        validate_config(bad, schema)
+
+
+def test_usetex_true_without_latex(schema, default_config, monkeypatch):
+    import natgrad.style
+
+    monkeypatch.setattr(natgrad.style, "latex_available", lambda: False)
+    cfg = dict(default_config, usetex=True)
+    with pytest.raises(ConfigError, match="usetex.*LaTeX is not installed"):
+        validate_config(cfg, schema)
+    assert validate_config(dict(default_config, usetex="auto"), schema)["usetex"] == "auto"
+
+
+def test_key_path():
+    assert key_path(["a", 0, "b"]) == "a[0].b"
+    assert key_path([]) == "<config>"

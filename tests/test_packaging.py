@@ -1,0 +1,42 @@
+"""pyproject.toml (pip) and environment.yml (conda-forge) list the same dependencies."""
+
+import re
+
+import tomllib
+import yaml
+
+# conda-forge names that differ from PyPI's
+CONDA_NAME = {"matplotlib": "matplotlib-base"}
+
+
+def parse(requirement):
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
+    return name.lower(), spec.replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject(root):
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pip_deps = {CONDA_NAME.get(n, n): s for n, s in map(parse, project["dependencies"])}
+    env = yaml.safe_load((root / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    conda_deps = dict(
+        parse(d)
+        for d in env["dependencies"]
+        if isinstance(d, str) and not d.startswith(("python", "pip"))
+    )
+    assert conda_deps == pip_deps
+    py = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    assert parse(py)[1] == project["requires-python"]
+
+
+def test_constraints_pin_every_dependency(root):
+    """constraints.txt pins the versions the committed figures were built with."""
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pins = {}
+    for line in (root / "constraints.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower()] = version
+    for dep in project["dependencies"]:
+        assert parse(dep)[0] in pins, f"{dep} is not pinned in constraints.txt"
