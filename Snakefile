@@ -4,6 +4,7 @@
     snakemake --report report.html # every figure with its caption
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,8 +28,11 @@ OUT = config["output_dir"]
 FORMATS = config["formats"]
 FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis", "gaussian_isocontours_fisher"]
 # Every figure depends on the library and the style: a change there rebuilds them.
-LIBRARY = sorted(str(p) for p in Path(workflow.basedir, "natgrad").glob("*.py"))
-STYLE = str(Path(workflow.basedir, "natgrad", "natgrad.mplstyle"))
+# Paths relative to the working directory keep Snakemake's provenance records
+# valid when the checkout moves.
+NATGRAD = Path(os.path.relpath(Path(workflow.basedir, "natgrad")))
+LIBRARY = sorted(str(p) for p in NATGRAD.glob("*.py"))
+STYLE = str(NATGRAD / "natgrad.mplstyle")
 
 
 def figure_outputs(name):

@@ -235,3 +235,29 @@ def test_invalid_input(call, message):
 def test_sample_is_seeded():
     assert_allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 3))
     assert not np.allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 4))
+
+
+@pytest.mark.parametrize("sigma", [0.3, 1.0, 5.0])
+def test_inverse_fisher_is_diag_sigma_squared_and_half(sigma):
+    F = G.fisher_information(0.0, sigma, "mean_logstd")
+    assert_allclose(F, np.diag([1 / sigma**2, 2.0]))
+    assert_allclose(np.linalg.inv(F), np.diag([sigma**2, 0.5]))
+    # the draft labels this inverse "F": it is not the Fisher unless sigma^2 = 1/sigma^2 and 2 = 1/2
+    assert not np.allclose(np.linalg.inv(F), F)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_kl_gradient_vanishes_at_equal_parameters(param):
+    """The appendix's first-order term: d/dtheta KL(p_theta || p_theta_t) at theta_t is 0."""
+    mu, sigma = -0.4, 0.9
+    theta_t = G.from_mean_std(mu, sigma, param)
+    h = 1e-5
+
+    def kl_from(theta):
+        m, s = G.to_mean_std(theta, param)
+        return G.kl(m, s, mu, sigma)
+
+    grad = [(kl_from(theta_t + h * e) - kl_from(theta_t - h * e)) / (2 * h) for e in np.eye(2)]
+    # central differences of a function with zero gradient: O(h^2) truncation
+    scale = np.abs(np.diag(G.fisher_information(mu, sigma, param))).max()
+    assert_allclose(grad, 0.0, atol=1e-8 * max(1.0, scale))

@@ -1,0 +1,62 @@
+"""Helpers for tests that run the real Snakemake pipeline in a temporary copy of the repository."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis", "gaussian_isocontours_fisher"]
+
+# Generated or local state that a fresh clone would not have.
+_IGNORE = shutil.ignore_patterns(
+    ".git", ".snakemake", "logs", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache",
+    ".hypothesis", ".benchmarks", "*.egg-info", "report.html", ".check",
+)
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the working tree (without generated state) to ``dest``."""
+    shutil.copytree(ROOT, dest, ignore=_IGNORE, symlinks=True)
+    return dest
+
+
+def run_snakemake(cwd: Path, *args: str, env: dict | None = None, timeout: float = 600):
+    """Run ``python -m snakemake ARGS`` in ``cwd``; return the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def jobs_run(result) -> list[str]:
+    """Names of the rules whose jobs Snakemake started, from its output."""
+    text = result.stdout + result.stderr
+    return sorted(re.findall(r"^\s*(?:local)?rule (\w+):", text, flags=re.M))
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def tree_hashes(directory: Path) -> dict[str, str]:
+    """sha256 of every file below ``directory``, by relative path."""
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }

@@ -1,0 +1,170 @@
+"""End-to-end: the real `snakemake --cores 4` in a temporary copy of the repository."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+from numpy.testing import assert_allclose
+from pipeline import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
+
+from natgrad import gaussian
+from natgrad.descent import steepest_descent
+from natgrad.metrics import Euclidean, Mahalanobis, metric_from_matrix
+from natgrad.objectives import GaussianLogLikelihood, Quadratic
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the repository with every figure removed, then rebuilt by Snakemake."""
+    repo = copy_repo(tmp_path_factory.mktemp("built") / "repo")
+    shutil.rmtree(repo / "figures")
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return repo, result
+
+
+def fresh_copy(built, tmp_path):
+    """A copy of the built repository, Snakemake's metadata included."""
+    repo, _ = built
+    dest = tmp_path / "repo"
+    shutil.copytree(repo, dest, symlinks=True)
+    return dest
+
+
+def sidecar(repo, name):
+    return json.loads((repo / "figures" / "data" / f"{name}.json").read_text())
+
+
+def test_build_writes_every_figure_at_the_post_size(built):
+    repo, result = built
+    assert jobs_run(result) == sorted([*FIGURES, "all"])
+    sizes = {
+        "equidistant_points": (2000, 800),
+        "gd_euclidean_mahalanobis": (1400, 700),
+        "gaussian_isocontours_fisher": (600, 600),
+    }
+    for name, size in sizes.items():
+        assert png_size(repo / "figures" / f"{name}.png") == size
+        assert (repo / "logs" / f"{name}.log").exists()
+        assert (repo / "logs" / "benchmarks" / f"{name}.tsv").exists()
+
+
+def test_built_figures_match_the_committed_ones(built):
+    """The committed figures/ is exactly what the code and config produce."""
+    repo, _ = built
+    assert tree_hashes(repo / "figures") == tree_hashes(ROOT / "figures")
+
+
+def test_drawn_data_is_what_config_asks(built):
+    repo, _ = built
+    config = yaml.safe_load((repo / "config.yaml").read_text())
+
+    eq = sidecar(repo, "equidistant_points")["data"]
+    for panel, cfg in zip(eq["panels"], config["equidistant_points"]["panels"], strict=True):
+        pts = np.array(panel["points"])
+        assert_allclose(metric_from_matrix(cfg["A"]).sqdist(pts, np.zeros(2)), 1.0, rtol=1e-12)
+    assert_allclose(eq["panels"][1]["extent"], [1.0, 2.0], rtol=1e-3)
+
+    gd = sidecar(repo, "gd_euclidean_mahalanobis")["data"]
+    section = config["gd_euclidean_mahalanobis"]
+    f = Quadratic(section["A"])
+    for panel, cfg in zip(gd["panels"], section["panels"], strict=True):
+        metric = Euclidean() if cfg["metric"] == "euclidean" else Mahalanobis(f.A)
+        expected = steepest_descent(f.gradient, section["x0"], metric, cfg["lr"], 10)
+        assert_allclose(panel["iterates"], expected)
+        assert panel["contours"]["x_range"] == [-10.0, 10.0]
+
+    iso = sidecar(repo, "gaussian_isocontours_fisher")["data"]
+    d = config["gaussian_data"]
+    ll = GaussianLogLikelihood(gaussian.sample(d["n"], d["mu"], d["sigma"], d["seed"]))
+    assert iso["sufficient_statistics"]["n"] == 2000
+    assert_allclose(iso["mle"], ll.mle())
+    assert iso["contours"]["x_range"] == [-1.0, 1.0]
+    assert iso["contours"]["y_range"] == [-2.0, 2.0]
+
+
+def test_noop_rerun_runs_no_job(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0
+    assert jobs_run(result) == []
+    assert "Nothing to be done" in result.stderr + result.stdout
+
+
+def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    before = tree_hashes(repo / "figures")
+    text = (repo / "config.yaml").read_text().replace("n_steps: 10", "n_steps: 12")
+    (repo / "config.yaml").write_text(text)
+    # (`--list-changes params` lists every output in Snakemake 9.27 even with no
+    # change, so the dry run's job list is the record used here.)
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert jobs_run(dry) == ["all", "gd_euclidean_mahalanobis"]
+    assert "Params have changed" in dry.stdout + dry.stderr
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert jobs_run(result) == ["all", "gd_euclidean_mahalanobis"]
+    after = tree_hashes(repo / "figures")
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"gd_euclidean_mahalanobis.png", "data/gd_euclidean_mahalanobis.json"}
+    assert len(sidecar(repo, "gd_euclidean_mahalanobis")["data"]["panels"][0]["iterates"]) == 13
+
+
+def test_library_change_reruns_every_figure(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    style = repo / "natgrad" / "natgrad.mplstyle"
+    style.write_text(style.read_text() + "\n# touched\n")
+    result = run_snakemake(repo, "-n", "--cores", "4")
+    assert result.returncode == 0
+    assert jobs_run(result) == sorted([*FIGURES, "all"])
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ("n_steps: 10", "n_steps: ten", "gd_euclidean_mahalanobis.n_steps"),
+        ("n_steps: 10", "n_step: 10", "gd_euclidean_mahalanobis.n_step"),
+        ("A: [[1.0, -0.5], [-0.5, 1.0]]", "A: [[1.0, 2.0], [2.0, 1.0]]", "positive definite"),
+    ],
+)
+def test_broken_config_fails_before_any_job(built, tmp_path, old, new, words):
+    repo = fresh_copy(built, tmp_path)
+    before = tree_hashes(repo / "figures")
+    text = (repo / "config.yaml").read_text()
+    assert old in text
+    (repo / "config.yaml").write_text(text.replace(old, new, 1))
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert words in output
+    assert "Traceback" not in output and "File \"" not in output
+    assert jobs_run(result) == []
+    assert tree_hashes(repo / "figures") == before
+
+
+def test_formats_pdf_and_svg_are_built(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    result = run_snakemake(repo, "--cores", "4", "--config", "formats=[png,pdf,svg]")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name in FIGURES:
+        assert (repo / "figures" / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+        assert b"<svg" in (repo / "figures" / f"{name}.svg").read_bytes()[:1000]
+
+
+def test_report(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    result = run_snakemake(repo, "--report", "report.html")
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (repo / "report.html").read_text(errors="replace")
+    for name in FIGURES:
+        assert name in html
+    assert "bunch together" in html  # the isocontours caption, not the trajectory one
+
+
+def test_lint_is_clean():
+    result = run_snakemake(ROOT, "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
