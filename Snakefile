@@ -11,7 +11,14 @@ from pathlib import Path
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
 
-from natgrad.config import ConfigError, load_schema, validate_config  # noqa: E402
+from natgrad.config import (  # noqa: E402
+    FIGURE_SECTIONS,
+    ConfigError,
+    config_sha256,
+    figure_params,
+    load_schema,
+    validate_config,
+)
 
 
 configfile: Path(workflow.basedir) / "config.yaml"
@@ -23,10 +30,15 @@ try:
     )
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
+if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
+    sys.exit(
+        f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
+        "directory; give the blog's assets folder, which export writes into"
+    )
 
 OUT = config["output_dir"]
 FORMATS = config["formats"]
-FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis", "gaussian_isocontours_fisher"]
+FIGURES = list(FIGURE_SECTIONS)
 # Every figure depends on the library and the style: a change there rebuilds them.
 # Paths relative to the working directory keep Snakemake's provenance records
 # valid when the checkout moves.
@@ -35,24 +47,64 @@ LIBRARY = sorted(str(p) for p in NATGRAD.glob("*.py"))
 STYLE = str(NATGRAD / "natgrad.mplstyle")
 
 
+def figure_files(name):
+    return [f"{OUT}/{name}.{fmt}" for fmt in FORMATS]
+
+
 def figure_outputs(name):
-    """The figure in every configured format (each in the report) and its data sidecar."""
+    """The figure in every configured format and its data sidecar, each in the report."""
     caption = f"workflow/report/{name}.rst"
     # (`report` must not start a line: Snakemake would read it as a directive.)
-    figures = [report(f"{OUT}/{name}.{fmt}", caption=caption, category=name) for fmt in FORMATS]
-    return {"figures": figures, "data": f"{OUT}/data/{name}.json"}
+    figures = [report(f, caption=caption, category=name) for f in figure_files(name)]
+    data = f"{OUT}/data/{name}.json"
+    return {"figures": figures, "data": report(data, caption=caption, category=name)}
 
 
-def figure_params(name, *shared):
-    """The figure's own config section (plus shared sections) and the global text settings."""
-    section = dict(config[name], **{key: config[key] for key in shared})
-    return {"name": name, "figure": section, "usetex": config["usetex"], "dpi": config["dpi"]}
+def need_blog_assets(wildcards):
+    if not config["blog_assets"]:
+        sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")
+    return []
 
 
 rule all:
-    """Build every figure of the post."""
+    """Build every figure of the post and the manifest that records them."""
     input:
-        expand("{out}/{name}.{fmt}", out=OUT, name=FIGURES, fmt=FORMATS),
+        f"{OUT}/MANIFEST.json",
+
+
+rule manifest:
+    """Record each artifact's sha256, pixel size, config hash and the versions that made it."""
+    input:
+        figures=[f for name in FIGURES for f in figure_files(name)],
+        data=expand("{out}/data/{name}.json", out=OUT, name=FIGURES),
+    output:
+        f"{OUT}/MANIFEST.json",
+    params:
+        artifacts={n: [*(f"{n}.{fmt}" for fmt in FORMATS), f"data/{n}.json"] for n in FIGURES},
+        config_hashes={n: config_sha256(figure_params(config, n)) for n in FIGURES},
+    log:
+        "logs/manifest.log",
+    benchmark:
+        "logs/benchmarks/manifest.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/write_manifest.py"
+
+
+rule export:
+    """Copy the post's figures into the blog's assets folder (--config blog_assets=DIR)."""
+    input:
+        need_blog_assets,
+        figures=expand("{out}/{name}.png", out=OUT, name=FIGURES),
+    params:
+        dest=config["blog_assets"],
+    log:
+        "logs/export.log",
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/export_assets.py"
 
 
 rule equidistant_points:
@@ -63,7 +115,7 @@ rule equidistant_points:
     output:
         **figure_outputs("equidistant_points"),
     params:
-        **figure_params("equidistant_points"),
+        **figure_params(config, "equidistant_points"),
     log:
         "logs/equidistant_points.log",
     benchmark:
@@ -82,7 +134,7 @@ rule gd_euclidean_mahalanobis:
     output:
         **figure_outputs("gd_euclidean_mahalanobis"),
     params:
-        **figure_params("gd_euclidean_mahalanobis"),
+        **figure_params(config, "gd_euclidean_mahalanobis"),
     log:
         "logs/gd_euclidean_mahalanobis.log",
     benchmark:
@@ -101,7 +153,7 @@ rule gaussian_isocontours_fisher:
     output:
         **figure_outputs("gaussian_isocontours_fisher"),
     params:
-        **figure_params("gaussian_isocontours_fisher", "gaussian_data"),
+        **figure_params(config, "gaussian_isocontours_fisher"),
     log:
         "logs/gaussian_isocontours_fisher.log",
     benchmark:

@@ -46,8 +46,9 @@ def main(argv=None) -> int:
         ll = GaussianLogLikelihood(rng.normal(size=n))
         grid_times[n] = median_seconds(lambda ll=ll: ll.value(XY), args.repeat)
         rows.append((f"log-likelihood, 200x200 grid, n={n:.0e}", grid_times[n]))
-    rows.append(("  ratio n=1e6 / n=1e3 (1 = independent of n)",
-                 grid_times[10**6] / grid_times[10**3]))
+    rows.append(
+        ("  ratio n=1e6 / n=1e3 (1 = independent of n)", grid_times[10**6] / grid_times[10**3])
+    )
 
     p = 1000
     M = rng.standard_normal((p, p))

@@ -15,7 +15,23 @@ from typing import Any
 from .metrics import validate_spd
 from .style import resolve_usetex
 
-__all__ = ["ConfigError", "load_schema", "defaults", "validate_config", "key_path"]
+__all__ = [
+    "ConfigError",
+    "FIGURE_SECTIONS",
+    "config_sha256",
+    "defaults",
+    "figure_params",
+    "key_path",
+    "load_schema",
+    "validate_config",
+]
+
+#: Figure name -> the shared config sections it reads besides its own.
+FIGURE_SECTIONS: dict[str, tuple[str, ...]] = {
+    "equidistant_points": (),
+    "gd_euclidean_mahalanobis": (),
+    "gaussian_isocontours_fisher": ("gaussian_data",),
+}
 
 
 class ConfigError(ValueError):
@@ -28,6 +44,25 @@ def key_path(path) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "<config>"
+
+
+def figure_params(config: dict, name: str) -> dict:
+    """Everything figure ``name`` is drawn from: its section, shared sections, text settings.
+
+    This is what reaches the figure's rule as ``params``, so a change to it (and
+    only to it) reruns that figure; the manifest records its hash.
+    """
+    section = dict(config[name], **{key: config[key] for key in FIGURE_SECTIONS[name]})
+    return {"name": name, "figure": section, "usetex": config["usetex"], "dpi": config["dpi"]}
+
+
+def config_sha256(params: Any) -> str:
+    """sha256 of a canonical JSON encoding of ``params``."""
+    import hashlib
+    import json
+
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_schema(path: str | Path) -> dict:

@@ -73,8 +73,14 @@ def equidistant_points(
         metric = metric_from_matrix(panel["A"])
         pts = metric.level_set(radius=radius, n_points=n_points)
         plot_level_set(
-            pts, ax, color=color, linewidth=linewidth, alpha=alpha,
-            limits=limits, ticks=ticks, title=panel["title"],
+            pts,
+            ax,
+            color=color,
+            linewidth=linewidth,
+            alpha=alpha,
+            limits=limits,
+            ticks=ticks,
+            title=panel["title"],
         )
         data["panels"].append(
             {

@@ -33,3 +33,17 @@ def random_spd(rng, p, cond=None):
     """A random symmetric positive-definite p x p matrix."""
     M = rng.standard_normal((p, p))
     return M @ M.T + p * np.eye(p)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""
+    import shutil
+
+    from pipeline import copy_repo, run_snakemake
+
+    repo = copy_repo(tmp_path_factory.mktemp("built") / "repo")
+    shutil.rmtree(repo / "figures")
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return repo, result

@@ -11,13 +11,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+from natgrad.config import FIGURE_SECTIONS
+
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis", "gaussian_isocontours_fisher"]
+FIGURES = list(FIGURE_SECTIONS)
 
 # Generated or local state that a fresh clone would not have.
 _IGNORE = shutil.ignore_patterns(
-    ".git", ".snakemake", "logs", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache",
-    ".hypothesis", ".benchmarks", "*.egg-info", "report.html", ".check",
+    ".git",
+    ".snakemake",
+    "logs",
+    ".venv",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".hypothesis",
+    ".benchmarks",
+    "*.egg-info",
+    "report.html",
+    ".check",
 )
 
 
@@ -60,3 +72,11 @@ def tree_hashes(directory: Path) -> dict[str, str]:
         for p in sorted(directory.rglob("*"))
         if p.is_file()
     }
+
+
+def fresh_copy(built, tmp_path: Path) -> Path:
+    """A copy of the built repository (the ``built`` fixture), Snakemake's metadata included."""
+    repo, _ = built
+    dest = tmp_path / "repo"
+    shutil.copytree(repo, dest, symlinks=True)
+    return dest

@@ -76,14 +76,26 @@ def test_divergence_stop_returns_only_finite_iterates():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [({"lr": 0.0}, "lr"), ({"lr": -1.0}, "lr"), ({"lr": np.nan}, "lr"),
-     ({"n_steps": -1}, "n_steps"), ({"n_steps": 2.5}, "n_steps"),
-     ({"x0": [np.nan, 0.0]}, "x0"), ({"on_divergence": "ignore"}, "on_divergence")],
+    [
+        ({"lr": 0.0}, "lr"),
+        ({"lr": -1.0}, "lr"),
+        ({"lr": np.nan}, "lr"),
+        ({"n_steps": -1}, "n_steps"),
+        ({"n_steps": 2.5}, "n_steps"),
+        ({"x0": [np.nan, 0.0]}, "x0"),
+        ({"on_divergence": "ignore"}, "on_divergence"),
+    ],
 )
 def test_invalid_arguments(kwargs, message):
     f = Quadratic(A_POST)
-    args = {"grad_fn": f.gradient, "x0": [1.0, 1.0], "metric": Euclidean(), "lr": 0.1,
-            "n_steps": 3, **kwargs}
+    args = {
+        "grad_fn": f.gradient,
+        "x0": [1.0, 1.0],
+        "metric": Euclidean(),
+        "lr": 0.1,
+        "n_steps": 3,
+        **kwargs,
+    }
     with pytest.raises(ValueError, match=message):
         steepest_descent(**args)
 
@@ -138,8 +150,12 @@ def test_diagonal_methods_are_invariant_to_axis_scaling():
 
 @pytest.mark.parametrize(
     "make, message",
-    [(lambda: AdaGrad(eps=0.0), "eps"), (lambda: RMSProp(decay=1.0), "decay"),
-     (lambda: Adam(b1=-0.1), "b1"), (lambda: Adam(b2=1.5), "b2")],
+    [
+        (lambda: AdaGrad(eps=0.0), "eps"),
+        (lambda: RMSProp(decay=1.0), "decay"),
+        (lambda: Adam(b1=-0.1), "b1"),
+        (lambda: Adam(b2=1.5), "b2"),
+    ],
 )
 def test_adaptive_reject_bad_hyperparameters(make, message):
     with pytest.raises(ValueError, match=message):

@@ -119,5 +119,10 @@ def test_render_unknown_figure(tmp_path):
 
 def test_render_missing_directory(tmp_path, default_config):
     with pytest.raises(FileNotFoundError, match="does not exist"):
-        render("equidistant_points", section(default_config, "equidistant_points"),
-               [tmp_path / "missing" / "a.png"], tmp_path / "missing" / "a.json", usetex=False)
+        render(
+            "equidistant_points",
+            section(default_config, "equidistant_points"),
+            [tmp_path / "missing" / "a.png"],
+            tmp_path / "missing" / "a.json",
+            usetex=False,
+        )

@@ -150,8 +150,14 @@ def test_symmetry_tolerance_is_relative():
 
 @pytest.mark.parametrize(
     "scales, message",
-    [([1.0, 0.0], "positive"), ([1.0, -2.0], "positive"), ([1.0, np.inf], "finite"),
-     ([np.nan], "finite"), ([], "non-empty"), ([[1.0]], "vector")],
+    [
+        ([1.0, 0.0], "positive"),
+        ([1.0, -2.0], "positive"),
+        ([1.0, np.inf], "finite"),
+        ([np.nan], "finite"),
+        ([], "non-empty"),
+        ([[1.0]], "vector"),
+    ],
 )
 def test_diagonal_rejects_bad_scales(scales, message):
     with pytest.raises(ValueError, match=message):

@@ -1,13 +1,12 @@
 """End-to-end: the real `snakemake --cores 4` in a temporary copy of the repository."""
 
 import json
-import shutil
 
 import numpy as np
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from pipeline import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
+from pipeline import FIGURES, ROOT, fresh_copy, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad import gaussian
 from natgrad.descent import steepest_descent
@@ -17,31 +16,13 @@ from natgrad.objectives import GaussianLogLikelihood, Quadratic
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A copy of the repository with every figure removed, then rebuilt by Snakemake."""
-    repo = copy_repo(tmp_path_factory.mktemp("built") / "repo")
-    shutil.rmtree(repo / "figures")
-    result = run_snakemake(repo, "--cores", "4")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return repo, result
-
-
-def fresh_copy(built, tmp_path):
-    """A copy of the built repository, Snakemake's metadata included."""
-    repo, _ = built
-    dest = tmp_path / "repo"
-    shutil.copytree(repo, dest, symlinks=True)
-    return dest
-
-
 def sidecar(repo, name):
     return json.loads((repo / "figures" / "data" / f"{name}.json").read_text())
 
 
 def test_build_writes_every_figure_at_the_post_size(built):
     repo, result = built
-    assert jobs_run(result) == sorted([*FIGURES, "all"])
+    assert jobs_run(result) == sorted([*FIGURES, "all", "manifest"])
     sizes = {
         "equidistant_points": (2000, 800),
         "gd_euclidean_mahalanobis": (1400, 700),
@@ -103,14 +84,18 @@ def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
     # (`--list-changes params` lists every output in Snakemake 9.27 even with no
     # change, so the dry run's job list is the record used here.)
     dry = run_snakemake(repo, "-n", "--cores", "4")
-    assert jobs_run(dry) == ["all", "gd_euclidean_mahalanobis"]
+    assert jobs_run(dry) == ["all", "gd_euclidean_mahalanobis", "manifest"]
     assert "Params have changed" in dry.stdout + dry.stderr
     result = run_snakemake(repo, "--cores", "4")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert jobs_run(result) == ["all", "gd_euclidean_mahalanobis"]
+    assert jobs_run(result) == ["all", "gd_euclidean_mahalanobis", "manifest"]
     after = tree_hashes(repo / "figures")
     changed = {k for k in before if before[k] != after[k]}
-    assert changed == {"gd_euclidean_mahalanobis.png", "data/gd_euclidean_mahalanobis.json"}
+    assert changed == {
+        "gd_euclidean_mahalanobis.png",
+        "data/gd_euclidean_mahalanobis.json",
+        "MANIFEST.json",
+    }
     assert len(sidecar(repo, "gd_euclidean_mahalanobis")["data"]["panels"][0]["iterates"]) == 13
 
 
@@ -120,7 +105,7 @@ def test_library_change_reruns_every_figure(built, tmp_path):
     style.write_text(style.read_text() + "\n# touched\n")
     result = run_snakemake(repo, "-n", "--cores", "4")
     assert result.returncode == 0
-    assert jobs_run(result) == sorted([*FIGURES, "all"])
+    assert jobs_run(result) == sorted([*FIGURES, "all", "manifest"])
 
 
 @pytest.mark.parametrize(
@@ -141,7 +126,7 @@ def test_broken_config_fails_before_any_job(built, tmp_path, old, new, words):
     assert result.returncode != 0
     output = result.stdout + result.stderr
     assert words in output
-    assert "Traceback" not in output and "File \"" not in output
+    assert "Traceback" not in output and 'File "' not in output
     assert jobs_run(result) == []
     assert tree_hashes(repo / "figures") == before
 

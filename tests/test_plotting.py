@@ -14,8 +14,9 @@ def ax():
 
 def test_plot_level_set_draws_the_points(ax):
     pts = Diagonal([1.0, 0.25]).level_set(n_points=50)
-    out = plot_level_set(pts, ax, color="red", linewidth=7, alpha=0.4, limits=(-3, 3),
-                         ticks=[-2, 0, 2], title="t")
+    out = plot_level_set(
+        pts, ax, color="red", linewidth=7, alpha=0.4, limits=(-3, 3), ticks=[-2, 0, 2], title="t"
+    )
     assert out is ax
     (line,) = ax.get_lines()
     assert_allclose(np.column_stack(line.get_data()), pts)
