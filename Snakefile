@@ -14,7 +14,7 @@ sys.path.insert(0, workflow.basedir)
 from natgrad.config import (  # noqa: E402
     FIGURE_SECTIONS,
     ConfigError,
-    config_sha256,
+    artifact_hashes,
     figure_params,
     load_schema,
     validate_config,
@@ -67,9 +67,28 @@ def need_blog_assets(wildcards):
 
 
 rule all:
-    """Build every figure of the post and the manifest that records them."""
+    """Build every figure of the post, the claims table and the manifest that records them."""
     input:
         f"{OUT}/MANIFEST.json",
+
+
+rule claims:
+    """Check every quantitative statement of the draft; fail if a verdict changes."""
+    input:
+        library=LIBRARY,
+    output:
+        md=report(f"{OUT}/claims.md", caption="workflow/report/claims.rst", category="claims"),
+        json=f"{OUT}/claims.json",
+    params:
+        claims=config["claims"],
+    log:
+        "logs/claims.log",
+    benchmark:
+        "logs/benchmarks/claims.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/write_claims.py"
 
 
 rule manifest:
@@ -77,11 +96,15 @@ rule manifest:
     input:
         figures=[f for name in FIGURES for f in figure_files(name)],
         data=expand("{out}/data/{name}.json", out=OUT, name=FIGURES),
+        claims=[f"{OUT}/claims.md", f"{OUT}/claims.json"],
     output:
         f"{OUT}/MANIFEST.json",
     params:
-        artifacts={n: [*(f"{n}.{fmt}" for fmt in FORMATS), f"data/{n}.json"] for n in FIGURES},
-        config_hashes={n: config_sha256(figure_params(config, n)) for n in FIGURES},
+        artifacts={
+            **{n: [*(f"{n}.{fmt}" for fmt in FORMATS), f"data/{n}.json"] for n in FIGURES},
+            "claims": ["claims.md", "claims.json"],
+        },
+        config_hashes=artifact_hashes(config),
     log:
         "logs/manifest.log",
     benchmark:
@@ -158,6 +181,101 @@ rule gaussian_isocontours_fisher:
         "logs/gaussian_isocontours_fisher.log",
     benchmark:
         "logs/benchmarks/gaussian_isocontours_fisher.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
+
+
+rule natural_gradient_gaussian_mle:
+    """Gradient descent vs natural gradient fitting a Gaussian by maximum likelihood."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        **figure_outputs("natural_gradient_gaussian_mle"),
+    params:
+        **figure_params(config, "natural_gradient_gaussian_mle"),
+    log:
+        "logs/natural_gradient_gaussian_mle.log",
+    benchmark:
+        "logs/benchmarks/natural_gradient_gaussian_mle.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
+
+
+rule gaussian_fisher_ellipses:
+    """The Fisher metric's unit balls shrinking as sigma falls."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        **figure_outputs("gaussian_fisher_ellipses"),
+    params:
+        **figure_params(config, "gaussian_fisher_ellipses"),
+    log:
+        "logs/gaussian_fisher_ellipses.log",
+    benchmark:
+        "logs/benchmarks/gaussian_fisher_ellipses.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
+
+
+rule adam_diagonal_preconditioning:
+    """AdaGrad, RMSProp and Adam as diagonal metrics vs the full metric."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        **figure_outputs("adam_diagonal_preconditioning"),
+    params:
+        **figure_params(config, "adam_diagonal_preconditioning"),
+    log:
+        "logs/adam_diagonal_preconditioning.log",
+    benchmark:
+        "logs/benchmarks/adam_diagonal_preconditioning.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
+
+
+rule gaussian_kl_vs_euclidean:
+    """Equal parameter distance, different KL divergence."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        **figure_outputs("gaussian_kl_vs_euclidean"),
+    params:
+        **figure_params(config, "gaussian_kl_vs_euclidean"),
+    log:
+        "logs/gaussian_kl_vs_euclidean.log",
+    benchmark:
+        "logs/benchmarks/gaussian_kl_vs_euclidean.tsv"
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
+
+
+rule reparameterization_invariance:
+    """Natural gradient takes the same path in every parameterisation."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        **figure_outputs("reparameterization_invariance"),
+    params:
+        **figure_params(config, "reparameterization_invariance"),
+    log:
+        "logs/reparameterization_invariance.log",
+    benchmark:
+        "logs/benchmarks/reparameterization_invariance.tsv"
     conda:
         "environment.yml"
     script:

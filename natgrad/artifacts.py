@@ -244,13 +244,13 @@ def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProce
 def _current_hashes(root: Path) -> dict[str, str]:
     import yaml
 
-    from .config import FIGURE_SECTIONS, config_sha256, figure_params, load_schema, validate_config
+    from .config import artifact_hashes, load_schema, validate_config
 
     config = validate_config(
         yaml.safe_load((root / "config.yaml").read_text()),
         load_schema(root / "workflow/schemas/config.schema.yaml"),
     )
-    return {name: config_sha256(figure_params(config, name)) for name in FIGURE_SECTIONS}
+    return artifact_hashes(config)
 
 
 def main(argv: list[str] | None = None) -> int:

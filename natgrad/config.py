@@ -18,6 +18,7 @@ from .style import resolve_usetex
 __all__ = [
     "ConfigError",
     "FIGURE_SECTIONS",
+    "artifact_hashes",
     "config_sha256",
     "defaults",
     "figure_params",
@@ -31,6 +32,11 @@ FIGURE_SECTIONS: dict[str, tuple[str, ...]] = {
     "equidistant_points": (),
     "gd_euclidean_mahalanobis": (),
     "gaussian_isocontours_fisher": ("gaussian_data",),
+    "natural_gradient_gaussian_mle": ("gaussian_data",),
+    "gaussian_fisher_ellipses": ("gaussian_data",),
+    "adam_diagonal_preconditioning": (),
+    "gaussian_kl_vs_euclidean": (),
+    "reparameterization_invariance": ("gaussian_data",),
 }
 
 
@@ -54,6 +60,13 @@ def figure_params(config: dict, name: str) -> dict:
     """
     section = dict(config[name], **{key: config[key] for key in FIGURE_SECTIONS[name]})
     return {"name": name, "figure": section, "usetex": config["usetex"], "dpi": config["dpi"]}
+
+
+def artifact_hashes(config: dict) -> dict[str, str]:
+    """Hash of the config behind each artifact group: every figure, and the claims table."""
+    hashes = {name: config_sha256(figure_params(config, name)) for name in FIGURE_SECTIONS}
+    hashes["claims"] = config_sha256(config["claims"])
+    return hashes
 
 
 def config_sha256(params: Any) -> str:
@@ -110,6 +123,8 @@ def _describe(value: Any) -> str:
 
 
 def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
+    if not isinstance(node, dict):  # boolean subschemas, e.g. `items: false`
+        node = {}
     ref = node.get("$ref", "")
     node = _resolve(node, schema)
     where = f"config key '{key_path(path)}'"
@@ -123,6 +138,13 @@ def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
         except ValueError as err:
             raise ConfigError(f"{where}: {_describe(value)}: {err}") from None
     if isinstance(value, dict):
+        for k, sub in node.get("properties", {}).items():
+            target = sub.get("x-index-of")
+            if target and not 0 <= value.get(k, 0) < len(value.get(target, [])):
+                raise ConfigError(
+                    f"config key '{key_path([*path, k])}': {value[k]!r} is not an index into "
+                    f"'{target}' (0 to {len(value.get(target, [])) - 1})"
+                )
         for k, v in value.items():
             _semantic_checks(v, node.get("properties", {}).get(k, {}), schema, [*path, k])
     elif isinstance(value, list):

@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import gaussian
+from . import explainers
 from .descent import steepest_descent
 from .io import save_figure, write_json
 from .metrics import Euclidean, Mahalanobis, metric_from_matrix
-from .objectives import GaussianLogLikelihood, Quadratic
-from .plotting import plot_contours, plot_level_set, plot_trajectory
+from .objectives import Quadratic
+from .plotting import (
+    drawn_levels,
+    grid,
+    grid_summary,
+    plot_contours,
+    plot_level_set,
+    plot_trajectory,
+)
 from .style import resolve_usetex, style_context
 
 __all__ = [
@@ -28,29 +34,8 @@ __all__ = [
     "equidistant_points",
     "gd_euclidean_mahalanobis",
     "gaussian_isocontours_fisher",
-    "grid",
     "render",
 ]
-
-
-def grid(x_range: Sequence[float], y_range: Sequence[float], n: int):
-    """An ``n x n`` meshgrid over the two ranges: ``(X, Y, XY)`` with XY of shape (n, n, 2)."""
-    X, Y = np.meshgrid(np.linspace(*x_range, num=n), np.linspace(*y_range, num=n))
-    return X, Y, np.stack([X, Y], axis=-1)
-
-
-def _grid_summary(X, Y, Z, levels) -> dict[str, Any]:
-    return {
-        "x_range": [float(X.min()), float(X.max())],
-        "y_range": [float(Y.min()), float(Y.max())],
-        "shape": list(Z.shape),
-        "z_range": [float(Z.min()), float(Z.max())],
-        "levels": [float(v) for v in levels],
-    }
-
-
-def _drawn_levels(ax) -> np.ndarray:
-    return np.asarray(ax.collections[-1].levels)
 
 
 def equidistant_points(
@@ -132,7 +117,7 @@ def gd_euclidean_mahalanobis(
                 "lr": panel["lr"],
                 "iterates": path,
                 "f": f.value(path),
-                "contours": _grid_summary(X, Y, Z, _drawn_levels(ax)),
+                "contours": grid_summary(X, Y, Z, drawn_levels(ax)),
             }
         )
     fig.tight_layout()
@@ -152,14 +137,10 @@ def gaussian_isocontours_fisher(
     ylabel: str,
 ) -> tuple[Figure, dict]:
     """Contours of the Gaussian log-likelihood over (mu, log sigma)."""
-    d = gaussian_data
-    x = gaussian.sample(d["n"], d["mu"], d["sigma"], d["seed"])
-    ll = GaussianLogLikelihood(x)
-    X, Y, XY = grid(mu_range, logsigma_range, grid_points)
-    Z = ll.value(XY)
+    ll = explainers.shared_likelihood(gaussian_data)
     fig = Figure(figsize=figsize)
     ax = fig.subplots()
-    plot_contours(X, Y, Z, ax, levels=levels)
+    contours = explainers.loglik_contours(ax, ll, mu_range, logsigma_range, grid_points, levels)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -167,7 +148,7 @@ def gaussian_isocontours_fisher(
     summary = {
         "sufficient_statistics": {"n": ll.n, "mean": ll.mean, "centred_ss": ll.centred_ss},
         "mle": ll.mle(),
-        "contours": _grid_summary(X, Y, Z, _drawn_levels(ax)),
+        "contours": contours,
     }
     return fig, summary
 
@@ -177,6 +158,11 @@ FIGURES = {
     "equidistant_points": equidistant_points,
     "gd_euclidean_mahalanobis": gd_euclidean_mahalanobis,
     "gaussian_isocontours_fisher": gaussian_isocontours_fisher,
+    "natural_gradient_gaussian_mle": explainers.natural_gradient_gaussian_mle,
+    "gaussian_fisher_ellipses": explainers.gaussian_fisher_ellipses,
+    "adam_diagonal_preconditioning": explainers.adam_diagonal_preconditioning,
+    "gaussian_kl_vs_euclidean": explainers.gaussian_kl_vs_euclidean,
+    "reparameterization_invariance": explainers.reparameterization_invariance,
 }
 
 

@@ -129,6 +129,19 @@ class GaussianLogLikelihood:
         inv_var = np.exp(-2.0 * lam)
         return np.stack([self.n * (self.mean - mu) * inv_var, -self.n + inv_var * ss], axis=-1)
 
+    def gradient_mean_std(self, mu: ArrayLike, sigma: ArrayLike) -> NDArray[np.float64]:
+        """Gradient of the log-likelihood with respect to ``(mu, sigma)``, shape (..., 2).
+
+        With :func:`natgrad.gaussian.jacobian` it gives the gradient in any
+        parameterisation: ``grad_theta = J^T grad_(mu, sigma)``.
+        """
+        mu = np.asarray(mu, dtype=float)
+        s = np.asarray(sigma, dtype=float)
+        ss = self.centred_ss + self.n * (self.mean - mu) ** 2
+        return np.stack(
+            np.broadcast_arrays(self.n * (self.mean - mu) / s**2, -self.n / s + ss / s**3), axis=-1
+        )
+
     def fisher(self, theta: ArrayLike) -> NDArray[np.float64]:
         """Fisher information of the n observations: ``n diag(1/sigma^2, 2)``."""
         t = np.asarray(theta, dtype=float)

@@ -7,13 +7,44 @@ what was drawn through ``ax.get_lines()``, ``ax.patches`` and ``ax.collections``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrow
 from numpy.typing import ArrayLike
 
-__all__ = ["plot_level_set", "plot_contours", "plot_trajectory", "axes_through_origin"]
+__all__ = [
+    "axes_through_origin",
+    "drawn_levels",
+    "grid",
+    "grid_summary",
+    "plot_contours",
+    "plot_level_set",
+    "plot_trajectory",
+]
+
+
+def grid(x_range: Sequence[float], y_range: Sequence[float], n: int):
+    """An ``n x n`` meshgrid over the two ranges: ``(X, Y, XY)`` with XY of shape (n, n, 2)."""
+    X, Y = np.meshgrid(np.linspace(*x_range, num=n), np.linspace(*y_range, num=n))
+    return X, Y, np.stack([X, Y], axis=-1)
+
+
+def grid_summary(X, Y, Z, levels) -> dict[str, Any]:
+    """The ranges, shape and levels of a contour plot, for its data sidecar."""
+    return {
+        "x_range": [float(X.min()), float(X.max())],
+        "y_range": [float(Y.min()), float(Y.max())],
+        "shape": list(Z.shape),
+        "z_range": [float(Z.min()), float(Z.max())],
+        "levels": [float(v) for v in levels],
+    }
+
+
+def drawn_levels(ax: Axes) -> np.ndarray:
+    """The levels of the last contour set drawn on ``ax``."""
+    return np.asarray(ax.collections[-1].levels)
 
 
 def axes_through_origin(ax: Axes) -> Axes:

@@ -1,0 +1,17 @@
+"""Snakemake adapter: compute and check the draft's claims, write claims.md and claims.json."""
+
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
+
+from natgrad.claims import check_claims, claims_markdown, compute_claims  # noqa: E402
+from natgrad.io import atomic_write, write_json  # noqa: E402
+
+claims = compute_claims(**snakemake.params.claims)
+check_claims(claims)  # raises, so no table is written, if a verdict changed
+write_json(claims, snakemake.output.json)
+atomic_write(snakemake.output.md, lambda tmp: Path(tmp).write_text(claims_markdown(claims)))
