@@ -96,7 +96,7 @@ def test_check_fails_on_a_one_pixel_change(built, tmp_path):
 def test_check_fails_on_a_config_change_without_rebuild(built, tmp_path):
     repo = fresh_copy(built, tmp_path)
     text = (repo / "config.yaml").read_text()
-    (repo / "config.yaml").write_text(text.replace("n_steps: 10", "n_steps: 6"))
+    (repo / "config.yaml").write_text(text.replace("n_steps: 10\n", "n_steps: 6\n"))
     result = run_check(repo)
     assert result.returncode == 1
     assert "gd_euclidean_mahalanobis.png: stale" in result.stderr

@@ -22,11 +22,16 @@ def sidecar(repo, name):
 
 def test_build_writes_every_figure_at_the_post_size(built):
     repo, result = built
-    assert jobs_run(result) == sorted([*FIGURES, "all", "manifest"])
+    assert jobs_run(result) == sorted([*FIGURES, "all", "claims", "manifest"])
     sizes = {
         "equidistant_points": (2000, 800),
         "gd_euclidean_mahalanobis": (1400, 700),
         "gaussian_isocontours_fisher": (600, 600),
+        "natural_gradient_gaussian_mle": (1600, 700),
+        "gaussian_fisher_ellipses": (600, 600),
+        "adam_diagonal_preconditioning": (2100, 1200),
+        "gaussian_kl_vs_euclidean": (1600, 600),
+        "reparameterization_invariance": (1600, 700),
     }
     for name, size in sizes.items():
         assert png_size(repo / "figures" / f"{name}.png") == size
@@ -79,7 +84,7 @@ def test_noop_rerun_runs_no_job(built, tmp_path):
 def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
     repo = fresh_copy(built, tmp_path)
     before = tree_hashes(repo / "figures")
-    text = (repo / "config.yaml").read_text().replace("n_steps: 10", "n_steps: 12")
+    text = (repo / "config.yaml").read_text().replace("n_steps: 10\n", "n_steps: 12\n")
     (repo / "config.yaml").write_text(text)
     # (`--list-changes params` lists every output in Snakemake 9.27 even with no
     # change, so the dry run's job list is the record used here.)
@@ -105,6 +110,7 @@ def test_library_change_reruns_every_figure(built, tmp_path):
     style.write_text(style.read_text() + "\n# touched\n")
     result = run_snakemake(repo, "-n", "--cores", "4")
     assert result.returncode == 0
+    # every figure uses the style; the claims table draws nothing, so it does not rerun
     assert jobs_run(result) == sorted([*FIGURES, "all", "manifest"])
 
 
@@ -153,3 +159,24 @@ def test_report(built, tmp_path):
 def test_lint_is_clean():
     result = run_snakemake(ROOT, "--lint")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_claims_rule_fails_the_build_when_a_formula_breaks(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    before = tree_hashes(repo / "figures")
+    source = repo / "natgrad" / "gaussian.py"
+    text = source.read_text()
+    broken = text.replace(
+        "rows = [[1.0 / s**2, zero], [zero, np.full_like(s, 2.0)]]",
+        "rows = [[1.0 / s**2, zero], [zero, np.full_like(s, 3.0)]]",
+    )
+    assert broken != text
+    source.write_text(broken)
+    result = run_snakemake(repo, "--cores", "4", "claims")
+    assert result.returncode != 0
+    log = (repo / "logs" / "claims.log").read_text()
+    assert "C1" in log and "expected holds, computed" in log
+    # Snakemake removes a failed job's outputs: the table is absent, never wrong
+    after = tree_hashes(repo / "figures")
+    for name in ("claims.md", "claims.json"):
+        assert after.get(name) in (None, before[name])
