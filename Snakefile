@@ -15,21 +15,28 @@ from natgrad.config import (  # noqa: E402
     FIGURE_SECTIONS,
     ConfigError,
     artifact_hashes,
+    check_output_dir,
     figure_params,
+    load_config_file,
     load_schema,
+    merge,
     validate_config,
 )
 
 
-configfile: Path(workflow.basedir) / "config.yaml"
-
-
+# config.yaml is read here rather than by a `configfile:` directive so that an
+# empty, malformed or non-mapping file gets a one-line message, not a traceback.
+# Values given with --config or --configfile override it.
 try:
-    config.update(
-        validate_config(config, load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
+    _checked = validate_config(
+        merge(load_config_file(Path(workflow.basedir) / "config.yaml"), config),
+        load_schema(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"),
     )
+    check_output_dir(_checked["output_dir"])
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
+config.clear()
+config.update(_checked)
 if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
     sys.exit(
         f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
@@ -60,6 +67,14 @@ def figure_outputs(name):
     return {"figures": figures, "data": report(data, caption=caption, category=name)}
 
 
+def sweep_variant(lr):
+    """The trajectory figure's section with the swept panel's learning rate set to lr."""
+    section = figure_params(config, "gd_euclidean_mahalanobis")["figure"]
+    panels = [dict(p) for p in section["panels"]]
+    panels[config["sweep"]["panel"]]["lr"] = lr
+    return dict(section, panels=panels)
+
+
 def need_blog_assets(wildcards):
     if not config["blog_assets"]:
         sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")
@@ -85,10 +100,50 @@ rule claims:
         "logs/claims.log",
     benchmark:
         "logs/benchmarks/claims.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
         "workflow/scripts/write_claims.py"
+
+
+rule sweep:
+    """Sweep target: the trajectory figure at every learning rate of config's sweep section."""
+    input:
+        expand("results/sweep/gd_lr{lr}.png", lr=config["sweep"]["lrs"]),
+
+
+rule sweep_gd:
+    """One variant of the trajectory figure, its first panel at learning rate {wildcards.lr}."""
+    input:
+        library=LIBRARY,
+        style=STYLE,
+    output:
+        figures=["results/sweep/gd_lr{lr}.png"],
+        data="results/sweep/data/gd_lr{lr}.json",
+    wildcard_constraints:
+        lr=r"[0-9][0-9.e+\-]*",
+    params:
+        name="gd_euclidean_mahalanobis",
+        figure=lambda wildcards: sweep_variant(float(wildcards.lr)),
+        usetex=config["usetex"],
+        dpi=config["dpi"],
+        on_divergence=config["on_divergence"],
+    log:
+        "logs/sweep/gd_lr{lr}.log",
+    benchmark:
+        "logs/benchmarks/sweep/gd_lr{lr}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    conda:
+        "environment.yml"
+    script:
+        "workflow/scripts/render_figure.py"
 
 
 rule manifest:
@@ -109,6 +164,10 @@ rule manifest:
         "logs/manifest.log",
     benchmark:
         "logs/benchmarks/manifest.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -124,6 +183,10 @@ rule export:
         dest=config["blog_assets"],
     log:
         "logs/export.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -143,6 +206,10 @@ rule equidistant_points:
         "logs/equidistant_points.log",
     benchmark:
         "logs/benchmarks/equidistant_points.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -162,6 +229,10 @@ rule gd_euclidean_mahalanobis:
         "logs/gd_euclidean_mahalanobis.log",
     benchmark:
         "logs/benchmarks/gd_euclidean_mahalanobis.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -181,6 +252,10 @@ rule gaussian_isocontours_fisher:
         "logs/gaussian_isocontours_fisher.log",
     benchmark:
         "logs/benchmarks/gaussian_isocontours_fisher.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -200,6 +275,10 @@ rule natural_gradient_gaussian_mle:
         "logs/natural_gradient_gaussian_mle.log",
     benchmark:
         "logs/benchmarks/natural_gradient_gaussian_mle.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -219,6 +298,10 @@ rule gaussian_fisher_ellipses:
         "logs/gaussian_fisher_ellipses.log",
     benchmark:
         "logs/benchmarks/gaussian_fisher_ellipses.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -238,6 +321,10 @@ rule adam_diagonal_preconditioning:
         "logs/adam_diagonal_preconditioning.log",
     benchmark:
         "logs/benchmarks/adam_diagonal_preconditioning.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -257,6 +344,10 @@ rule gaussian_kl_vs_euclidean:
         "logs/gaussian_kl_vs_euclidean.log",
     benchmark:
         "logs/benchmarks/gaussian_kl_vs_euclidean.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:
@@ -276,6 +367,10 @@ rule reparameterization_invariance:
         "logs/reparameterization_invariance.log",
     benchmark:
         "logs/benchmarks/reparameterization_invariance.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
     conda:
         "environment.yml"
     script:

@@ -19,13 +19,19 @@ __all__ = [
     "ConfigError",
     "FIGURE_SECTIONS",
     "artifact_hashes",
+    "check_output_dir",
     "config_sha256",
     "defaults",
     "figure_params",
     "key_path",
+    "load_config_file",
     "load_schema",
+    "merge",
     "validate_config",
 ]
+
+#: Largest figure side in pixels (figsize * dpi) that the pipeline will draw.
+MAX_PIXELS = 10000
 
 #: Figure name -> the shared config sections it reads besides its own.
 FIGURE_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -59,7 +65,13 @@ def figure_params(config: dict, name: str) -> dict:
     only to it) reruns that figure; the manifest records its hash.
     """
     section = dict(config[name], **{key: config[key] for key in FIGURE_SECTIONS[name]})
-    return {"name": name, "figure": section, "usetex": config["usetex"], "dpi": config["dpi"]}
+    return {
+        "name": name,
+        "figure": section,
+        "usetex": config["usetex"],
+        "dpi": config["dpi"],
+        "on_divergence": config["on_divergence"],
+    }
 
 
 def artifact_hashes(config: dict) -> dict[str, str]:
@@ -76,6 +88,59 @@ def config_sha256(params: Any) -> str:
 
     text = json.dumps(params, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_config_file(path: str | Path) -> dict:
+    """Read a YAML config file; any problem is a one-line :class:`ConfigError`.
+
+    Never ``eval``: ``yaml.safe_load`` builds plain data only.
+    """
+    import yaml
+
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as err:
+        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ConfigError(f"{path.name}: YAML syntax error{where}: {problem}") from None
+    if data is None:
+        raise ConfigError(f"{path.name} is empty; it must map keys to values (see config.yaml)")
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path.name} must map keys to values, got a {type(data).__name__} at the top level"
+        )
+    return data
+
+
+def check_output_dir(path: str) -> None:
+    """The output directory must be writable, or creatable inside an existing directory."""
+    import os
+
+    p = Path(path)
+    where = f"config key 'output_dir': {path!r}"
+    if p.exists():
+        if not p.is_dir():
+            raise ConfigError(f"{where} exists but is not a directory")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise ConfigError(f"{where} is not writable")
+    elif not p.parent.is_dir():
+        raise ConfigError(f"{where} does not exist, nor does its parent {str(p.parent)!r}")
+    elif not os.access(p.parent, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where} does not exist and {str(p.parent)!r} is not writable")
+
+
+def merge(base: dict, override: dict) -> dict:
+    """``base`` updated by ``override``, nested mappings merged key by key."""
+    out = dict(base)
+    for k, v in override.items():
+        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
 
 
 def load_schema(path: str | Path) -> dict:
@@ -204,6 +269,20 @@ def validate_config(config: Any, schema: dict) -> dict:
         raise ConfigError(_message(errors[0], schema))
     full = _with_defaults(config, schema, schema)
     _semantic_checks(full, schema, schema, [])
+    for name, section in full.items():
+        if isinstance(section, dict) and "figsize" in section:
+            pixels = max(section["figsize"]) * full["dpi"]
+            if pixels > MAX_PIXELS:
+                raise ConfigError(
+                    f"config key '{name}.figsize': {section['figsize']} at dpi {full['dpi']} "
+                    f"is {pixels:g} pixels wide; at most {MAX_PIXELS} per side"
+                )
+    n_panels = len(full["gd_euclidean_mahalanobis"]["panels"])
+    if full["sweep"]["panel"] >= n_panels:
+        raise ConfigError(
+            f"config key 'sweep.panel': {full['sweep']['panel']} is not a panel of "
+            f"gd_euclidean_mahalanobis (0 to {n_panels - 1})"
+        )
     try:
         resolve_usetex(full["usetex"])
     except ValueError as err:

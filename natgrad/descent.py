@@ -11,7 +11,9 @@ or an adaptive preconditioner whose state is passed explicitly (as in optax):
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -29,6 +31,8 @@ __all__ = [
     "DiagonalState",
     "AdamState",
     "steepest_descent",
+    "naming_setting",
+    "warn_if_stopped",
 ]
 
 
@@ -219,16 +223,16 @@ def steepest_descent(
     # Overflow is detected below, explicitly, instead of through warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(n_steps)):
-            g = np.asarray(grad_fn(x), dtype=float)
             try:
+                g = np.asarray(grad_fn(x), dtype=float)
                 if adaptive:
                     d, state = metric.update(g, state)
                 else:
                     d = metric.direction(g, x, damping=damping)
                 x_new = x - lr * d
             except ValueError:
-                # e.g. the metric evaluated at an overflowed point is no longer
-                # positive definite
+                # The iterate left the domain (e.g. sigma <= 0), or the metric at an
+                # overflowed point is no longer positive definite: the step was too large.
                 x_new = np.full_like(x, np.nan)
             if not np.all(np.isfinite(x_new)):
                 if on_divergence == "stop":
@@ -240,3 +244,22 @@ def steepest_descent(
             x = x_new
             iterates.append(x)
     return np.array(iterates)
+
+
+@contextmanager
+def naming_setting(setting: str, value):
+    """Re-raise a :class:`DivergenceError` with the config setting that caused it."""
+    try:
+        yield
+    except DivergenceError as err:
+        raise DivergenceError(f"setting {setting} = {value!r}: {err}") from None
+
+
+def warn_if_stopped(path, n_steps: int, setting: str) -> None:
+    """With on_divergence: stop, say in the log where a drawn path was cut short."""
+    if len(path) < n_steps + 1:
+        print(
+            f"warning: {setting}: the path diverged after {len(path) - 1} of {n_steps} steps; "
+            "drawn up to the last finite iterate (on_divergence: stop)",
+            file=sys.stderr,
+        )

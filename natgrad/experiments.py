@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import gaussian
-from .descent import AdaGrad, Adam, RMSProp, steepest_descent
+from .descent import AdaGrad, Adam, RMSProp, naming_setting, steepest_descent, warn_if_stopped
 from .metrics import Euclidean, FisherMetric, Mahalanobis
 from .objectives import GaussianLogLikelihood, Quadratic
 
@@ -52,7 +52,12 @@ def mean_nll(ll: GaussianLogLikelihood, theta: ArrayLike) -> NDArray[np.float64]
 
 
 def gaussian_mle_path(
-    ll: GaussianLogLikelihood, theta0: ArrayLike, method: str, lr: float, n_steps: int
+    ll: GaussianLogLikelihood,
+    theta0: ArrayLike,
+    method: str,
+    lr: float,
+    n_steps: int,
+    on_divergence: str = "raise",
 ) -> NDArray[np.float64]:
     """Minimise the mean NLL over (mu, log sigma) by gradient descent or natural gradient.
 
@@ -65,6 +70,8 @@ def gaussian_mle_path(
         Euclidean metric, or the Fisher metric of one observation.
     lr : float
     n_steps : int
+    on_divergence : {"raise", "stop"}
+        As in :func:`natgrad.descent.steepest_descent`.
 
     Returns
     -------
@@ -77,7 +84,7 @@ def gaussian_mle_path(
         metric = FisherMetric(lambda t: ll.fisher(t) / ll.n)
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
-    return steepest_descent(grad, theta0, metric, lr, n_steps)
+    return steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
 
 
 def iterations_to_tolerance(gaps: ArrayLike, tol: float) -> int | None:
@@ -88,14 +95,21 @@ def iterations_to_tolerance(gaps: ArrayLike, tol: float) -> int | None:
 
 
 def quadratic_paths(
-    A: ArrayLike, x0: ArrayLike, lrs: dict[str, float], n_steps: int
+    A: ArrayLike, x0: ArrayLike, lrs: dict[str, float], n_steps: int, on_divergence: str = "raise"
 ) -> dict[str, NDArray[np.float64]]:
-    """Paths of each method in ``lrs`` (name -> step size) on ``f(x) = x^T A x``."""
+    """Paths of each method in ``lrs`` (name -> step size) on ``f(x) = x^T A x``.
+
+    A divergence is reported with the setting ``lrs.<method>`` that caused it.
+    """
     f = Quadratic(A)
-    return {
-        m: steepest_descent(f.gradient, x0, make_optimizer(m, f.A), lr, n_steps)
-        for m, lr in lrs.items()
-    }
+    paths = {}
+    for m, lr in lrs.items():
+        with naming_setting(f"lrs.{m}", lr):
+            paths[m] = steepest_descent(
+                f.gradient, x0, make_optimizer(m, f.A), lr, n_steps, on_divergence=on_divergence
+            )
+        warn_if_stopped(paths[m], n_steps, f"lrs.{m}")
+    return paths
 
 
 def reparameterized_path(
@@ -106,6 +120,7 @@ def reparameterized_path(
     method: str,
     lr: float,
     n_steps: int,
+    on_divergence: str = "raise",
 ) -> NDArray[np.float64]:
     """Descent on the mean NLL in ``parameterization``, returned as (mu, sigma) points.
 
@@ -131,7 +146,7 @@ def reparameterized_path(
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
     theta0 = gaussian.from_mean_std(mu0, sigma0, parameterization)
-    path = steepest_descent(grad, theta0, metric, lr, n_steps)
+    path = steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
     mu, s = gaussian.to_mean_std(path, parameterization)
     return np.stack([mu, s], axis=-1)
 

@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import gaussian
+from .descent import naming_setting, warn_if_stopped
 from .experiments import (
     gaussian_mle_path,
     iterations_to_tolerance,
@@ -82,6 +83,7 @@ def natural_gradient_gaussian_mle(
     floor: float,
     xlabel: str,
     ylabel: str,
+    on_divergence: str = "raise",
 ) -> tuple[Figure, dict]:
     """Maximum likelihood by gradient descent and natural gradient, over the contours."""
     ll = shared_likelihood(gaussian_data)
@@ -96,7 +98,10 @@ def natural_gradient_gaussian_mle(
     runs = []
     for i, start in enumerate(starts):
         for method, lr in lrs.items():
-            path = gaussian_mle_path(ll, start, method, lr, n_steps)
+            setting = f"lr_{method}"
+            with naming_setting(setting, lr):
+                path = gaussian_mle_path(ll, start, method, lr, n_steps, on_divergence)
+            warn_if_stopped(path, n_steps, f"{setting} from start {i}")
             gap = mean_nll(ll, path) - best
             label = f"{METHOD_LABELS[method]}, $\\gamma={lr:g}$" if i == 0 else None
             style = "-" if i == 0 else "--"
@@ -212,6 +217,7 @@ def adam_diagonal_preconditioning(
     grid_points: int,
     levels: int,
     floor: float,
+    on_divergence: str = "raise",
 ) -> tuple[Figure, dict]:
     """Diagonal adaptive metrics vs the full metric on aligned and rotated quadratics."""
     problems = {
@@ -230,7 +236,7 @@ def adam_diagonal_preconditioning(
         f = Quadratic(A)
         ax, ax_gap = axes[0, col], axes[1, col]
         plot_contours(X, Y, f.value(XY), ax, levels=levels, cmap="Greys", linewidths=0.6)
-        paths = quadratic_paths(A, x0, lrs, n_steps)
+        paths = quadratic_paths(A, x0, lrs, n_steps, on_divergence)
         gaps = {}
         for method, path in paths.items():
             label = f"{METHOD_LABELS[method]}, $\\gamma={lrs[method]:g}$"
@@ -294,6 +300,7 @@ def reparameterization_invariance(
     discrepancy_lrs: Sequence[float],
     xlabel: str,
     ylabel: str,
+    on_divergence: str = "raise",
 ) -> tuple[Figure, dict]:
     """Natural gradient follows one path in every parameterisation; gradient descent does not."""
     ll = shared_likelihood(gaussian_data)
@@ -309,7 +316,11 @@ def reparameterization_invariance(
     paths = {"natural": {}, "gd": {}}
     for method, style in (("natural", "-"), ("gd", ":")):
         for p, c in zip(parameterizations, colors, strict=True):
-            path = reparameterized_path(ll, start[0], start[1], p, method, lr, n_steps)
+            with naming_setting("lr", lr):
+                path = reparameterized_path(
+                    ll, start[0], start[1], p, method, lr, n_steps, on_divergence
+                )
+            warn_if_stopped(path, n_steps, f"lr ({method} in {p})")
             paths[method][p] = path
             ax_paths.plot(
                 *path.T,
@@ -326,9 +337,10 @@ def reparameterization_invariance(
     lrs = np.asarray(discrepancy_lrs, dtype=float)
     disc = {}
     for method, c in (("natural", colors[0]), ("gd", colors[-1])):
-        disc[method] = reparameterization_discrepancy(
-            ll, start[0], start[1], method, lrs, parameterizations
-        )
+        with naming_setting("discrepancy_lrs", list(discrepancy_lrs)):
+            disc[method] = reparameterization_discrepancy(
+                ll, start[0], start[1], method, lrs, parameterizations
+            )
         slope = float(np.polyfit(np.log(lrs), np.log(disc[method]), 1)[0])
         ax_disc.loglog(
             lrs, disc[method], "o-", color=c, label=f"{METHOD_LABELS[method]}: slope {slope:.2f}"

@@ -8,6 +8,7 @@ style, saves every format atomically and writes the data sidecar.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Sequence
 
@@ -15,7 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import explainers
-from .descent import steepest_descent
+from .descent import DivergenceError, naming_setting, steepest_descent, warn_if_stopped
 from .io import save_figure, write_json
 from .metrics import Euclidean, Mahalanobis, metric_from_matrix
 from .objectives import Quadratic
@@ -92,6 +93,7 @@ def gd_euclidean_mahalanobis(
     arrow_color: str,
     head_width: float,
     panels: Sequence[dict],
+    on_divergence: str = "raise",
 ) -> tuple[Figure, dict]:
     """Steepest descent on ``f(x) = x^T A x`` under each panel's metric, over f's contours."""
     f = Quadratic(A)
@@ -100,9 +102,14 @@ def gd_euclidean_mahalanobis(
     fig = Figure(figsize=figsize)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     data = {"x0": list(x0), "panels": []}
-    for ax, panel in zip(axes, panels, strict=True):
+    for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
         metric = Euclidean(len(x0)) if panel["metric"] == "euclidean" else Mahalanobis(f.A)
-        path = steepest_descent(f.gradient, x0, metric, panel["lr"], n_steps)
+        setting = f"panels[{i}].lr"
+        with naming_setting(setting, panel["lr"]):
+            path = steepest_descent(
+                f.gradient, x0, metric, panel["lr"], n_steps, on_divergence=on_divergence
+            )
+        warn_if_stopped(path, n_steps, setting)
         plot_contours(X, Y, Z, ax, levels=levels)
         plot_trajectory(path, ax, color=arrow_color, head_width=head_width)
         ax.set_xlim(*limits)
@@ -174,6 +181,7 @@ def render(
     *,
     usetex: str | bool = "auto",
     dpi: float = 100,
+    on_divergence: str = "raise",
 ) -> dict:
     """Build figure ``name`` from ``params``, save it in every format, write its data.
 
@@ -189,6 +197,9 @@ def render(
         Where the JSON sidecar of drawn numbers goes.
     usetex : {"auto", True, False}
     dpi : float
+    on_divergence : {"raise", "stop"}
+        What a diverging descent does: fail naming the setting, or draw the
+        path up to the divergence (and say so in the log).
 
     Returns
     -------
@@ -197,8 +208,18 @@ def render(
     """
     if name not in FIGURES:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(FIGURES)}")
+    builder = FIGURES[name]
+    kwargs = dict(params)
+    if "on_divergence" in inspect.signature(builder).parameters:
+        kwargs["on_divergence"] = on_divergence
     with style_context(resolve_usetex(usetex)):
-        fig, data = FIGURES[name](**params)
+        try:
+            fig, data = builder(**kwargs)
+        except DivergenceError as err:
+            raise DivergenceError(
+                f"figure {name}: {err} (or set on_divergence: stop to draw the path up to "
+                "the divergence)"
+            ) from None
         # Data first: a figure on disk always has its sidecar beside it.
         write_json({"figure": name, "params": params, "data": data}, data_path)
         save_figure(fig, figure_paths, dpi=dpi)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -62,15 +63,23 @@ def save_figure(fig, paths: Sequence[str | os.PathLike], dpi: float = 100) -> No
         )
 
 
-def _jsonable(obj: Any) -> Any:
+def _plain(obj: Any) -> Any:
+    """JSON-ready copy: arrays to lists, and non-finite floats (an overflowed
+    objective along a path stopped at a divergence) to null."""
     if hasattr(obj, "tolist"):
-        return obj.tolist()
-    raise TypeError(f"cannot write {type(obj).__name__} to JSON")
+        obj = obj.tolist()
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
-    """Write ``data`` as sorted, indented JSON (numpy arrays become lists)."""
-    text = json.dumps(data, indent=1, sort_keys=True, default=_jsonable, allow_nan=False) + "\n"
+    """Write ``data`` as sorted, indented JSON (numpy arrays become lists, inf and nan null)."""
+    text = json.dumps(_plain(data), indent=1, sort_keys=True, allow_nan=False) + "\n"
 
     def write(tmp):
         Path(tmp).write_text(text)

@@ -9,14 +9,22 @@ from pathlib import Path  # noqa: E402
 # Use the natgrad of this checkout (workflow/scripts -> repository root).
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
+from natgrad.descent import DivergenceError  # noqa: E402
 from natgrad.figures import render  # noqa: E402
 
 params = snakemake.params
-render(
-    params.name,
-    params.figure,
-    snakemake.output.figures,
-    snakemake.output.data,
-    usetex=params.usetex,
-    dpi=params.dpi,
-)
+try:
+    render(
+        params.name,
+        params.figure,
+        snakemake.output.figures,
+        snakemake.output.data,
+        usetex=params.usetex,
+        dpi=params.dpi,
+        on_divergence=params.on_divergence,
+    )
+except DivergenceError as err:
+    # One line on the terminal as well as in the log; no figure is written.
+    for stream in (sys.stderr, sys.__stderr__):
+        print(f"natgrad: {err}", file=stream)
+    sys.exit(1)
