@@ -1,0 +1,367 @@
+"""Bad input, interrupted builds, other machines: a figure is right for its config or absent."""
+
+import copy
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pipeline import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
+from test_config import BAD, set_key
+
+from natgrad.config import ConfigError, figure_params, load_schema, validate_config
+from natgrad.descent import DivergenceError
+from natgrad.figures import render
+
+DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
+G = "gd_euclidean_mahalanobis"
+
+# Cases beyond test_config.BAD: whole-file problems, --config overrides, new sections.
+FILE_CASES = [
+    ("empty file", "", [], "config.yaml is empty"),
+    ("list at top level", "- 1\n- 2\n", [], "must map keys to values"),
+    ("scalar at top level", "42\n", [], "must map keys to values"),
+    ("YAML syntax error", "dpi: [100\n", [], "YAML syntax error at line"),
+    ("tab indentation", "gaussian_data:\n\tn: 3\n", [], "YAML syntax error"),
+    ("--config dpi=0", None, ["--config", "dpi=0"], "config key 'dpi'"),
+    ("--config typo", None, ["--config", "n_step=3"], "config key 'n_step': unknown key"),
+    ("--config format", None, ["--config", "formats=[jpg]"], "config key 'formats[0]'"),
+    ("--config usetex", None, ["--config", "usetex=maybe"], "config key 'usetex'"),
+    ("--config output_dir", None, ["--config", "output_dir=/no/such/dir"], "'output_dir'"),
+]
+SECTION_CASES = [
+    (("adam_diagonal_preconditioning", "lrs", "gd"), 0, "lrs.gd"),
+    (("adam_diagonal_preconditioning", "lrs", "sgd"), 0.1, "lrs.sgd"),
+    (("adam_diagonal_preconditioning", "condition_number"), 0.5, "condition_number"),
+    (("natural_gradient_gaussian_mle", "one_step_start"), 5, "one_step_start"),
+    (("natural_gradient_gaussian_mle", "starts"), [], "starts"),
+    (("reparameterization_invariance", "start"), [0.8, -0.5], "start[1]"),
+    (("reparameterization_invariance", "parameterizations"), ["polar"], "parameterizations"),
+    (("gaussian_kl_vs_euclidean", "sigmas"), [0.5, 0.0], "sigmas[1]"),
+    (("sweep", "panel"), 7, "sweep.panel"),
+    (("claims", "n_samples"), 10, "claims.n_samples"),
+    (("equidistant_points", "figsize"), [200, 8], "at most 10000"),
+    (("on_divergence",), "ignore", "on_divergence"),
+]
+
+
+@pytest.fixture(scope="module")
+def repo(built, tmp_path_factory):
+    src, _ = built
+    dest = tmp_path_factory.mktemp("reliability") / "repo"
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+def assert_clean_failure(repo, result, words, before):
+    assert result.returncode != 0
+    out = (result.stdout + result.stderr).strip()
+    assert "Traceback" not in out and 'File "' not in out, out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1, out  # one readable line
+    assert lines[0].startswith("natgrad: ") and words in lines[0], lines[0]
+    assert jobs_run(result) == []
+    assert tree_hashes(repo / "figures") == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path, value, words",
+    BAD + SECTION_CASES,
+    ids=[".".join(map(str, c[0])) + f"={c[1]!r}"[:30] for c in BAD + SECTION_CASES],
+)
+def test_bad_value_stops_the_pipeline_cleanly(repo, path, value, words):
+    before = tree_hashes(repo / "figures")
+    text = (repo / "config.yaml").read_text()
+    cfg = copy.deepcopy(DEFAULT)
+    set_key(cfg, path, value)
+    try:
+        (repo / "config.yaml").write_text(yaml.safe_dump(cfg))
+        result = run_snakemake(repo, "--cores", "4")
+    finally:
+        (repo / "config.yaml").write_text(text)
+    assert_clean_failure(repo, result, words, before)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, text, args, words", FILE_CASES, ids=[c[0] for c in FILE_CASES])
+def test_bad_file_or_override_stops_the_pipeline_cleanly(repo, name, text, args, words):
+    before = tree_hashes(repo / "figures")
+    original = (repo / "config.yaml").read_text()
+    try:
+        if text is not None:
+            (repo / "config.yaml").write_text(text)
+        result = run_snakemake(repo, "--cores", "4", *args)
+    finally:
+        (repo / "config.yaml").write_text(original)
+    assert_clean_failure(repo, result, words, before)
+
+
+def test_at_least_forty_bad_input_cases():
+    assert len(BAD) + len(SECTION_CASES) + len(FILE_CASES) >= 40
+
+
+@pytest.mark.slow
+def test_divergence_names_the_figure_and_setting(repo):
+    before = tree_hashes(repo / "figures")
+    original = (repo / "config.yaml").read_text()
+    cfg = copy.deepcopy(DEFAULT)
+    cfg[G]["panels"][0]["lr"] = 1e200
+    try:
+        (repo / "config.yaml").write_text(yaml.safe_dump(cfg))
+        result = run_snakemake(repo, "--cores", "4", f"figures/{G}.png")
+        out = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert (
+            f"natgrad: figure {G}: setting panels[0].lr = 1e+200: steepest descent diverged" in out
+        )
+        assert not (repo / "figures" / f"{G}.png").exists()  # absent, never a figure of NaNs
+        # with on_divergence: stop the path is drawn up to the divergence, and the log says so
+        cfg["on_divergence"] = "stop"
+        (repo / "config.yaml").write_text(yaml.safe_dump(cfg))
+        result = run_snakemake(repo, "--cores", "4", f"figures/{G}.png")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "diverged after 1 of 10 steps" in (repo / "logs" / f"{G}.log").read_text()
+        assert png_size(repo / "figures" / f"{G}.png") == (1400, 700)
+    finally:
+        (repo / "config.yaml").write_text(original)
+        run_snakemake(repo, "--cores", "4")
+    assert tree_hashes(repo / "figures") == before
+
+
+# --- property test: random mutations of the default config -------------------
+
+SCHEMA = load_schema(ROOT / "workflow/schemas/config.schema.yaml")
+
+
+def leaf_paths(node, path=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from leaf_paths(v, (*path, k))
+    elif isinstance(node, list) and node and isinstance(node[0], dict | list):
+        for i, v in enumerate(node):
+            yield from leaf_paths(v, (*path, i))
+    else:
+        yield path
+
+
+LEAVES = [p for p in leaf_paths(DEFAULT) if p[0] not in ("output_dir", "blog_assets")]
+VALUES = st.one_of(
+    st.integers(-5, 300),
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+    st.floats(0.001, 3.0),
+    st.text(max_size=5),
+    st.booleans(),
+    st.none(),
+    st.lists(st.floats(-3, 3), max_size=3),
+    st.lists(st.lists(st.floats(-3, 3), min_size=2, max_size=2), min_size=2, max_size=2),
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(path=st.sampled_from(LEAVES), value=VALUES)
+def test_random_mutation_renders_or_fails_cleanly(tmp_path, path, value):
+    cfg = copy.deepcopy(DEFAULT)
+    set_key(cfg, path, value)
+    try:
+        full = validate_config(cfg, SCHEMA)
+    except ConfigError as err:
+        message = str(err)
+        assert "\n" not in message and message.startswith(("config key '", "config.yaml"))
+        return
+    section = path[0]
+    if section in FIGURES:
+        names = [section]
+    elif section == "gaussian_data":
+        names = ["gaussian_isocontours_fisher"]
+    else:  # a global key: any figure shows its effect
+        names = ["equidistant_points"]
+    for name in names:
+        p = figure_params(full, name)
+        out = tmp_path / f"{name}.png"
+        try:
+            render(
+                name,
+                p["figure"],
+                [out],
+                tmp_path / f"{name}.json",
+                usetex=False,
+                dpi=p["dpi"],
+                on_divergence=p["on_divergence"],
+            )
+        except DivergenceError as err:
+            assert "\n" not in str(err) and name in str(err)
+            assert not out.exists()
+            continue
+        w, h = p["figure"]["figsize"]
+        assert png_size(out) == (round(w * p["dpi"]), round(h * p["dpi"]))
+
+
+# --- faults ------------------------------------------------------------------
+
+
+def start_build(repo, *args):
+    return subprocess.Popen(
+        [sys.executable, "-m", "snakemake", "--cores", "4", *args],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_for_first_job(repo, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if any((repo / "figures").glob("*.png")) or list((repo / "logs").glob("*.log")):
+            return
+        time.sleep(0.05)
+    raise AssertionError("no job started")
+
+
+def assert_no_wrong_figure(repo, reference):
+    """Every file present under figures/ is byte-identical to the clean build's."""
+    expected = tree_hashes(reference / "figures")
+    for name, digest in tree_hashes(repo / "figures").items():
+        if name == "MANIFEST.json" or name.startswith("."):
+            continue
+        assert expected.get(name) == digest, f"{name} was left wrong after the kill"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["SIGINT", "SIGKILL"])
+def test_killed_build_reruns_to_identical_figures(built, tmp_path, sig):
+    reference, _ = built
+    repo = copy_repo(tmp_path / "repo")
+    shutil.rmtree(repo / "figures")
+    (repo / "figures").mkdir()
+    proc = start_build(repo)
+    wait_for_first_job(repo)
+    time.sleep(1.0)
+    os.killpg(proc.pid, sig)
+    proc.wait(timeout=60)
+    if sig == signal.SIGKILL:
+        time.sleep(1.0)  # orphaned jobs may still finish their atomic writes
+    assert_no_wrong_figure(repo, reference)
+    # the README's recovery: unlock after a hard kill, then rerun incomplete jobs
+    unlock = run_snakemake(repo, "--unlock")
+    assert unlock.returncode == 0
+    result = run_snakemake(repo, "--cores", "4", "--rerun-incomplete")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert tree_hashes(repo / "figures") == tree_hashes(reference / "figures")
+
+
+@pytest.mark.slow
+def test_fresh_matplotlib_cache_with_parallel_jobs(built, tmp_path):
+    reference, _ = built
+    repo = copy_repo(tmp_path / "repo")
+    shutil.rmtree(repo / "figures")
+    env = {}
+    for var in ("MPLCONFIGDIR", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        (tmp_path / var).mkdir()
+        env[var] = str(tmp_path / var)
+    result = run_snakemake(repo, "--cores", "4", env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert tree_hashes(repo / "figures") == tree_hashes(reference / "figures")
+    assert any((tmp_path / "MPLCONFIGDIR").iterdir())  # the cache was built there, from nothing
+
+
+@pytest.mark.slow
+def test_run_from_another_directory(built, tmp_path):
+    reference, _ = built
+    checkout = copy_repo(tmp_path / "checkout")
+    work = tmp_path / "work"
+    work.mkdir()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(checkout / "Snakefile"),
+            "-d",
+            str(work),
+            "--cores",
+            "4",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert tree_hashes(work / "figures") == tree_hashes(reference / "figures")
+
+
+def read_only_mounts_work(tmp_path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    cmd = f"mount --bind {probe} {probe} && mount -o remount,bind,ro {probe} && ! touch {probe}/x"
+    return subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True).returncode == 0
+
+
+@pytest.mark.slow
+def test_read_only_checkout_and_output_directory(built, tmp_path):
+    if shutil.which("unshare") is None or not read_only_mounts_work(tmp_path):
+        pytest.skip("read-only bind mounts need unshare and mount privileges")
+    reference, _ = built
+    checkout = copy_repo(tmp_path / "checkout")
+    out = tmp_path / "out"
+    out.mkdir()
+    snake = (
+        f"{sys.executable} -m snakemake -s {checkout}/Snakefile -d {tmp_path}/work "
+        f"--cores 4 --config output_dir={out}/figures"
+    )
+    ro = f"mount --bind {checkout} {checkout} && mount -o remount,bind,ro {checkout}"
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{ro} && {snake}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert tree_hashes(out / "figures") == tree_hashes(reference / "figures")
+    assert not (checkout / "logs").exists() and not (checkout / ".snakemake").exists()
+    # a read-only output directory fails before any job, in one line
+    ro_out = f"mount --bind {out} {out} && mount -o remount,bind,ro {out}"
+    result = subprocess.run(
+        ["unshare", "-m", "sh", "-c", f"{ro} && {ro_out} && {snake} -F"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "natgrad: config key 'output_dir'" in result.stderr and "not writable" in result.stderr
+
+
+@pytest.mark.slow
+def test_cluster_generic_executor_runs_the_sweep(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    local = run_snakemake(repo, "--cores", "4", "sweep")
+    assert local.returncode == 0, local.stderr[-2000:]
+    expected = tree_hashes(repo / "results")
+    shutil.rmtree(repo / "results")
+    result = run_snakemake(
+        repo,
+        "sweep",
+        "--executor",
+        "cluster-generic",
+        "--jobs",
+        "4",
+        "--cluster-generic-submit-cmd",
+        "workflow/cluster/submit_local.sh",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert tree_hashes(repo / "results") == expected
+    assert len(list((repo / "results" / "sweep").glob("gd_lr*.png"))) == len(
+        DEFAULT["sweep"]["lrs"]
+    )
