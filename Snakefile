@@ -16,6 +16,7 @@ from natgrad.config import (  # noqa: E402
     ConfigError,
     artifact_hashes,
     check_output_dir,
+    config_sha256,
     figure_params,
     load_config_file,
     load_schema,
@@ -46,6 +47,7 @@ if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
 OUT = config["output_dir"]
 FORMATS = config["formats"]
 FIGURES = list(FIGURE_SECTIONS)
+ARTIFACT_HASHES = artifact_hashes(config)
 # Every figure depends on the library and the style: a change there rebuilds them.
 # Paths relative to the working directory keep Snakemake's provenance records
 # valid when the checkout moves.
@@ -64,7 +66,11 @@ def figure_outputs(name):
     # (`report` must not start a line: Snakemake would read it as a directive.)
     figures = [report(f, caption=caption, category=name) for f in figure_files(name)]
     data = f"{OUT}/data/{name}.json"
-    return {"figures": figures, "data": report(data, caption=caption, category=name)}
+    return {
+        "figures": figures,
+        "data": report(data, caption=caption, category=name),
+        "manifest": f"{OUT}/manifest/{name}.json",
+    }
 
 
 def sweep_variant(lr):
@@ -82,9 +88,9 @@ def need_blog_assets(wildcards):
 
 
 rule all:
-    """Build every figure of the post, the claims table and the manifest that records them."""
+    """Build every figure of the post and the claims table, each with its manifest."""
     input:
-        f"{OUT}/MANIFEST.json",
+        expand("{out}/manifest/{name}.json", out=OUT, name=[*FIGURES, "claims"]),
 
 
 rule claims:
@@ -94,8 +100,10 @@ rule claims:
     output:
         md=report(f"{OUT}/claims.md", caption="workflow/report/claims.rst", category="claims"),
         json=f"{OUT}/claims.json",
+        manifest=f"{OUT}/manifest/claims.json",
     params:
         claims=config["claims"],
+        config_sha256=ARTIFACT_HASHES["claims"],
     log:
         "logs/claims.log",
     benchmark:
@@ -124,6 +132,7 @@ rule sweep_gd:
     output:
         figures=["results/sweep/gd_lr{lr}.png"],
         data="results/sweep/data/gd_lr{lr}.json",
+        manifest="results/sweep/manifest/gd_lr{lr}.json",
     wildcard_constraints:
         lr=r"[0-9][0-9.e+\-]*",
     params:
@@ -132,6 +141,7 @@ rule sweep_gd:
         usetex=config["usetex"],
         dpi=config["dpi"],
         on_divergence=config["on_divergence"],
+        config_sha256=lambda wildcards: config_sha256(sweep_variant(float(wildcards.lr))),
     log:
         "logs/sweep/gd_lr{lr}.log",
     benchmark:
@@ -144,34 +154,6 @@ rule sweep_gd:
         "environment.yml"
     script:
         "workflow/scripts/render_figure.py"
-
-
-rule manifest:
-    """Record each artifact's sha256, pixel size, config hash and the versions that made it."""
-    input:
-        figures=[f for name in FIGURES for f in figure_files(name)],
-        data=expand("{out}/data/{name}.json", out=OUT, name=FIGURES),
-        claims=[f"{OUT}/claims.md", f"{OUT}/claims.json"],
-    output:
-        f"{OUT}/MANIFEST.json",
-    params:
-        artifacts={
-            **{n: [*(f"{n}.{fmt}" for fmt in FORMATS), f"data/{n}.json"] for n in FIGURES},
-            "claims": ["claims.md", "claims.json"],
-        },
-        config_hashes=artifact_hashes(config),
-    log:
-        "logs/manifest.log",
-    benchmark:
-        "logs/benchmarks/manifest.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "environment.yml"
-    script:
-        "workflow/scripts/write_manifest.py"
 
 
 rule export:

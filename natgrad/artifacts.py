@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "MANIFEST",
+    "MANIFEST_DIR",
+    "load_manifest",
+    "write_manifest",
     "versions",
     "png_size",
     "build_manifest",
@@ -35,7 +37,9 @@ __all__ = [
     "main",
 ]
 
-MANIFEST = "MANIFEST.json"
+#: Folder (inside an output directory) of per-figure manifests: each job writes
+#: its own, so editing one figure's config reruns exactly one job.
+MANIFEST_DIR = "manifest"
 
 
 def versions() -> dict[str, str]:
@@ -92,6 +96,30 @@ def build_manifest(
                 "config_sha256": config_hashes[figure],
             }
     return {"versions": versions(), "artifacts": dict(sorted(entries.items()))}
+
+
+def write_manifest(
+    out_dir: str | Path, figure: str, files: Iterable[str | Path], config_hash: str
+) -> dict[str, Any]:
+    """Write ``<out_dir>/manifest/<figure>.json`` for ``files`` (paths below ``out_dir``)."""
+    from .io import write_json
+
+    out_dir = Path(out_dir)
+    rel = [Path(f).resolve().relative_to(out_dir.resolve()).as_posix() for f in files]
+    manifest = build_manifest(out_dir, {figure: rel}, {figure: config_hash})
+    (out_dir / MANIFEST_DIR).mkdir(exist_ok=True)
+    write_json(manifest, out_dir / MANIFEST_DIR / f"{figure}.json")
+    return manifest
+
+
+def load_manifest(directory: str | Path) -> dict[str, dict]:
+    """Every artifact recorded in ``<directory>/manifest/*.json``, each with its versions."""
+    entries = {}
+    for fragment in sorted((Path(directory) / MANIFEST_DIR).glob("*.json")):
+        data = json.loads(fragment.read_text())
+        for name, entry in data["artifacts"].items():
+            entries[name] = {**entry, "versions": data["versions"]}
+    return entries
 
 
 def _numbers(obj: Any, path: str = ""):
@@ -156,7 +184,7 @@ def compare_dirs(
     Parameters
     ----------
     committed, rebuilt : path-like
-        Directories holding a manifest and the files it lists.
+        Output directories holding ``manifest/*.json`` and the files listed there.
     diff_dir : path-like
         Where diff images are written.
     tol : float
@@ -168,12 +196,12 @@ def compare_dirs(
     committed, rebuilt, diff_dir = Path(committed), Path(rebuilt), Path(diff_dir)
     problems = []
     try:
-        old = json.loads((committed / MANIFEST).read_text())
-    except (OSError, ValueError) as err:
-        return [f"{committed / MANIFEST}: cannot read the committed manifest ({err})"]
-    new = json.loads((rebuilt / MANIFEST).read_text())
-    same_versions = old["versions"] == new["versions"]
-    old_a, new_a = old["artifacts"], new["artifacts"]
+        old_a = load_manifest(committed)
+    except (OSError, ValueError, KeyError) as err:
+        return [f"{committed / MANIFEST_DIR}: cannot read the committed manifest ({err})"]
+    if not old_a:
+        return [f"{committed / MANIFEST_DIR}: no committed manifest"]
+    new_a = load_manifest(rebuilt)
     for name in sorted(old_a.keys() - new_a.keys()):
         problems.append(f"{name}: committed but no longer built")
     for name in sorted(new_a.keys() - old_a.keys()):
@@ -181,6 +209,7 @@ def compare_dirs(
     for name in sorted(old_a.keys() & new_a.keys()):
         entry = old_a[name]
         figure = entry["figure"]
+        same_versions = entry["versions"] == new_a[name]["versions"]
         if current_hashes and current_hashes.get(figure) != entry["config_sha256"]:
             problems.append(
                 f"{name}: stale: config of figure {figure} changed since it was built "

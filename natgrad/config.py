@@ -65,18 +65,19 @@ def figure_params(config: dict, name: str) -> dict:
     only to it) reruns that figure; the manifest records its hash.
     """
     section = dict(config[name], **{key: config[key] for key in FIGURE_SECTIONS[name]})
-    return {
+    params = {
         "name": name,
         "figure": section,
         "usetex": config["usetex"],
         "dpi": config["dpi"],
         "on_divergence": config["on_divergence"],
     }
+    return {**params, "config_sha256": config_sha256(params)}
 
 
 def artifact_hashes(config: dict) -> dict[str, str]:
     """Hash of the config behind each artifact group: every figure, and the claims table."""
-    hashes = {name: config_sha256(figure_params(config, name)) for name in FIGURE_SECTIONS}
+    hashes = {name: figure_params(config, name)["config_sha256"] for name in FIGURE_SECTIONS}
     hashes["claims"] = config_sha256(config["claims"])
     return hashes
 

@@ -31,17 +31,19 @@ def test_compare_dirs_with_other_versions_uses_pixels(tmp_path, root):
     committed, rebuilt = tmp_path / "committed", tmp_path / "rebuilt"
     shutil.copytree(root / "figures", committed)
     shutil.copytree(root / "figures", rebuilt)
-    manifest = json.loads((committed / "MANIFEST.json").read_text())
-    manifest["versions"]["matplotlib"] = "0.0-other"
-    (committed / "MANIFEST.json").write_text(json.dumps(manifest))
+    for fragment in (committed / "manifest").glob("*.json"):
+        manifest = json.loads(fragment.read_text())
+        manifest["versions"]["matplotlib"] = "0.0-other"
+        fragment.write_text(json.dumps(manifest))
     assert compare_dirs(committed, rebuilt, tmp_path / "diff") == []
     # a sidecar number altered in the rebuilt copy is reported with its key
     data = json.loads((rebuilt / "data/gd_euclidean_mahalanobis.json").read_text())
     data["data"]["panels"][0]["iterates"][3][0] += 1e-3
     (rebuilt / "data/gd_euclidean_mahalanobis.json").write_text(json.dumps(data))
-    rebuilt_manifest = json.loads((rebuilt / "MANIFEST.json").read_text())
+    fragment = rebuilt / "manifest/gd_euclidean_mahalanobis.json"
+    rebuilt_manifest = json.loads(fragment.read_text())
     rebuilt_manifest["artifacts"]["data/gd_euclidean_mahalanobis.json"]["sha256"] = "changed"
-    (rebuilt / "MANIFEST.json").write_text(json.dumps(rebuilt_manifest))
+    fragment.write_text(json.dumps(rebuilt_manifest))
     (problem,) = compare_dirs(committed, rebuilt, tmp_path / "diff")
     assert "data/gd_euclidean_mahalanobis.json" in problem and "iterates[3][0]" in problem
 

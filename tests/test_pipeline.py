@@ -22,7 +22,7 @@ def sidecar(repo, name):
 
 def test_build_writes_every_figure_at_the_post_size(built):
     repo, result = built
-    assert jobs_run(result) == sorted([*FIGURES, "all", "claims", "manifest"])
+    assert jobs_run(result) == sorted([*FIGURES, "all", "claims"])
     sizes = {
         "equidistant_points": (2000, 800),
         "gd_euclidean_mahalanobis": (1400, 700),
@@ -89,17 +89,17 @@ def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
     # (`--list-changes params` lists every output in Snakemake 9.27 even with no
     # change, so the dry run's job list is the record used here.)
     dry = run_snakemake(repo, "-n", "--cores", "4")
-    assert jobs_run(dry) == ["all", "gd_euclidean_mahalanobis", "manifest"]
+    assert jobs_run(dry) == ["all", "gd_euclidean_mahalanobis"]
     assert "Params have changed" in dry.stdout + dry.stderr
     result = run_snakemake(repo, "--cores", "4")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert jobs_run(result) == ["all", "gd_euclidean_mahalanobis", "manifest"]
+    assert jobs_run(result) == ["all", "gd_euclidean_mahalanobis"]
     after = tree_hashes(repo / "figures")
     changed = {k for k in before if before[k] != after[k]}
     assert changed == {
         "gd_euclidean_mahalanobis.png",
         "data/gd_euclidean_mahalanobis.json",
-        "MANIFEST.json",
+        "manifest/gd_euclidean_mahalanobis.json",
     }
     assert len(sidecar(repo, "gd_euclidean_mahalanobis")["data"]["panels"][0]["iterates"]) == 13
 
@@ -111,7 +111,7 @@ def test_library_change_reruns_every_figure(built, tmp_path):
     result = run_snakemake(repo, "-n", "--cores", "4")
     assert result.returncode == 0
     # every figure uses the style; the claims table draws nothing, so it does not rerun
-    assert jobs_run(result) == sorted([*FIGURES, "all", "manifest"])
+    assert jobs_run(result) == sorted([*FIGURES, "all"])
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from pathlib import Path  # noqa: E402
 # Use the natgrad of this checkout (workflow/scripts -> repository root).
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
+from natgrad.artifacts import write_manifest  # noqa: E402
 from natgrad.descent import DivergenceError  # noqa: E402
 from natgrad.figures import render  # noqa: E402
 
@@ -28,3 +29,11 @@ except DivergenceError as err:
     for stream in (sys.stderr, sys.__stderr__):
         print(f"natgrad: {err}", file=stream)
     sys.exit(1)
+# Last: the manifest records the files just written.
+out = snakemake.output
+write_manifest(
+    Path(out.manifest).parent.parent,
+    Path(out.manifest).stem,
+    [*out.figures, out.data],
+    params.config_sha256,
+)

@@ -8,6 +8,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
+from natgrad.artifacts import write_manifest  # noqa: E402
 from natgrad.claims import check_claims, claims_markdown, compute_claims  # noqa: E402
 from natgrad.io import atomic_write, write_json  # noqa: E402
 
@@ -15,3 +16,7 @@ claims = compute_claims(**snakemake.params.claims)
 check_claims(claims)  # raises, so no table is written, if a verdict changed
 write_json(claims, snakemake.output.json)
 atomic_write(snakemake.output.md, lambda tmp: Path(tmp).write_text(claims_markdown(claims)))
+out = snakemake.output
+write_manifest(
+    Path(out.manifest).parent.parent, "claims", [out.md, out.json], snakemake.params.config_sha256
+)

@@ -1,0 +1,236 @@
+"""Pipeline benchmark: what a build costs next to Snakemake's floor and the rendering floor.
+
+    python benchmarks/bench_pipeline.py [--repeat 3] [--sweep 4 16 64] [--out FILE]
+
+Works in a temporary copy of the repository and measures, as whole processes
+(medians of --repeat runs):
+
+    (a) cold build      snakemake --cores 4 with every artifact removed
+    (b) render floor    one Python process importing natgrad once, rendering all of (a)
+    (c) Snakemake floor as many trivial shell jobs as (a) has, from nothing
+    (d) no-op           snakemake --cores 4 with nothing to do
+    (e) no-op floor     the trivial workflow with nothing to do
+    (f) edit-rebuild    one value of one figure's config changed, rebuilt
+    (g) edit floor      one trivial job from nothing + one process rendering that figure
+
+and the peak memory of the largest job (Snakemake's per-rule benchmark files),
+and the cost of the sweep target at several sizes. Prints a table and writes it
+to --out (default logs/bench_pipeline.txt). Never a timed test: numbers depend
+on the machine, so the goals are ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from natgrad.config import FIGURE_SECTIONS  # noqa: E402
+
+PY = sys.executable
+IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".snakemake",
+    "logs",
+    ".venv",
+    "__pycache__",
+    ".check",
+    "results",
+    ".pytest_cache",
+    ".hypothesis",
+    "*.egg-info",
+)
+
+RENDER_ALL = """
+import sys, yaml
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from natgrad.config import load_schema, validate_config, figure_params, artifact_hashes
+from natgrad.figures import render
+from natgrad.claims import compute_claims, check_claims, claims_markdown
+from natgrad.artifacts import write_manifest
+from natgrad.io import write_json, atomic_write
+root, out = Path({root!r}), Path({out!r})
+(out / "data").mkdir(parents=True, exist_ok=True)
+cfg = validate_config(yaml.safe_load((root / "config.yaml").read_text()),
+                      load_schema(root / "workflow/schemas/config.schema.yaml"))
+names = {names!r}
+for name in names:
+    p = figure_params(cfg, name)
+    files = [out / f"{{name}}.png", out / "data" / f"{{name}}.json"]
+    render(name, p["figure"], files[:1], files[1],
+           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
+    write_manifest(out, name, files, p["config_sha256"])
+if {claims!r}:
+    c = compute_claims(**cfg["claims"]); check_claims(c)
+    write_json(c, out / "claims.json")
+    atomic_write(out / "claims.md", lambda t: Path(t).write_text(claims_markdown(c)))
+    write_manifest(out, "claims", [out / "claims.md", out / "claims.json"],
+                   artifact_hashes(cfg)["claims"])
+"""
+
+
+def timed(cmd, cwd, env=None) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed:\n{r.stderr[-3000:]}")
+    return dt, r.stdout + r.stderr
+
+
+def median(xs) -> float:
+    return statistics.median(xs)
+
+
+def snakemake(*args) -> list[str]:
+    return [PY, "-m", "snakemake", *args]
+
+
+def jobs_in(output: str) -> list[str]:
+    return re.findall(r"^\s*(?:local)?rule (\w+):", output, flags=re.M)
+
+
+def trivial_workflow(path: Path, n_jobs: int) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "Snakefile").write_text(
+        f"rule all:\n    input: expand('out/{{i}}.txt', i=range({n_jobs}))\n\n"
+        "rule job:\n    output: 'out/{i}.txt'\n    shell: 'touch {output}'\n"
+    )
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sweep", type=int, nargs="*", default=[4, 16, 64])
+    ap.add_argument("--out", default=str(ROOT / "logs" / "bench_pipeline.txt"))
+    args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="natgrad-bench-"))
+    work = tmp / "repo"
+    shutil.copytree(ROOT, work, ignore=IGNORE)
+    figures = work / "figures"
+    rows, R = [], {}
+
+    def cold():
+        shutil.rmtree(figures, ignore_errors=True)
+        figures.mkdir()
+        return timed(snakemake("--cores", "4"), work)
+
+    # warm the OS file cache and matplotlib's font cache once
+    cold()
+    runs = [cold() for _ in range(args.repeat)]
+    R["a"] = median([t for t, _ in runs])
+    n_jobs = len(jobs_in(runs[0][1]))
+
+    names = list(FIGURE_SECTIONS)
+    code = RENDER_ALL.format(root=str(work), out=str(tmp / "floor"), names=names, claims=True)
+    R["b"] = median([timed([PY, "-c", code], tmp)[0] for _ in range(args.repeat)])
+
+    triv = tmp / "trivial"
+    trivial_workflow(triv, n_jobs - 1)  # `all` is the extra job
+
+    def triv_cold(path):
+        shutil.rmtree(path / "out", ignore_errors=True)
+        shutil.rmtree(path / ".snakemake", ignore_errors=True)
+        return timed(snakemake("--cores", "4"), path)[0]
+
+    R["c"] = median([triv_cold(triv) for _ in range(args.repeat)])
+    R["d"] = median([timed(snakemake("--cores", "4"), work)[0] for _ in range(args.repeat)])
+    R["e"] = median([timed(snakemake("--cores", "4"), triv)[0] for _ in range(args.repeat)])
+
+    config = work / "config.yaml"
+    text = config.read_text()
+    edits, edit_jobs = [], []
+    for i in range(args.repeat):
+        config.write_text(text.replace("n_steps: 10\n", f"n_steps: {11 + i}\n"))
+        t, out = timed(snakemake("--cores", "4"), work)
+        edits.append(t)
+        edit_jobs = sorted(set(jobs_in(out)) - {"all"})
+    config.write_text(text)
+    R["f"] = median(edits)
+
+    one = tmp / "one"
+    trivial_workflow(one, 1)
+    one_fig = RENDER_ALL.format(
+        root=str(work), out=str(tmp / "one-floor"), names=["gd_euclidean_mahalanobis"], claims=False
+    )
+    R["g"] = median(
+        [triv_cold(one) + timed([PY, "-c", one_fig], tmp)[0] for _ in range(args.repeat)]
+    )
+
+    peak = []
+    for tsv in (work / "logs" / "benchmarks").glob("*.tsv"):
+        with open(tsv) as fh:
+            row = next(csv.DictReader(fh, delimiter="\t"))
+        peak.append((float(row["max_rss"]), tsv.stem))
+    rss, largest = max(peak)
+
+    sweep = []
+    for k in args.sweep:
+        lrs = ", ".join(f"{0.05 + 0.55 * i / max(k - 1, 1):.6g}" for i in range(k))
+        config.write_text(text.replace("lrs: [0.1, 0.3, 0.5, 0.6]", f"lrs: [{lrs}]"))
+        shutil.rmtree(work / "results", ignore_errors=True)
+        t, _ = timed(snakemake("--cores", "4", "sweep"), work)
+        sweep.append((k, t))
+    config.write_text(text)
+
+    per_fig_floor = R["b"] / len(names)
+    rows = [
+        ("(a) cold build", R["a"]),
+        ("(b) render floor", R["b"]),
+        ("(c) Snakemake cold floor", R["c"]),
+        ("(d) no-op", R["d"]),
+        ("(e) Snakemake no-op floor", R["e"]),
+        ("(f) edit-rebuild", R["f"]),
+        ("(g) edit floor", R["g"]),
+    ]
+    goals = [
+        ("(a) / ((c) + (b))", R["a"] / (R["c"] + R["b"]), "<= 1.0"),
+        ("(d) / (e)", R["d"] / R["e"], "<= 1.15"),
+        ("(f) / (g)", R["f"] / R["g"], "<= 1.1"),
+        ("jobs run by (f)", len(edit_jobs), "1"),
+    ]
+    for k, t in sweep:
+        goals.append(
+            (f"sweep {k}: s per variant / floor per figure", t / k / per_fig_floor, "<= 1.5")
+        )
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [
+        f"machine: {machine}",
+        f"medians of {args.repeat}; (a) runs {n_jobs} jobs",
+        "",
+        f"{'measurement':40} seconds",
+    ]
+    lines += [f"{name:40} {t:7.2f}" for name, t in rows]
+    lines += ["", f"{'sweep variants':40} seconds"]
+    lines += [f"{k:<40} {t:7.2f}" for k, t in sweep]
+    lines += [
+        "",
+        f"largest job by peak memory: {largest} ({rss:.0f} MB max RSS)",
+        f"jobs run by (f): {', '.join(edit_jobs)}",
+        "",
+        f"{'ratio':44} value   goal",
+    ]
+    lines += [f"{name:44} {v:6.2f}   {goal}" for name, v, goal in goals]
+    table = "\n".join(lines)
+    print(table)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(table + "\n")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
