@@ -19,6 +19,7 @@ from .objectives import GaussianLogLikelihood, Quadratic
 __all__ = [
     "OPTIMIZERS",
     "make_optimizer",
+    "gaussian_descent",
     "gaussian_mle_path",
     "mean_nll",
     "iterations_to_tolerance",
@@ -51,23 +52,30 @@ def mean_nll(ll: GaussianLogLikelihood, theta: ArrayLike) -> NDArray[np.float64]
     return -np.asarray(ll.value(theta)) / ll.n
 
 
-def gaussian_mle_path(
+def gaussian_descent(
     ll: GaussianLogLikelihood,
     theta0: ArrayLike,
+    parameterization: str,
     method: str,
     lr: float,
     n_steps: int,
     on_divergence: str = "raise",
 ) -> NDArray[np.float64]:
-    """Minimise the mean NLL over (mu, log sigma) by gradient descent or natural gradient.
+    """Minimise the mean NLL by descent in the coordinates ``parameterization``.
+
+    The gradient in theta is ``J^T`` times the gradient in (mu, sigma), with
+    ``J = d(mu, sigma) / d theta``; the natural gradient uses the Fisher
+    information of one observation in the same coordinates.
 
     Parameters
     ----------
     ll : GaussianLogLikelihood
     theta0 : array_like, shape (2,)
-        Start ``(mu, log sigma)``.
+        Start, in the coordinates of ``parameterization``.
+    parameterization : str
+        One of :data:`natgrad.gaussian.PARAMETERIZATIONS`.
     method : {"gd", "natural"}
-        Euclidean metric, or the Fisher metric of one observation.
+        Euclidean metric, or the Fisher metric.
     lr : float
     n_steps : int
     on_divergence : {"raise", "stop"}
@@ -76,15 +84,40 @@ def gaussian_mle_path(
     Returns
     -------
     ndarray, shape (n_steps + 1, 2)
+        The iterates, in the coordinates of ``parameterization``.
     """
-    grad = lambda t: -ll.gradient(t) / ll.n  # noqa: E731
-    if method == "gd":
+
+    def grad(theta):
+        mu, s = gaussian.to_mean_std(theta, parameterization)
+        J = gaussian.jacobian(mu, s, parameterization)
+        return -J.T @ ll.gradient_mean_std(mu, s) / ll.n
+
+    if method == "natural":
+        metric = FisherMetric(
+            lambda t: gaussian.fisher_information(
+                *gaussian.to_mean_std(t, parameterization), parameterization
+            )
+        )
+    elif method == "gd":
         metric = Euclidean(2)
-    elif method == "natural":
-        metric = FisherMetric(lambda t: ll.fisher(t) / ll.n)
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
     return steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
+
+
+def gaussian_mle_path(
+    ll: GaussianLogLikelihood,
+    theta0: ArrayLike,
+    method: str,
+    lr: float,
+    n_steps: int,
+    on_divergence: str = "raise",
+) -> NDArray[np.float64]:
+    """Minimise the mean NLL over theta = (mu, log sigma), the post's coordinates.
+
+    See :func:`gaussian_descent`; returns iterates of shape (n_steps + 1, 2).
+    """
+    return gaussian_descent(ll, theta0, "mean_logstd", method, lr, n_steps, on_divergence)
 
 
 def iterations_to_tolerance(gaps: ArrayLike, tol: float) -> int | None:
@@ -122,31 +155,13 @@ def reparameterized_path(
     n_steps: int,
     on_divergence: str = "raise",
 ) -> NDArray[np.float64]:
-    """Descent on the mean NLL in ``parameterization``, returned as (mu, sigma) points.
+    """:func:`gaussian_descent` from N(mu0, sigma0^2), returned as (mu, sigma) points.
 
-    The gradient in theta is ``J^T`` times the gradient in (mu, sigma); the
-    natural gradient uses the Fisher of ``parameterization``. To first order
-    the natural-gradient step is the same in every parameterisation; the
-    gradient step is not.
+    To first order the natural-gradient step is the same in every
+    parameterisation; the gradient step is not.
     """
-
-    def grad(theta):
-        mu, s = gaussian.to_mean_std(theta, parameterization)
-        J = gaussian.jacobian(mu, s, parameterization)
-        return -J.T @ ll.gradient_mean_std(mu, s) / ll.n
-
-    if method == "natural":
-        metric = FisherMetric(
-            lambda t: gaussian.fisher_information(
-                *gaussian.to_mean_std(t, parameterization), parameterization
-            )
-        )
-    elif method == "gd":
-        metric = Euclidean(2)
-    else:
-        raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
     theta0 = gaussian.from_mean_std(mu0, sigma0, parameterization)
-    path = steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
+    path = gaussian_descent(ll, theta0, parameterization, method, lr, n_steps, on_divergence)
     mu, s = gaussian.to_mean_std(path, parameterization)
     return np.stack([mu, s], axis=-1)
 
