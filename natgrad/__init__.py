@@ -16,6 +16,7 @@ from .descent import (
     RMSProp,
     steepest_descent,
 )
+from .experiments import gaussian_descent, gaussian_mle_path, reparameterized_path
 from .gaussian import (
     PARAMETERIZATIONS,
     central_moment,
@@ -38,6 +39,8 @@ _LAZY = {
     "plot_level_set": "plotting",
     "plot_contours": "plotting",
     "plot_trajectory": "plotting",
+    "render": "figures",
+    "compute_claims": "claims",
     "save_figure": "io",
     "write_json": "io",
 }
@@ -61,10 +64,13 @@ __all__ = [
     "cholesky_solve",
     "empirical_fisher",
     "fisher_information",
+    "gaussian_descent",
+    "gaussian_mle_path",
     "from_mean_std",
     "jacobian",
     "kl",
     "monte_carlo_fisher",
+    "reparameterized_path",
     "rotated_spd",
     "score",
     "steepest_descent",
