@@ -90,6 +90,7 @@ def need_blog_assets(wildcards):
 rule all:
     """Build every figure of the post and the claims table, each with its manifest."""
     input:
+        [f for name in FIGURES for f in figure_files(name)],
         expand("{out}/manifest/{name}.json", out=OUT, name=[*FIGURES, "claims"]),
 
 
