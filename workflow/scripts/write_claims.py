@@ -9,11 +9,16 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
 from natgrad.artifacts import write_manifest  # noqa: E402
-from natgrad.claims import check_claims, claims_markdown, compute_claims  # noqa: E402
+from natgrad.claims import ClaimError, check_claims, claims_markdown, compute_claims  # noqa: E402
 from natgrad.io import atomic_write, write_json  # noqa: E402
 
 claims = compute_claims(**snakemake.params.claims)
-check_claims(claims)  # raises, so no table is written, if a verdict changed
+try:
+    check_claims(claims)
+except ClaimError as err:  # no table is written: one line on the terminal and in the log
+    for stream in (sys.stderr, sys.__stderr__):
+        print(f"natgrad: {err}", file=stream)
+    sys.exit(1)
 write_json(claims, snakemake.output.json)
 atomic_write(snakemake.output.md, lambda tmp: Path(tmp).write_text(claims_markdown(claims)))
 out = snakemake.output
