@@ -28,7 +28,7 @@ __all__ = [
     "reparameterization_discrepancy",
 ]
 
-#: Method name -> factory of the metric or preconditioner it runs under.
+#: Names of the methods :func:`make_optimizer` builds for the quadratic figures.
 OPTIMIZERS = ("gd", "adagrad", "rmsprop", "adam", "mahalanobis")
 
 

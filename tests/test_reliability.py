@@ -303,8 +303,22 @@ def test_run_from_another_directory(built, tmp_path):
 def read_only_mounts_work(tmp_path) -> bool:
     probe = tmp_path / "probe"
     probe.mkdir()
-    cmd = f"mount --bind {probe} {probe} && mount -o remount,bind,ro {probe} && ! touch {probe}/x"
-    return subprocess.run(["unshare", "-m", "sh", "-c", cmd], capture_output=True).returncode == 0
+    return in_mount_namespace(read_only(probe), f"! touch {probe}/x").returncode == 0
+
+
+def read_only(path) -> str:
+    """Shell commands that make ``path`` a read-only bind mount (inside a mount namespace)."""
+    return f"mount --bind {path} {path} && mount -o remount,bind,ro {path}"
+
+
+def in_mount_namespace(*commands: str) -> subprocess.CompletedProcess:
+    """Run the shell commands, joined by &&, in a private mount namespace."""
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", " && ".join(commands)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow
@@ -319,24 +333,12 @@ def test_read_only_checkout_and_output_directory(built, tmp_path):
         f"{sys.executable} -m snakemake -s {checkout}/Snakefile -d {tmp_path}/work "
         f"--cores 4 --config output_dir={out}/figures"
     )
-    ro = f"mount --bind {checkout} {checkout} && mount -o remount,bind,ro {checkout}"
-    result = subprocess.run(
-        ["unshare", "-m", "sh", "-c", f"{ro} && {snake}"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = in_mount_namespace(read_only(checkout), snake)
     assert result.returncode == 0, result.stderr[-2000:]
     assert tree_hashes(out / "figures") == tree_hashes(reference / "figures")
     assert not (checkout / "logs").exists() and not (checkout / ".snakemake").exists()
     # a read-only output directory fails before any job, in one line
-    ro_out = f"mount --bind {out} {out} && mount -o remount,bind,ro {out}"
-    result = subprocess.run(
-        ["unshare", "-m", "sh", "-c", f"{ro} && {ro_out} && {snake} -F"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = in_mount_namespace(read_only(checkout), read_only(out), f"{snake} -F")
     assert result.returncode != 0
     assert "natgrad: config key 'output_dir'" in result.stderr and "not writable" in result.stderr
 
