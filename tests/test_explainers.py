@@ -1,12 +1,15 @@
 """The new figures draw natgrad's computations, and show what the post claims."""
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
-from natgrad import gaussian
+from natgrad import explainers, gaussian
 from natgrad.experiments import (
     gaussian_mle_path,
     iterations_to_tolerance,
@@ -18,6 +21,8 @@ from natgrad.experiments import (
 from natgrad.explainers import shared_likelihood
 from natgrad.figures import FIGURES
 from natgrad.objectives import rotated_spd
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def build(config, name, *shared):
@@ -172,3 +177,20 @@ def test_optimizer_names_are_checked():
 
     with pytest.raises(ValueError, match="method"):
         make_optimizer("sgd")
+
+
+@pytest.mark.parametrize("n", [1, 2, 10, 13])
+def test_palette_is_seaborns_colorblind_palette(n):
+    # The copy in natgrad must stay the palette seaborn draws with.
+    import seaborn as sns
+
+    assert_array_equal(explainers.palette(n), sns.color_palette("colorblind", n))
+
+
+def test_jobs_do_not_import_seaborn():
+    # Importing seaborn costs a job ~1.6 s (pandas, scipy.stats); no figure needs it.
+    code = (
+        "import sys; import natgrad.figures, natgrad.explainers; "
+        "sys.exit('seaborn' in sys.modules or 'pandas' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
