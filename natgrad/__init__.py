@@ -1,85 +1,67 @@
 """natgrad: steepest descent under a metric, for the blog post "Natural gradients".
 
 The mathematical modules (metrics, descent, objectives, gaussian) need only
-numpy; the plotting, figure and I/O helpers import matplotlib and are loaded
-on first use, so ``import natgrad`` stays cheap.
+numpy; the plotting, figure and I/O helpers import matplotlib. Every public
+name is loaded on first use, so ``import natgrad`` itself imports nothing.
 """
 
 from importlib import import_module
 
-from .descent import (
-    AdaGrad,
-    Adam,
-    AdamState,
-    DiagonalState,
-    DivergenceError,
-    RMSProp,
-    steepest_descent,
-)
-from .experiments import gaussian_descent, gaussian_mle_path, reparameterized_path
-from .gaussian import (
-    PARAMETERIZATIONS,
-    central_moment,
-    empirical_fisher,
-    fisher_information,
-    from_mean_std,
-    jacobian,
-    kl,
-    monte_carlo_fisher,
-    score,
-    to_mean_std,
-)
-from .metrics import Diagonal, Euclidean, FisherMetric, Mahalanobis, Metric, cholesky_solve
-from .objectives import GaussianLogLikelihood, Quadratic, rotated_spd
-
 __version__ = "0.1.0"
 
-# name -> submodule, for the helpers that import matplotlib
-_LAZY = {
+# Public name -> the submodule that defines it. Nothing is imported until a
+# name is first used (PEP 562), so that `import natgrad.config` in the
+# Snakefile, run on every invocation, pulls in neither numpy nor matplotlib.
+_EXPORTS = {
+    "AdaGrad": "descent",
+    "Adam": "descent",
+    "AdamState": "descent",
+    "DiagonalState": "descent",
+    "DivergenceError": "descent",
+    "RMSProp": "descent",
+    "steepest_descent": "descent",
+    "gaussian_descent": "experiments",
+    "gaussian_mle_path": "experiments",
+    "reparameterized_path": "experiments",
+    "PARAMETERIZATIONS": "gaussian",
+    "central_moment": "gaussian",
+    "empirical_fisher": "gaussian",
+    "fisher_information": "gaussian",
+    "from_mean_std": "gaussian",
+    "jacobian": "gaussian",
+    "kl": "gaussian",
+    "monte_carlo_fisher": "gaussian",
+    "score": "gaussian",
+    "to_mean_std": "gaussian",
+    "Diagonal": "metrics",
+    "Euclidean": "metrics",
+    "FisherMetric": "metrics",
+    "Mahalanobis": "metrics",
+    "Metric": "metrics",
+    "cholesky_solve": "metrics",
+    "GaussianLogLikelihood": "objectives",
+    "Quadratic": "objectives",
+    "rotated_spd": "objectives",
+    # these import matplotlib
     "plot_level_set": "plotting",
     "plot_contours": "plotting",
     "plot_trajectory": "plotting",
     "render": "figures",
-    "compute_claims": "claims",
     "save_figure": "io",
     "write_json": "io",
+    "compute_claims": "claims",
 }
 
-__all__ = [
-    "AdaGrad",
-    "Adam",
-    "AdamState",
-    "Diagonal",
-    "DiagonalState",
-    "DivergenceError",
-    "Euclidean",
-    "FisherMetric",
-    "GaussianLogLikelihood",
-    "Mahalanobis",
-    "Metric",
-    "PARAMETERIZATIONS",
-    "Quadratic",
-    "RMSProp",
-    "central_moment",
-    "cholesky_solve",
-    "empirical_fisher",
-    "fisher_information",
-    "gaussian_descent",
-    "gaussian_mle_path",
-    "from_mean_std",
-    "jacobian",
-    "kl",
-    "monte_carlo_fisher",
-    "reparameterized_path",
-    "rotated_spd",
-    "score",
-    "steepest_descent",
-    "to_mean_std",
-    *_LAZY,
-]
+__all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name):
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _EXPORTS:
+        value = getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value  # later lookups skip __getattr__
+        return value
     raise AttributeError(f"module 'natgrad' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])

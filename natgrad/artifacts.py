@@ -271,12 +271,10 @@ def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProce
 
 
 def _current_hashes(root: Path) -> dict[str, str]:
-    import yaml
-
-    from .config import artifact_hashes, load_schema, validate_config
+    from .config import artifact_hashes, load_config_file, load_schema, validate_config
 
     config = validate_config(
-        yaml.safe_load((root / "config.yaml").read_text()),
+        load_config_file(root / "config.yaml"),
         load_schema(root / "workflow/schemas/config.schema.yaml"),
     )
     return artifact_hashes(config)

@@ -2,10 +2,20 @@
 
 import copy
 import math
+import subprocess
+import sys
 
 import pytest
 
-from natgrad.config import ConfigError, defaults, key_path, load_schema, validate_config
+from natgrad.config import (
+    ConfigError,
+    defaults,
+    key_path,
+    load_schema,
+    spd2_problem,
+    validate_config,
+)
+from natgrad.metrics import validate_spd
 
 
 @pytest.fixture(scope="module")
@@ -168,3 +178,51 @@ def test_usetex_true_without_latex(schema, default_config, monkeypatch):
 def test_key_path():
     assert key_path(["a", 0, "b"]) == "a[0].b"
     assert key_path([]) == "<config>"
+
+
+def _spd_message(m):
+    try:
+        validate_spd(m, "matrix")
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def test_config_spd_check_agrees_with_validate_spd(rng):
+    # The config's pure-Python 2 x 2 check and the library's numpy check must
+    # accept and reject the same matrices, with the same message, including
+    # matrices within rounding of singular (det ~ 0) and of asymmetric.
+    cases = []
+    for _ in range(20000):
+        a, c = rng.normal(size=2)
+        d = c * c / a if a != 0 else 0.0  # singular in exact arithmetic
+        d *= 1 + rng.choice([-1, 0, 1]) * 10.0 ** rng.integers(-16, -1)
+        cases.append([[a, c], [c, d]])
+        m = rng.normal(size=(2, 2))
+        cases.append((m @ m.T * rng.choice([-1, 1])).tolist())
+        cases.append(m.tolist())
+        b = c * (1 + rng.choice([5e-11, 2e-10]))
+        cases.append([[abs(a), b], [c, abs(a) + 2 * abs(c)]])
+    cases += [[[0.0, 0.0], [0.0, 0.0]], [[1.0, 0.0], [0.0, 0.0]], [[math.inf, 0.0], [0.0, 1.0]]]
+    for m in cases:
+        m = [[float(v) for v in row] for row in m]
+        ours, theirs = spd2_problem(m), _spd_message(m)
+        assert (ours is None) == (theirs is None), m
+        if ours is None:
+            continue
+        head, _, eig = ours.partition("smallest eigenvalue is ")
+        head_np, _, eig_np = theirs.partition("smallest eigenvalue is ")
+        assert head == head_np, m
+        if eig:
+            # the closed form and LAPACK's eigvalsh agree to rounding of the entries
+            scale = max(abs(v) for row in m for v in row)
+            assert abs(float(eig) - float(eig_np)) <= 1e-14 * scale + 1e-3 * abs(float(eig_np)), m
+
+
+def test_config_validation_does_not_import_numpy(root):
+    # The Snakefile validates the config on every run, even a no-op.
+    code = (
+        "import sys; from natgrad.config import *; "
+        "sys.exit(any(m in sys.modules for m in ('numpy', 'matplotlib')))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0

@@ -1,3 +1,4 @@
+import importlib
 import subprocess
 import sys
 
@@ -9,8 +10,36 @@ def test_every_public_name_is_importable():
         assert getattr(natgrad, name) is not None, name
 
 
-def test_importing_natgrad_does_not_import_matplotlib():
-    """The mathematics needs only numpy: plotting helpers load on first use."""
-    code = "import sys, natgrad; print('matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+def test_public_names_are_the_submodules_objects():
+    for name, module in natgrad._EXPORTS.items():
+        assert getattr(natgrad, name) is getattr(importlib.import_module(f"natgrad.{module}"), name)
+    assert set(natgrad.__all__) <= set(dir(natgrad))
+
+
+def test_unknown_name_is_an_attribute_error():
+    try:
+        natgrad.no_such_name  # noqa: B018
+    except AttributeError as err:
+        assert "no_such_name" in str(err)
+    else:
+        raise AssertionError("natgrad.no_such_name did not raise")
+
+
+def imported_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"import sys; {code}; print(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {m.split(".")[0] for m in out.stdout.split()}
+
+
+def test_importing_natgrad_imports_nothing_heavy():
+    """Names load on first use: `import natgrad` pulls in neither numpy nor matplotlib."""
+    assert not {"numpy", "matplotlib"} & imported_after("import natgrad")
+
+
+def test_the_mathematics_does_not_import_matplotlib():
+    assert "matplotlib" not in imported_after("from natgrad import Adam, kl, Mahalanobis")
+    assert "matplotlib" in imported_after("from natgrad import render")
