@@ -40,3 +40,38 @@ def test_constraints_pin_every_dependency(root):
             pins[name.lower()] = version
     for dep in project["dependencies"]:
         assert parse(dep)[0] in pins, f"{dep} is not pinned in constraints.txt"
+
+
+def runtime_closure(names):
+    """Every distribution that installing ``names`` pulls in (extras not requested)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen, todo = set(), [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            reqs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for text in reqs:
+            req = Requirement(text)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(canonicalize_name(req.name))
+    return seen
+
+
+def test_runtime_dependencies_do_not_install_pandas(root):
+    # With pandas installed, Snakemake imports it to hash every job's params:
+    # ~0.4 s on every run, a no-op included (see README, Benchmarks). seaborn,
+    # which needs pandas, is therefore only a test dependency.
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    closure = runtime_closure(parse(d)[0] for d in project["dependencies"])
+    assert "snakemake" in closure and "numpy" in closure
+    assert "pandas" not in closure
+    assert "seaborn" in {parse(d)[0] for d in project["optional-dependencies"]["test"]}
