@@ -81,6 +81,12 @@ def sweep_variant(lr):
     return dict(section, panels=panels)
 
 
+def sweep_batches():
+    """The sweep's learning rates in groups of sweep.batch_size, one job each."""
+    lrs, size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
+    return [lrs[i : i + size] for i in range(0, len(lrs), size)]
+
+
 def need_blog_assets(wildcards):
     if not config["blog_assets"]:
         sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")
@@ -125,36 +131,41 @@ rule sweep:
         expand("results/sweep/gd_lr{lr}.png", lr=config["sweep"]["lrs"]),
 
 
-rule sweep_gd:
-    """One variant of the trajectory figure, its first panel at learning rate {wildcards.lr}."""
-    input:
-        library=LIBRARY,
-        style=STYLE,
-    output:
-        figures=["results/sweep/gd_lr{lr}.png"],
-        data="results/sweep/data/gd_lr{lr}.json",
-        manifest="results/sweep/manifest/gd_lr{lr}.json",
-    wildcard_constraints:
-        lr=r"[0-9][0-9.e+\-]*",
-    params:
-        name="gd_euclidean_mahalanobis",
-        figure=lambda wildcards: sweep_variant(float(wildcards.lr)),
-        usetex=config["usetex"],
-        dpi=config["dpi"],
-        on_divergence=config["on_divergence"],
-        config_sha256=lambda wildcards: config_sha256(sweep_variant(float(wildcards.lr))),
-    log:
-        "logs/sweep/gd_lr{lr}.log",
-    benchmark:
-        "logs/benchmarks/sweep/gd_lr{lr}.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    conda:
-        "environment.yml"
-    script:
-        "workflow/scripts/render_figure.py"
+# One job draws sweep.batch_size variants: a process pays Python's and
+# matplotlib's start-up (about a second) once for all of them. Batches are
+# fixed by the config, so each is its own rule with explicit outputs.
+for batch, lrs in enumerate(sweep_batches()):
+
+    rule:
+        """A batch of sweep variants: the trajectory figure at a few learning rates."""
+        name:
+            f"sweep_gd_{batch}"
+        input:
+            library=LIBRARY,
+            style=STYLE,
+        output:
+            figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
+            data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
+            manifest=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
+        params:
+            name="gd_euclidean_mahalanobis",
+            figures=[sweep_variant(lr) for lr in lrs],
+            usetex=config["usetex"],
+            dpi=config["dpi"],
+            on_divergence=config["on_divergence"],
+            config_sha256=[config_sha256(sweep_variant(lr)) for lr in lrs],
+        log:
+            f"logs/sweep/batch{batch}.log",
+        benchmark:
+            f"logs/benchmarks/sweep/batch{batch}.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5 + 2 * len(lrs),
+        conda:
+            "environment.yml"
+        script:
+            "workflow/scripts/render_sweep.py"
 
 
 rule export:

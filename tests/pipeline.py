@@ -22,6 +22,7 @@ _IGNORE = shutil.ignore_patterns(
     ".snakemake",
     "logs",
     ".venv",
+    "results",
     "__pycache__",
     ".pytest_cache",
     ".ruff_cache",

@@ -91,6 +91,8 @@ BAD = [
     (("dpi",), 0, "dpi"),
     (("dpi",), -100, "dpi"),
     (("dpi",), math.inf, "dpi"),
+    (("sweep", "batch_size"), 0, "sweep.batch_size"),
+    (("sweep", "batch_size"), 2.5, "sweep.batch_size"),
     (("formats",), ["png", "jpg"], "formats[1]"),
     (("formats",), [], "formats"),
     (("formats",), "png", "formats"),

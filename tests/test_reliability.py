@@ -346,13 +346,20 @@ def test_read_only_checkout_and_output_directory(built, tmp_path):
 @pytest.mark.slow
 def test_cluster_generic_executor_runs_the_sweep(tmp_path):
     repo = copy_repo(tmp_path / "repo")
+    n = len(DEFAULT["sweep"]["lrs"])
+    assert DEFAULT["sweep"]["batch_size"] >= n  # locally: one job draws every variant
     local = run_snakemake(repo, "--cores", "4", "sweep")
     assert local.returncode == 0, local.stderr[-2000:]
+    assert jobs_run(local) == ["sweep", "sweep_gd_0"]
     expected = tree_hashes(repo / "results")
     shutil.rmtree(repo / "results")
+    # On the cluster, one variant per job: the same bytes, n jobs to spread.
+    (tmp_path / "one_per_job.yaml").write_text("sweep:\n  batch_size: 1\n")
     result = run_snakemake(
         repo,
         "sweep",
+        "--configfile",
+        str(tmp_path / "one_per_job.yaml"),
         "--executor",
         "cluster-generic",
         "--jobs",
@@ -361,7 +368,20 @@ def test_cluster_generic_executor_runs_the_sweep(tmp_path):
         "workflow/cluster/submit_local.sh",
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(jobs_run(result)) == ["sweep", *(f"sweep_gd_{i}" for i in range(n))]
     assert tree_hashes(repo / "results") == expected
-    assert len(list((repo / "results" / "sweep").glob("gd_lr*.png"))) == len(
-        DEFAULT["sweep"]["lrs"]
+    assert len(list((repo / "results" / "sweep").glob("gd_lr*.png"))) == n
+
+
+@pytest.mark.slow
+def test_a_diverging_sweep_variant_fails_its_batch_in_one_line(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    (tmp_path / "sweep.yaml").write_text("sweep:\n  lrs: [0.1, 1.0e+200]\n  batch_size: 2\n")
+    result = run_snakemake(
+        repo, "--cores", "4", "sweep", "--configfile", str(tmp_path / "sweep.yaml")
     )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("natgrad:")]
+    assert len(lines) == 1 and "gd_lr1e+200" in lines[0] and "diverged" in lines[0], lines
+    # Snakemake removes the failed batch's outputs: no variant is left half-made.
+    assert not list((repo / "results" / "sweep").glob("*.png"))
