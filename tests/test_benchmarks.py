@@ -1,0 +1,39 @@
+"""The benchmark scripts run and report every row (their numbers are never asserted)."""
+
+import subprocess
+import sys
+
+import pytest
+from pipeline import ROOT
+
+
+def run(script, *args):
+    result = subprocess.run(
+        [sys.executable, f"benchmarks/{script}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_pipeline_benchmark_reports_every_measurement(tmp_path):
+    out = tmp_path / "bench.txt"
+    table = run("bench_pipeline.py", "--repeat", "1", "--sweep", "1", "2", "--out", str(out))
+    assert out.read_text().strip() == table.strip()
+    for row in "abcdefgh":
+        assert f"({row}) " in table, row
+    for ratio in ("(a) / ((c) + (b))", "(d) / (e)", "(f) / (g)", "sweep: s per extra variant"):
+        assert ratio in table, ratio
+    assert "largest job by peak memory" in table
+    assert "jobs run by (f): gd_euclidean_mahalanobis\n" in table  # exactly one job
+    assert "pandas installed:" in table
+
+
+def test_library_benchmark_reports_its_table(tmp_path):
+    out = tmp_path / "bench.txt"
+    table = run("bench_library.py", "--repeat", "1", "--out", str(out))
+    assert out.read_text().strip() == table.strip()
