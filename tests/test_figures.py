@@ -126,3 +126,40 @@ def test_render_missing_directory(tmp_path, default_config):
             tmp_path / "missing" / "a.json",
             usetex=False,
         )
+
+
+RENDER_ALL = """
+import json, sys
+from pathlib import Path
+from natgrad.config import FIGURE_SECTIONS, figure_params, load_config_file, load_schema
+from natgrad.config import validate_config
+from natgrad.figures import render
+
+cfg = validate_config(load_config_file("config.yaml"),
+                      load_schema("workflow/schemas/config.schema.yaml"))
+out = Path(sys.argv[1])
+for name in FIGURE_SECTIONS:
+    p = figure_params(cfg, name)
+    render(name, p["figure"], [out / f"{name}.png"], out / f"{name}.json",
+           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_figures_import_only_what_they_draw_with(tmp_path, root):
+    # Start-up dominates a figure job (README, Benchmarks): no figure may pull in
+    # pyplot (global state, a GUI backend search), seaborn or pandas (1.6 s).
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER_ALL, str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(json.loads(result.stdout))
+    assert "matplotlib.figure" in modules and "matplotlib.backends.backend_agg" in modules
+    assert not {"matplotlib.pyplot", "seaborn", "pandas", "scipy.stats"} & modules
