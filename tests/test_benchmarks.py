@@ -31,6 +31,7 @@ def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     assert "largest job by peak memory" in table
     assert "jobs run by (f): gd_euclidean_mahalanobis\n" in table  # exactly one job
     assert "pandas installed:" in table
+    assert "one process per figure: (a) >= (h) +" in table
 
 
 def test_library_benchmark_reports_its_table(tmp_path):
