@@ -135,6 +135,7 @@ rule sweep:
 # matplotlib's start-up (about a second) once for all of them. Batches are
 # fixed by the config, so each is its own rule with explicit outputs.
 for batch, lrs in enumerate(sweep_batches()):
+    sections = [sweep_variant(lr) for lr in lrs]
 
     rule:
         """A batch of sweep variants: the trajectory figure at a few learning rates."""
@@ -149,11 +150,11 @@ for batch, lrs in enumerate(sweep_batches()):
             manifest=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
         params:
             name="gd_euclidean_mahalanobis",
-            figures=[sweep_variant(lr) for lr in lrs],
+            figures=sections,
             usetex=config["usetex"],
             dpi=config["dpi"],
             on_divergence=config["on_divergence"],
-            config_sha256=[config_sha256(sweep_variant(lr)) for lr in lrs],
+            config_sha256=[config_sha256(section) for section in sections],
         log:
             f"logs/sweep/batch{batch}.log",
         benchmark:
