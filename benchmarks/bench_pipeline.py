@@ -110,11 +110,13 @@ def jobs_in(output: str) -> list[str]:
     return re.findall(r"^\s*(?:local)?rule (\w+):", output, flags=re.M)
 
 
-def trivial_workflow(path: Path, n_jobs: int) -> None:
+def trivial_workflow(path: Path, n_jobs: int, command: str = "true") -> None:
+    """n_jobs jobs that each run ``command`` (in ``path``) and touch their output."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "Snakefile").write_text(
         f"rule all:\n    input: expand('out/{{i}}.txt', i=range({n_jobs}))\n\n"
-        "rule job:\n    output: 'out/{i}.txt'\n    shell: 'touch {output}'\n"
+        "rule job:\n    output: 'out/{i}.txt'\n"
+        f"    shell: '{command} && touch {{output}}'\n"
     )
 
 
@@ -125,11 +127,7 @@ def import_floor_workflow(path: Path, n_jobs: int, root: Path) -> None:
         f"import sys\nsys.path.insert(0, {str(root)!r})\n"
         "import natgrad.artifacts, natgrad.figures  # noqa: E401\n"
     )
-    (path / "Snakefile").write_text(
-        f"rule all:\n    input: expand('out/{{i}}.txt', i=range({n_jobs}))\n\n"
-        "rule job:\n    output: 'out/{i}.txt'\n"
-        f"    shell: '{PY} imports.py && touch {{output}}'\n"
-    )
+    trivial_workflow(path, n_jobs, f"{PY} imports.py")
 
 
 def pandas_installed() -> bool:
