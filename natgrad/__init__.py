@@ -42,6 +42,7 @@ _EXPORTS = {
     "GaussianLogLikelihood": "objectives",
     "Quadratic": "objectives",
     "rotated_spd": "objectives",
+    "compute_claims": "claims",
     # these import matplotlib
     "plot_level_set": "plotting",
     "plot_contours": "plotting",
@@ -49,7 +50,6 @@ _EXPORTS = {
     "render": "figures",
     "save_figure": "io",
     "write_json": "io",
-    "compute_claims": "claims",
 }
 
 __all__ = sorted(_EXPORTS)
