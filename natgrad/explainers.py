@@ -124,7 +124,7 @@ def natural_gradient_gaussian_mle(
             with naming_setting(setting, lr):
                 path = gaussian_mle_path(ll, start, method, lr, n_steps, on_divergence)
             warn_if_stopped(path, n_steps, f"{setting} from start {i}")
-            gap = mean_nll(ll, path) - best
+            gap = ll.excess_mean_nll(path)
             label = f"{METHOD_LABELS[method]}, $\\gamma={lr:g}$" if i == 0 else None
             style = "-" if i == 0 else "--"
             ax.plot(*path.T, style, marker="o", markersize=3, color=colors[method], label=label)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .gaussian import fisher_information
+from .gaussian import fisher_information, kl
 from .metrics import validate_spd
 
 __all__ = ["Quadratic", "GaussianLogLikelihood", "rotated_spd"]
@@ -146,6 +146,22 @@ class GaussianLogLikelihood:
         """Fisher information of the n observations: ``n diag(1/sigma^2, 2)``."""
         t = np.asarray(theta, dtype=float)
         return self.n * fisher_information(t[..., 0], np.exp(t[..., 1]), "mean_logstd")
+
+    def excess_mean_nll(self, theta: ArrayLike) -> NDArray[np.float64] | float:
+        """Mean negative log-likelihood above its minimum, at ``theta = (mu, log sigma)``.
+
+        Exactly ``KL(N(mean, s^2) || N(mu, sigma^2))`` with ``s^2 = centred_ss / n``,
+        the ML variance. Computed as that KL, it keeps full relative precision
+        near the optimum, where the difference of the two likelihoods (each of
+        order 1) would leave only the digits of their rounding errors.
+        """
+        t = np.asarray(theta, dtype=float)
+        if t.shape[-1:] != (2,):
+            raise ValueError(f"theta must have shape (..., 2), got {t.shape}")
+        if self.centred_ss <= 0:
+            raise ValueError("the minimum is -inf: all observations are equal")
+        s = np.sqrt(self.centred_ss / self.n)
+        return kl(self.mean, s, t[..., 0], np.exp(t[..., 1]))
 
     def mle(self) -> NDArray[np.float64]:
         """Maximum-likelihood ``(mu, log sigma)``: the mean and the log RMS residual."""

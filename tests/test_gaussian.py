@@ -261,3 +261,46 @@ def test_kl_gradient_vanishes_at_equal_parameters(param):
     # central differences of a function with zero gradient: O(h^2) truncation
     scale = np.abs(np.diag(G.fisher_information(mu, sigma, param))).max()
     assert_allclose(grad, 0.0, atol=1e-8 * max(1.0, scale))
+
+
+def kl_reference(mu1, s1, mu2, s2):
+    """KL(N(mu1, s1^2) || N(mu2, s2^2)) in 50-digit arithmetic from the same doubles."""
+    import mpmath as mp
+
+    with mp.workdps(50):
+        m1, a, m2, b = (mp.mpf(float(v)) for v in (mu1, s1, mu2, s2))
+        return mp.log(b / a) + (a**2 + (m1 - m2) ** 2) / (2 * b**2) - mp.mpf(1) / 2
+
+
+@pytest.mark.parametrize("sigma", [1e-6, 1e-3, 1.0, 7.3, 1e6])
+@pytest.mark.parametrize(
+    "rel", [1e-15, 1e-12, 1e-8, 1e-6, 1e-4, 1e-2, 0.0999, 0.1001, 0.5, 3.0, -1e-8, -0.3]
+)
+@pytest.mark.parametrize("dmu", [0.0, 1e-9, 0.7])
+def test_kl_is_accurate_for_nearly_equal_and_distant_gaussians(sigma, rel, dmu):
+    """Relative error <= 1e-13 against 50 digits, also where r^2/2 - log r - 1/2 cancels
+    (the regime of KL ~ delta^T F delta / 2): the draft's formula loses all digits there."""
+    s2 = sigma * (1.0 + rel)
+    mu2 = dmu * sigma
+    got = G.kl(0.0, sigma, mu2, s2)
+    ref = kl_reference(0.0, sigma, mu2, s2)
+    assert ref > 0
+    assert abs(got - float(ref)) <= 1e-13 * float(ref), (got, float(ref))
+
+
+def test_kl_series_and_direct_branches_agree_at_the_switch():
+    """The Taylor branch (|log r| < 0.1) and expm1 branch meet without a jump."""
+    import math
+
+    below = math.exp(0.1) * (1 - 1e-15)
+    above = math.exp(0.1) * (1 + 1e-15)
+    k_below, k_above = G.kl(0.0, below, 0.0, 1.0), G.kl(0.0, above, 0.0, 1.0)
+    # d KL / d s1 at s1 = e^0.1 is (s1^2 - 1) / s1 ~ 0.21: the step of 2e-15 in s1
+    # moves KL by ~4e-16 on a value of ~1.07e-2
+    assert abs(k_above - k_below) / k_below < 1e-13
+
+
+def test_kl_broadcasts_and_is_exactly_zero_at_equal_arguments():
+    sig = np.array([1e-6, 1.0, 1e6])
+    assert_allclose(G.kl(0.0, sig, 0.0, sig), 0.0, atol=0)
+    assert G.kl(np.zeros(3), sig, 1.0, 2 * sig).shape == (3,)

@@ -151,3 +151,40 @@ def test_loglik_rejects_bad_theta():
 def test_quadratic_rejects_non_spd():
     with pytest.raises(ValueError, match="positive definite"):
         Quadratic([[1.0, 2.0], [2.0, 1.0]])
+
+
+def test_excess_mean_nll_is_the_nll_gap_to_full_precision(rng):
+    """mean NLL - min equals KL(N(xbar, s^2) || N(mu, sigma^2)); near the optimum the
+    difference of likelihoods loses its digits, the KL keeps them (50-digit reference)."""
+    import mpmath as mp
+
+    data = 3.0 + 0.7 * rng.standard_normal(500)
+    ll = GaussianLogLikelihood(data)
+    mle = ll.mle()
+
+    def reference(theta):
+        with mp.workdps(50):
+            xs = [mp.mpf(float(v)) for v in data]
+            n = len(xs)
+            mu, lam = mp.mpf(float(theta[0])), mp.mpf(float(theta[1]))
+
+            def nll(m, la):
+                return sum(la + (x - m) ** 2 / (2 * mp.exp(2 * la)) for x in xs) / n
+
+            xbar = sum(xs) / n
+            lam_star = mp.log(mp.sqrt(sum((x - xbar) ** 2 for x in xs) / n))
+            return nll(mu, lam) - nll(xbar, lam_star)
+
+    for offset in ([1.0, 0.3], [1e-3, -1e-3], [1e-6, 1e-6], [0.0, 1e-7], [2e-8, 0.0]):
+        theta = mle + np.array(offset)
+        got, ref = ll.excess_mean_nll(theta), reference(theta)
+        # The sufficient statistics (xbar, s) are rounded to a few ulps (1e-15
+        # relative); the gap moves with them by |mu - xbar| / sigma^2 per unit of
+        # xbar and by 2 |log(sigma / s)| per unit of log s.
+        sigma2 = np.exp(2 * theta[1])
+        cond = abs(offset[0]) * abs(ll.mean) / sigma2 + 2 * abs(offset[1])
+        tol = 1e-13 * float(ref) + 1e-15 * cond
+        assert abs(got - float(ref)) <= tol, (offset, got, float(ref))
+    assert ll.excess_mean_nll(mle) == pytest.approx(0.0, abs=1e-30)
+    with pytest.raises(ValueError, match="shape"):
+        ll.excess_mean_nll([1.0, 2.0, 3.0])
