@@ -1,14 +1,29 @@
 """Artifact checks: a manifest of the built figures, and a check that they are current.
 
-    python -m natgrad.artifacts check [--cores 4] [--tol 0.5]
+    python -m natgrad.artifacts check [--strict] [--cores 4]
+    python -m natgrad.artifacts compare COMMITTED REBUILT [--strict]
 
-rebuilds every figure into a scratch directory (``.check/figures``) with the
-current code and config, compares it with the committed ``figures/``, and exits
-non-zero naming each figure that differs and by how much; diff images go to
-``.check/diff/``. Figures are compared byte for byte when the versions recorded
-in the committed manifest are the running ones, otherwise by pixels
-(:func:`matplotlib.testing.compare.compare_images`, RMS tolerance) and by the
-numbers in their data sidecars.
+``check`` rebuilds every figure into a scratch directory (``.check/figures``)
+with the current code and config and compares it with the committed
+``figures/``; ``compare`` compares two built directories. Both exit non-zero
+naming each file that differs and by how much; diff images go to ``.check/diff/``.
+
+What "reproducible" means here, in two tiers, decided per file from the
+manifests (:func:`tier`):
+
+* **bytes**: the file was built with the same pinned versions (:func:`versions`)
+  on the same platform (:func:`platform_fingerprint`: architecture, numpy's
+  dispatched SIMD features, the BLAS/LAPACK libraries and their kernels,
+  FreeType). Every file must match byte for byte.
+* **tolerance**: anything else. numpy picks SIMD kernels for exp, log and
+  reductions, and OpenBLAS its kernels, by CPU at run time, so the last bits
+  of computed numbers differ between machines. Data sidecars must then agree
+  to :data:`DATA_RTOL` relative to each array's largest magnitude, and each
+  PNG pixel must lie within the colours of its neighbourhood in the other
+  image (to :data:`PIXEL_LEVELS` levels): antialiased edges may move by a
+  fraction of a pixel, nothing may be painted over.
+
+``--strict`` demands bytes whatever the manifests say.
 """
 
 from __future__ import annotations
@@ -22,24 +37,53 @@ import struct
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "MANIFEST_DIR",
+    "DATA_RTOL",
+    "PIXEL_LEVELS",
+    "Comparison",
     "load_manifest",
     "write_manifest",
     "versions",
+    "platform_fingerprint",
+    "tier",
     "png_size",
     "build_manifest",
     "compare_data",
+    "compare_pixels",
     "compare_dirs",
+    "stray_files",
     "main",
 ]
 
 #: Folder (inside an output directory) of per-figure manifests: each job writes
 #: its own, so editing one figure's config reruns exactly one job.
 MANIFEST_DIR = "manifest"
+
+#: Cross-platform tolerance of sidecar numbers, relative to the largest
+#: magnitude of the array they belong to (a scalar: to itself). Every stored
+#: quantity is computed without catastrophic cancellation (the NLL gap as a KL
+#: divergence, KL by log1p/series), so platforms differ by a few ulps times the
+#: quantity's condition number. Measured by moving every non-integer float of
+#: the config by one ulp (tests/test_artifacts.py), the largest difference is
+#: 2.3e-14 (a Monte Carlo mean of the claims table); the largest platform
+#: difference reported was 8.9e-14. 1e-9 leaves a margin above 10^4 and is 10^6
+#: below a change of 1e-3, which the check must catch. A quantity that is not
+#: well-conditioned has no place in a sidecar: RMSProp's path in the Adam figure
+#: turns chaotic after ~65 steps (a last-bit change grows to 1e-2), so that
+#: figure stops at 60.
+#: Arrays, not entries, set the scale because the rounding error of an iterate
+#: or a grid value scales with the data (an iterate converging to 0 keeps the
+#: absolute error of its first steps).
+DATA_RTOL = 1e-9
+
+#: Cross-platform tolerance of PNG pixels, in levels of 255 per channel, beyond
+#: the range of each pixel's neighbourhood in the other image (:func:`compare_pixels`).
+PIXEL_LEVELS = 2
 
 
 def versions() -> dict[str, str]:
@@ -58,6 +102,76 @@ def versions() -> dict[str, str]:
         "freetype": matplotlib.ft2font.__freetype_version__,
         "pillow": PIL.__version__,
     }
+
+
+def platform_fingerprint() -> dict[str, Any]:
+    """What, beyond the versions, decides the last bits of a figure built here.
+
+    The architecture, the SIMD features numpy dispatches to on this CPU (after
+    ``NPY_DISABLE_CPU_FEATURES``), every BLAS/LAPACK library loaded in this
+    process with the kernel it chose (threadpoolctl; the kernel follows the CPU
+    and ``OPENBLAS_CORETYPE``), and FreeType. Paths are left out: two clones on
+    one machine have the same fingerprint.
+    """
+    import platform
+
+    import matplotlib.ft2font
+    import threadpoolctl
+    from numpy._core._multiarray_umath import (
+        __cpu_baseline__,
+        __cpu_dispatch__,
+        __cpu_features__,
+    )
+
+    blas = sorted(
+        (
+            {
+                "api": lib.get("internal_api"),
+                "library": lib.get("prefix"),
+                "version": lib.get("version"),
+                "kernel": lib.get("architecture"),
+            }
+            for lib in threadpoolctl.threadpool_info()
+            if lib.get("user_api") == "blas"
+        ),
+        key=lambda d: json.dumps(d, sort_keys=True),
+    )
+    return {
+        "machine": platform.machine(),
+        "system": platform.system(),
+        "numpy_simd": {
+            "baseline": list(__cpu_baseline__),
+            "dispatched": [f for f in __cpu_dispatch__ if __cpu_features__.get(f)],
+        },
+        "blas": blas,
+        "freetype": matplotlib.ft2font.__freetype_version__,
+    }
+
+
+def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
+    """The first key path at which two JSON-like values differ, with both values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(a.keys() | b.keys()):
+            found = _first_difference(a.get(k), b.get(k), f"{path}.{k}" if path else k)
+            if found:
+                return found
+        return None
+    return None if a == b else f"{path or 'value'}: {a!r} vs {b!r}"
+
+
+def tier(committed: dict, rebuilt: dict, strict: bool = False) -> tuple[str, str]:
+    """``("bytes" | "tolerance", why)`` for two manifest entries of one file."""
+    if strict:
+        return "bytes", "--strict"
+    if committed.get("versions") != rebuilt.get("versions"):
+        why = _first_difference(committed.get("versions"), rebuilt.get("versions"))
+        return "tolerance", f"versions differ ({why})"
+    if "platform" not in committed or "platform" not in rebuilt:
+        return "tolerance", "platform not recorded in the manifest"
+    if committed["platform"] != rebuilt["platform"]:
+        why = _first_difference(committed["platform"], rebuilt["platform"])
+        return "tolerance", f"platform differs ({why})"
+    return "bytes", "same versions and platform"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -81,8 +195,8 @@ def build_manifest(
     Returns
     -------
     dict
-        ``{"versions": ..., "artifacts": {relative path: {figure, sha256,
-        pixels, config_sha256}}}``
+        ``{"versions": ..., "platform": ..., "artifacts": {relative path:
+        {figure, sha256, pixels, config_sha256}}}``
     """
     out_dir = Path(out_dir)
     entries = {}
@@ -95,7 +209,11 @@ def build_manifest(
                 "pixels": png_size(p),
                 "config_sha256": config_hashes[figure],
             }
-    return {"versions": versions(), "artifacts": dict(sorted(entries.items()))}
+    return {
+        "versions": versions(),
+        "platform": platform_fingerprint(),
+        "artifacts": dict(sorted(entries.items())),
+    }
 
 
 def write_manifest(
@@ -113,45 +231,103 @@ def write_manifest(
 
 
 def load_manifest(directory: str | Path) -> dict[str, dict]:
-    """Every artifact recorded in ``<directory>/manifest/*.json``, each with its versions."""
+    """Every artifact recorded in ``<directory>/manifest/*.json``, each with the
+    versions and platform (when recorded) of the job that built it."""
     entries = {}
     for fragment in sorted((Path(directory) / MANIFEST_DIR).glob("*.json")):
         data = json.loads(fragment.read_text())
+        built_by = {k: data[k] for k in ("versions", "platform") if k in data}
         for name, entry in data["artifacts"].items():
-            entries[name] = {**entry, "versions": data["versions"]}
+            entries[name] = {**entry, **built_by}
     return entries
 
 
-def _numbers(obj: Any, path: str = ""):
+def _is_number(x: Any) -> bool:
+    return x is None or (isinstance(x, int | float) and not isinstance(x, bool))
+
+
+def _numeric_array(obj: Any) -> bool:
+    """A list holding only numbers (None for non-finite) or such lists: one array."""
+    return isinstance(obj, list) and all(_is_number(v) or _numeric_array(v) for v in obj)
+
+
+def _leaves(obj: Any, path: str = "", scale: float | None = None):
+    """``(key path, value, scale)`` of every leaf; numbers inside an array carry
+    the array's largest finite magnitude as their scale."""
     if isinstance(obj, dict):
         for k in sorted(obj):
-            yield from _numbers(obj[k], f"{path}.{k}" if path else k)
+            yield from _leaves(obj[k], f"{path}.{k}" if path else k, scale)
     elif isinstance(obj, list):
+        if scale is None and _numeric_array(obj):
+            flat = [abs(v) for v in _flatten(obj) if v is not None and math.isfinite(v)]
+            scale = max(flat, default=0.0)
         for i, v in enumerate(obj):
-            yield from _numbers(v, f"{path}[{i}]")
+            yield from _leaves(v, f"{path}[{i}]", scale)
     else:
-        yield path, obj
+        yield path, obj, scale
 
 
-def compare_data(expected: Any, actual: Any, rtol: float = 1e-9) -> list[str]:
-    """Differences between two sidecars: structure exactly, numbers to ``rtol``."""
-    a, b = dict(_numbers(expected)), dict(_numbers(actual))
+def _flatten(obj: Any):
+    for v in obj:
+        if isinstance(v, list):
+            yield from _flatten(v)
+        else:
+            yield v
+
+
+def compare_data(expected: Any, actual: Any, rtol: float = DATA_RTOL) -> list[str]:
+    """Differences between two sidecars: structure, strings and integers exactly,
+    floats to ``rtol`` relative to their array's largest magnitude (see :data:`DATA_RTOL`).
+    """
+    a = {k: (v, sc) for k, v, sc in _leaves(expected)}
+    b = {k: (v, sc) for k, v, sc in _leaves(actual)}
     problems = [f"{k}: missing" for k in sorted(a.keys() - b.keys())]
     problems += [f"{k}: unexpected" for k in sorted(b.keys() - a.keys())]
     for k in sorted(a.keys() & b.keys()):
-        x, y = a[k], b[k]
-        numeric = isinstance(x, int | float) and isinstance(y, int | float)
-        if numeric and not isinstance(x, bool):
-            if not math.isclose(x, y, rel_tol=rtol, abs_tol=rtol):
-                problems.append(f"{k}: {x!r} != {y!r}")
-        elif x != y:
+        (x, scale), (y, _) = a[k], b[k]
+        if isinstance(x, float) and isinstance(y, int | float) and not isinstance(y, bool):
+            tol = rtol * (abs(x) if scale is None else scale)
+            if not abs(x - y) <= tol:
+                rel = abs(x - y) / (scale if scale else abs(x) or 1.0)
+                problems.append(f"{k}: {x!r} != {y!r} (relative {rel:.2g} > {rtol:g})")
+        elif x != y or type(x) is not type(y):
             problems.append(f"{k}: {x!r} != {y!r}")
     return problems
 
 
-def _pixel_difference(expected: Path, actual: Path, diff_dir: Path) -> tuple[float, Path | None]:
-    """RMS pixel difference of two PNGs and the diff image (written only when they differ)."""
+def _unmatched(a, b, levels: int):
+    """Pixels of ``a`` whose colour lies outside, by more than ``levels`` in some
+    channel, the range of colours of their 3 x 3 neighbourhood in ``b``."""
+    import numpy as np
+
+    h, w = a.shape[:2]
+    padded = np.pad(b, ((1, 1), (1, 1), (0, 0)), mode="edge")
+    low, high = b.copy(), b.copy()
+    for dy in range(3):
+        for dx in range(3):
+            shifted = padded[dy : dy + h, dx : dx + w]
+            np.minimum(low, shifted, out=low)
+            np.maximum(high, shifted, out=high)
+    return ((a < low - levels) | (a > high + levels)).any(axis=-1)
+
+
+def compare_pixels(
+    expected: Path, actual: Path, diff_dir: Path, levels: int = PIXEL_LEVELS
+) -> tuple[float, int, Path | None]:
+    """RMS difference (``compare_images``), the number of changed pixels, and the
+    diff image (written only when the files differ).
+
+    A pixel is changed when its colour, in some channel, lies outside the range
+    of the colours within one pixel of it in the other image, by more than
+    ``levels``. An antialiased edge pixel is a blend of its neighbours, so an
+    edge that moved by a fraction of a pixel (Agg rounds vertices to 1/256 of a
+    pixel, so a last-bit change can move one) or a point snapped to the next
+    pixel stays within that range; a pixel painted over, or a line that
+    vanished, does not. A size mismatch counts every pixel.
+    """
+    import numpy as np
     from matplotlib.testing.compare import compare_images
+    from PIL import Image
 
     diff_dir.mkdir(parents=True, exist_ok=True)
     # compare_images writes its diff next to `actual`: work on copies in diff_dir
@@ -159,16 +335,53 @@ def _pixel_difference(expected: Path, actual: Path, diff_dir: Path) -> tuple[flo
     act = diff_dir / f"{actual.stem}-rebuilt.png"
     shutil.copyfile(expected, exp)
     shutil.copyfile(actual, act)
-    try:
-        # tol=0 so that the RMS is always measured; the caller applies its tolerance
-        result = compare_images(str(exp), str(act), tol=0, in_decorator=True)
-    except Exception:  # ImageComparisonFailure when the sizes differ
-        return math.inf, None
+    with Image.open(exp) as e, Image.open(act) as a:
+        ea = np.asarray(e.convert("RGBA"), dtype=np.int16)
+        aa = np.asarray(a.convert("RGBA"), dtype=np.int16)
+    if ea.shape != aa.shape:
+        return math.inf, max(ea.shape[0] * ea.shape[1], aa.shape[0] * aa.shape[1]), None
+    changed = int(np.count_nonzero(_unmatched(ea, aa, levels) | _unmatched(aa, ea, levels)))
+    # tol=0 so that the RMS is always measured; the caller applies its tolerances
+    result = compare_images(str(exp), str(act), tol=0, in_decorator=True)
     if result is None:
         exp.unlink()
         act.unlink()
-        return 0.0, None
-    return float(result["rms"]), Path(result["diff"])
+        return 0.0, changed, None
+    return float(result["rms"]), changed, Path(result["diff"])
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare_dirs` found: problems, and the tier applied to each file."""
+
+    problems: list[str] = field(default_factory=list)
+    tiers: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def summary(self) -> list[str]:
+        """One line per (tier, reason): how many files were compared that way."""
+        counts: dict[tuple[str, str], int] = {}
+        for t in self.tiers.values():
+            counts[t] = counts.get(t, 0) + 1
+        return [
+            f"tier {t!r} for {n} file(s): {why}"
+            for (t, why), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1]))
+        ]
+
+
+def stray_files(directory: str | Path) -> list[str]:
+    """Files below ``directory`` that no manifest lists (and that are not manifests):
+    leftovers of interrupted writes, files copied in by hand, outputs of removed rules."""
+    directory = Path(directory)
+    listed = set(load_manifest(directory))
+    out = []
+    for p in sorted(directory.rglob("*")):
+        rel = p.relative_to(directory).as_posix()
+        if p.is_dir() or rel in listed:
+            continue
+        if rel.startswith(f"{MANIFEST_DIR}/") and rel.count("/") == 1 and rel.endswith(".json"):
+            continue
+        out.append(rel)
+    return out
 
 
 def compare_dirs(
@@ -176,10 +389,13 @@ def compare_dirs(
     rebuilt: str | Path,
     diff_dir: str | Path,
     *,
+    strict: bool = False,
     tol: float = 0.5,
+    levels: int = PIXEL_LEVELS,
+    rtol: float = DATA_RTOL,
     current_hashes: dict[str, str] | None = None,
-) -> list[str]:
-    """Compare committed artifacts with rebuilt ones; return one line per problem.
+) -> Comparison:
+    """Compare committed artifacts with rebuilt ones, each in its tier (:func:`tier`).
 
     Parameters
     ----------
@@ -187,21 +403,35 @@ def compare_dirs(
         Output directories holding ``manifest/*.json`` and the files listed there.
     diff_dir : path-like
         Where diff images are written.
+    strict : bool
+        Demand identical bytes whatever the manifests say.
     tol : float
-        RMS tolerance for pixels when the versions differ.
+        RMS pixel tolerance (of 255) in the tolerance tier; only binding when the
+        versions differ, since ``levels`` bounds it otherwise.
+    levels : int
+        Pixel tolerance per channel in the tolerance tier, when the versions are
+        the same; with other versions (FreeType, matplotlib) glyphs change and
+        only the RMS is compared.
+    rtol : float
+        Data tolerance in the tolerance tier (see :data:`DATA_RTOL`).
     current_hashes : dict, optional
         Figure -> hash of its current config; a committed figure whose recorded
         hash differs is reported as stale.
     """
     committed, rebuilt, diff_dir = Path(committed), Path(rebuilt), Path(diff_dir)
-    problems = []
+    out = Comparison()
+    problems = out.problems
     try:
         old_a = load_manifest(committed)
     except (OSError, ValueError, KeyError) as err:
-        return [f"{committed / MANIFEST_DIR}: cannot read the committed manifest ({err})"]
+        problems.append(f"{committed / MANIFEST_DIR}: cannot read the committed manifest ({err})")
+        return out
     if not old_a:
-        return [f"{committed / MANIFEST_DIR}: no committed manifest"]
+        problems.append(f"{committed / MANIFEST_DIR}: no committed manifest")
+        return out
     new_a = load_manifest(rebuilt)
+    for name in stray_files(committed):
+        problems.append(f"{name}: stray file: no rule produces it (delete it)")
     for name in sorted(old_a.keys() - new_a.keys()):
         problems.append(f"{name}: committed but no longer built")
     for name in sorted(new_a.keys() - old_a.keys()):
@@ -209,7 +439,9 @@ def compare_dirs(
     for name in sorted(old_a.keys() & new_a.keys()):
         entry = old_a[name]
         figure = entry["figure"]
-        same_versions = entry["versions"] == new_a[name]["versions"]
+        applied, why = tier(entry, new_a[name], strict)
+        out.tiers[name] = (applied, why)
+        exact = applied == "bytes"
         if current_hashes and current_hashes.get(figure) != entry["config_sha256"]:
             problems.append(
                 f"{name}: stale: config of figure {figure} changed since it was built "
@@ -226,23 +458,31 @@ def compare_dirs(
             continue
         if name.endswith(".json"):
             diffs = compare_data(
-                json.loads(path.read_text()), json.loads((rebuilt / name).read_text())
+                json.loads(path.read_text()), json.loads((rebuilt / name).read_text()), rtol
             )
             if diffs:
                 more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
                 problems.append(f"{name}: data differs: {'; '.join(diffs[:3])}{more}")
-            elif same_versions:
-                problems.append(f"{name}: bytes differ")
+            elif exact:
+                problems.append(f"{name}: bytes differ (numbers within {rtol:g})")
         elif name.endswith(".png"):
-            rms, diff = _pixel_difference(path, rebuilt / name, diff_dir)
+            rms, off, diff = compare_pixels(path, rebuilt / name, diff_dir, levels)
             where = f", diff image {diff}" if diff else ""
-            if same_versions:
-                problems.append(f"{name}: bytes differ (pixel RMS {rms:.4g}{where})")
+            same_versions = entry.get("versions") == new_a[name].get("versions")
+            if exact:
+                problems.append(
+                    f"{name}: bytes differ (pixel RMS {rms:.4g}, {off} pixel(s) changed{where})"
+                )
             elif rms > tol:
                 problems.append(f"{name}: pixels differ, RMS {rms:.4g} > tol {tol}{where}")
-        elif same_versions:
+            elif same_versions and off:
+                problems.append(
+                    f"{name}: pixels differ: {off} pixel(s) outside their neighbourhood's "
+                    f"colours by more than {levels} levels (RMS {rms:.4g}){where}"
+                )
+        elif exact:
             problems.append(f"{name}: bytes differ")
-    return problems
+    return out
 
 
 def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProcess:
@@ -280,6 +520,21 @@ def _current_hashes(root: Path) -> dict[str, str]:
     return artifact_hashes(config)
 
 
+def _report(comparison: Comparison, what: str) -> int:
+    for line in comparison.summary():
+        print(f"natgrad {what}: {line}")
+    for line in comparison.problems:
+        print(f"MISMATCH {line}", file=sys.stderr)
+    if comparison.problems:
+        print(
+            f"natgrad {what}: {len(comparison.problems)} problem(s); committed figures are not "
+            "what the code and config produce",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m natgrad.artifacts", description=__doc__.split("\n")[0]
@@ -291,8 +546,38 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--root", default=".", help="repository root (default: .)")
     check.add_argument("--figures", default="figures", help="committed figures, relative to root")
     check.add_argument("--cores", type=int, default=4)
-    check.add_argument("--tol", type=float, default=0.5, help="RMS pixel tolerance across versions")
+    compare = sub.add_parser("compare", help="compare two built output directories")
+    compare.add_argument("committed", help="the reference, e.g. figures")
+    compare.add_argument("rebuilt", help="the other build, e.g. a CI artifact")
+    compare.add_argument("--diff-dir", default=".check/diff", help="where diff images go")
+    for p in (check, compare):
+        p.add_argument(
+            "--strict", action="store_true", help="demand identical bytes on any platform"
+        )
+        p.add_argument(
+            "--tol", type=float, default=0.5, help="RMS pixel tolerance (of 255) across versions"
+        )
+        p.add_argument(
+            "--levels",
+            type=int,
+            default=PIXEL_LEVELS,
+            help=f"pixel tolerance per channel across platforms (default {PIXEL_LEVELS})",
+        )
+        p.add_argument(
+            "--rtol",
+            type=float,
+            default=DATA_RTOL,
+            help=f"data tolerance across platforms (default {DATA_RTOL:g})",
+        )
     args = parser.parse_args(argv)
+    options = {"strict": args.strict, "tol": args.tol, "levels": args.levels, "rtol": args.rtol}
+
+    if args.command == "compare":
+        comparison = compare_dirs(args.committed, args.rebuilt, Path(args.diff_dir), **options)
+        status = _report(comparison, "compare")
+        if not status:
+            print(f"natgrad compare: every artifact in {args.committed} matches {args.rebuilt}")
+        return status
 
     root = Path(args.root).resolve()
     scratch, diff_dir = root / ".check" / "figures", root / ".check" / "diff"
@@ -303,20 +588,13 @@ def main(argv: list[str] | None = None) -> int:
         print(result.stdout[-2000:] + result.stderr[-2000:], file=sys.stderr)
         print("natgrad check: the rebuild failed (see above)", file=sys.stderr)
         return 2
-    problems = compare_dirs(
-        root / args.figures, scratch, diff_dir, tol=args.tol, current_hashes=_current_hashes(root)
+    comparison = compare_dirs(
+        root / args.figures, scratch, diff_dir, current_hashes=_current_hashes(root), **options
     )
-    for line in problems:
-        print(f"MISMATCH {line}", file=sys.stderr)
-    if problems:
-        print(
-            f"natgrad check: {len(problems)} problem(s); committed figures are not what "
-            "the code and config produce",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"natgrad check: every artifact in {args.figures}/ matches a fresh build")
-    return 0
+    status = _report(comparison, "check")
+    if not status:
+        print(f"natgrad check: every artifact in {args.figures}/ matches a fresh build")
+    return status
 
 
 if __name__ == "__main__":

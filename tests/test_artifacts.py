@@ -7,9 +7,27 @@ import sys
 
 import matplotlib.image as mpimg
 import pytest
-from pipeline import FIGURES, copy_repo, fresh_copy, run_snakemake, tree_hashes
+import yaml
+from pipeline import (
+    FIGURES,
+    as_if_built_elsewhere,
+    bump_last_bits,
+    copy_repo,
+    fresh_copy,
+    run_snakemake,
+    tree_hashes,
+)
 
-from natgrad.artifacts import compare_data, compare_dirs, versions
+from natgrad.artifacts import (
+    DATA_RTOL,
+    compare_data,
+    compare_dirs,
+    compare_pixels,
+    platform_fingerprint,
+    stray_files,
+    tier,
+    versions,
+)
 
 
 def test_compare_data_finds_a_changed_number():
@@ -20,6 +38,102 @@ def test_compare_data_finds_a_changed_number():
     assert problem.startswith("x[1]:")
     assert compare_data(a, {"x": [1.0], "s": "t", "n": {"k": 3}}) == ["x[1]: missing"]
     assert compare_data(a, {**a, "s": "u"}) == ["s: 't' != 'u'"]
+
+
+def test_compare_data_scales_numbers_by_their_array():
+    """An entry near 0 in an array of order 1 may differ by ulps of the array, not of itself;
+    integers and strings must be equal; a change of 1e-3 is always caught."""
+    path = [[8.0, 3.0], [0.5, 1e-20]]
+    moved = [[8.0, 3.0], [0.5, 3e-20 + 8.0 * DATA_RTOL / 2]]
+    assert compare_data({"p": path}, {"p": moved}) == []
+    assert compare_data({"p": path}, {"p": [[8.0, 3.0], [0.5, 8.0 * DATA_RTOL * 2]]}) != []
+    (problem,) = compare_data({"kl": 0.25}, {"kl": 0.25 * (1 + 1e-3)})
+    assert problem.startswith("kl:") and "relative 0.001" in problem
+    assert compare_data({"kl": 0.25}, {"kl": 0.25 * (1 + DATA_RTOL / 2)}) == []
+    assert compare_data({"n": 3}, {"n": 3.0}) == ["n: 3 != 3.0"]
+    assert compare_data({"k": [1, 2]}, {"k": [1, 3]}) == ["k[1]: 2 != 3"]
+    assert compare_data({"x": 1.0}, {"x": None}) == ["x: 1.0 != None"]
+
+
+def entry(**platform):
+    base = {"machine": "x86_64", "numpy_simd": {"dispatched": ["X86_V3"]}}
+    return {"versions": {"numpy": "2.4.6"}, "platform": {**base, **platform}}
+
+
+def test_tier_demands_bytes_only_on_the_same_platform_and_versions():
+    assert tier(entry(), entry()) == ("bytes", "same versions and platform")
+    applied, why = tier(entry(), entry(numpy_simd={"dispatched": []}))
+    assert applied == "tolerance"
+    assert why == "platform differs (numpy_simd.dispatched: ['X86_V3'] vs [])"
+    assert tier(entry(), entry(machine="aarch64"), strict=True) == ("bytes", "--strict")
+    other = {**entry(), "versions": {"numpy": "2.5.0"}}
+    assert tier(entry(), other) == ("tolerance", "versions differ (numpy: '2.4.6' vs '2.5.0')")
+    assert tier({"versions": {"numpy": "2.4.6"}}, entry())[0] == "tolerance"
+
+
+def test_platform_fingerprint_follows_numpy_dispatch_and_blas(root):
+    """Switching numpy's SIMD features off is seen in the fingerprint (another CPU, as numpy
+    sees it); paths are not part of it, so two clones on one machine agree."""
+    import os
+
+    here = platform_fingerprint()
+    assert here["machine"] and here["numpy_simd"]["baseline"]
+    assert all(set(lib) == {"api", "library", "version", "kernel"} for lib in here["blas"])
+    assert str(root) not in json.dumps(here) and "site-packages" not in json.dumps(here)
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    script = (
+        "import json; from natgrad.artifacts import platform_fingerprint as f; "
+        "print(json.dumps(f()))"
+    )
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    restricted = json.loads(out.stdout)
+    assert restricted["numpy_simd"]["dispatched"] == []
+    assert restricted["numpy_simd"]["baseline"] == here["numpy_simd"]["baseline"]
+
+
+def draw(path, *, shift=0.0, line=True):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    ax = fig.subplots()
+    if line:
+        ax.plot([0.1 + shift, 0.9], [0.2, 0.7 + shift], color="C0")
+    ax.plot([0.3], [0.4 + shift], "o", color="C1")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+
+
+def test_compare_pixels_passes_moved_edges_and_catches_painted_pixels(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    draw(a)
+    # a data change far below a pixel (1e-3 of an axis of 150 px: 0.15 px)
+    draw(b, shift=1e-3)
+    assert a.read_bytes() != b.read_bytes()
+    rms, changed, _ = compare_pixels(a, b, tmp_path / "diff")
+    assert rms > 0 and changed == 0
+    # three pixels painted over in the white margin
+    img = mpimg.imread(b)
+    for y, x in ((2, 2), (2, 9), (9, 2)):
+        img[y, x, :3] = 0.0
+    mpimg.imsave(b, img)
+    rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
+    assert changed == 3 and diff.exists()
+    # a vanished line
+    draw(b, line=False)
+    assert compare_pixels(a, b, tmp_path / "diff")[1] > 50
+
+
+def test_stray_files_are_everything_no_manifest_lists(tmp_path, root):
+    out = tmp_path / "figures"
+    shutil.copytree(root / "figures", out)
+    assert stray_files(out) == []
+    (out / ".equidistant_points.png.abcdefgh.tmp").write_text("killed")
+    (out / "data" / "old_figure.json").write_text("{}")
+    assert stray_files(out) == [".equidistant_points.png.abcdefgh.tmp", "data/old_figure.json"]
 
 
 def test_versions_name_what_makes_the_bytes():
@@ -35,7 +149,10 @@ def test_compare_dirs_with_other_versions_uses_pixels(tmp_path, root):
         manifest = json.loads(fragment.read_text())
         manifest["versions"]["matplotlib"] = "0.0-other"
         fragment.write_text(json.dumps(manifest))
-    assert compare_dirs(committed, rebuilt, tmp_path / "diff") == []
+    comparison = compare_dirs(committed, rebuilt, tmp_path / "diff")
+    assert comparison.problems == []
+    assert {t for t, _ in comparison.tiers.values()} == {"tolerance"}
+    assert "versions differ (matplotlib" in comparison.summary()[0]
     # a sidecar number altered in the rebuilt copy is reported with its key
     data = json.loads((rebuilt / "data/gd_euclidean_mahalanobis.json").read_text())
     data["data"]["panels"][0]["iterates"][3][0] += 1e-3
@@ -44,7 +161,7 @@ def test_compare_dirs_with_other_versions_uses_pixels(tmp_path, root):
     rebuilt_manifest = json.loads(fragment.read_text())
     rebuilt_manifest["artifacts"]["data/gd_euclidean_mahalanobis.json"]["sha256"] = "changed"
     fragment.write_text(json.dumps(rebuilt_manifest))
-    (problem,) = compare_dirs(committed, rebuilt, tmp_path / "diff")
+    (problem,) = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
     assert "data/gd_euclidean_mahalanobis.json" in problem and "iterates[3][0]" in problem
 
 
@@ -59,14 +176,147 @@ def test_separate_builds_give_identical_bytes(built, tmp_path, cores):
     assert tree_hashes(other / "figures") == tree_hashes(repo / "figures")
 
 
-def run_check(repo):
+def run_check(repo, *args, env=None):
+    import os
+
     return subprocess.run(
-        [sys.executable, "-m", "natgrad.artifacts", "check", "--root", str(repo)],
+        [sys.executable, "-m", "natgrad.artifacts", "check", "--root", str(repo), *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def run_compare(repo, committed, rebuilt, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "natgrad.artifacts", "compare", committed, rebuilt, *args],
         cwd=repo,
         capture_output=True,
         text=True,
         timeout=600,
     )
+
+
+# Another CPU, as numpy sees it: every SIMD target it may dispatch to switched off
+# (on an AVX-512 machine this changes exp and log, with X86_V3 also tanh).
+OTHER_CPU = {"NPY_DISABLE_CPU_FEATURES": "AVX512_ICL AVX512_SPR X86_V4 X86_V3"}
+
+
+@pytest.mark.slow
+def test_check_passes_on_another_cpu(built, tmp_path):
+    """The committed figures pass the check on a CPU that did not build them."""
+    repo = fresh_copy(built, tmp_path)
+    result = run_check(repo, env=OTHER_CPU)
+    assert result.returncode == 0, result.stderr
+    assert "matches a fresh build" in result.stdout
+    # The tier follows the fingerprint: switching off features this CPU has
+    # makes it another platform; on a CPU without them nothing changed.
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from natgrad.artifacts import platform_fingerprint as f; "
+            "print(f()['numpy_simd']['dispatched'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if probe.stdout.strip() != "[]":
+        assert "tier 'tolerance'" in result.stdout and "numpy_simd.dispatched" in result.stdout
+    else:
+        assert "tier 'bytes'" in result.stdout
+
+
+@pytest.mark.slow
+def test_last_bit_differences_pass_across_platforms_but_not_strict(built, tmp_path):
+    """Figures built with every config float moved by one ulp on "another machine":
+    the cross-platform tier accepts them, --strict does not, and the tolerances hold
+    with a margin (the largest difference is printed by the comparison)."""
+    repo = fresh_copy(built, tmp_path)
+    bumped = tmp_path / "bumped.yaml"
+    config = yaml.safe_load((repo / "config.yaml").read_text())
+    bumped.write_text(yaml.safe_dump(bump_last_bits(config)))
+    other = tmp_path / "other"
+    result = run_snakemake(
+        repo,
+        "--cores",
+        "4",
+        "--configfile",
+        str(bumped),
+        "--config",
+        f"output_dir={other}",
+        env=OTHER_CPU,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    as_if_built_elsewhere(other)
+    assert tree_hashes(other) != tree_hashes(repo / "figures")
+
+    loose = run_compare(repo, "figures", str(other))
+    assert loose.returncode == 0, loose.stderr
+    assert "tier 'tolerance'" in loose.stdout and "machine" in loose.stdout
+    # ten times tighter still passes: the tolerance is not at its limit
+    tight = run_compare(repo, "figures", str(other), "--rtol", str(DATA_RTOL / 10), "--levels", "0")
+    assert tight.returncode == 0, tight.stderr
+    strict = run_compare(repo, "figures", str(other), "--strict")
+    assert strict.returncode == 1
+    assert "tier 'bytes' for" in strict.stdout and "--strict" in strict.stdout
+    assert "bytes differ" in strict.stderr
+
+
+@pytest.mark.slow
+def test_check_catches_tampering_across_platforms(built, tmp_path):
+    """Committed from another machine, the figures are compared within tolerance, and
+    still: 3 changed pixels, a number moved by 1e-3 and a stale config are each named."""
+    repo = fresh_copy(built, tmp_path)
+    figures = repo / "figures"
+    png = figures / "equidistant_points.png"
+    img = mpimg.imread(png)
+    for y, x in ((3, 3), (3, 9), (9, 3)):  # white margin, far from any drawing
+        img[y, x, :3] = 0.0
+    mpimg.imsave(png, img, metadata={"Software": None})
+    side = figures / "data" / "gaussian_isocontours_fisher.json"
+    data = json.loads(side.read_text())
+    data["data"]["mle"][1] *= 1 + 1e-3
+    side.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    as_if_built_elsewhere(figures)
+    text = (repo / "config.yaml").read_text()
+    (repo / "config.yaml").write_text(text.replace("n_steps: 10\n", "n_steps: 6\n"))
+
+    result = run_check(repo)
+    assert result.returncode == 1
+    err = result.stderr
+    assert "tier 'tolerance'" in result.stdout
+    assert "equidistant_points.png: pixels differ: 3 pixel(s)" in err
+    assert "data/gaussian_isocontours_fisher.json: data differs: data.mle[1]" in err
+    assert "gd_euclidean_mahalanobis.png: stale" in err
+    problems = [line for line in err.splitlines() if line.startswith("MISMATCH")]
+    named = {line.split()[1].rstrip(":") for line in problems}
+    assert named == {
+        "equidistant_points.png",
+        "data/gaussian_isocontours_fisher.json",
+        "gd_euclidean_mahalanobis.png",
+        "data/gd_euclidean_mahalanobis.json",
+    }, problems
+
+
+@pytest.mark.slow
+def test_stray_files_are_reported_and_a_rebuild_clears_its_temporaries(built, tmp_path):
+    """A hard-killed build's temporary is a stray to the check; the job that writes that
+    output again removes it, and git ignores it meanwhile."""
+    repo = fresh_copy(built, tmp_path)
+    stale = repo / "figures" / ".equidistant_points.png.k1ll3d00.tmp"
+    stale.write_bytes(b"half a png")
+    (repo / "figures" / "notes.txt").write_text("copied in by hand")
+    result = run_check(repo)
+    assert result.returncode == 1
+    assert ".equidistant_points.png.k1ll3d00.tmp: stray file" in result.stderr
+    assert "notes.txt: stray file" in result.stderr
+    rebuild = run_snakemake(repo, "--cores", "1", "--forcerun", "equidistant_points")
+    assert rebuild.returncode == 0, rebuild.stderr[-2000:]
+    assert not stale.exists()
 
 
 @pytest.mark.slow
