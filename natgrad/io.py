@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import math
 import os
@@ -13,6 +14,13 @@ from typing import Any
 __all__ = ["FORMATS", "save_figure", "write_json", "atomic_write"]
 
 FORMATS = ("png", "pdf", "svg")
+
+# Temporary files are ``.<name>.<random>.tmp`` beside their target (.gitignore
+# ignores the pattern).
+TEMP_PREFIX, TEMP_SUFFIX = ".", ".tmp"
+# tempfile's random part: eight characters, so the pattern of "a.png" never
+# matches a temporary of "a.png.json".
+_RANDOM = "?" * 8
 
 # Metadata that would carry a date or a version is dropped, so the same figure
 # gives the same bytes on every run and every machine with the same versions.
@@ -27,12 +35,19 @@ def atomic_write(path: str | os.PathLike, write) -> None:
     """Call ``write(tmp_path)`` then rename onto ``path``.
 
     A build killed at any moment leaves either the old file or the new one
-    under the final name, never a truncated file.
+    under the final name, never a truncated file. A kill that cannot be caught
+    (SIGKILL, power loss) leaves the temporary file behind: the next write of
+    the same path removes it, so each output has a single writer (one
+    Snakemake job) and clears its own leftovers.
     """
     path = Path(path)
     if not path.parent.is_dir():
         raise FileNotFoundError(f"output directory {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    for stale in path.parent.glob(f"{glob.escape(TEMP_PREFIX + path.name)}.{_RANDOM}{TEMP_SUFFIX}"):
+        stale.unlink(missing_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
+    )
     os.close(fd)
     try:
         write(tmp)
