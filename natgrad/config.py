@@ -12,12 +12,13 @@ import math
 from pathlib import Path
 from typing import Any
 
+from .colors import is_color
 from .style import resolve_usetex
 
 __all__ = [
     "ConfigError",
-    "FIGURE_SECTIONS",
     "artifact_hashes",
+    "prepare",
     "check_output_dir",
     "config_sha256",
     "defaults",
@@ -33,18 +34,6 @@ __all__ = [
 #: Largest figure side in pixels (figsize * dpi) that the pipeline will draw.
 MAX_PIXELS = 10000
 
-#: Figure name -> the shared config sections it reads besides its own.
-FIGURE_SECTIONS: dict[str, tuple[str, ...]] = {
-    "equidistant_points": (),
-    "gd_euclidean_mahalanobis": (),
-    "gaussian_isocontours_fisher": ("gaussian_data",),
-    "natural_gradient_gaussian_mle": ("gaussian_data",),
-    "gaussian_fisher_ellipses": ("gaussian_data",),
-    "adam_diagonal_preconditioning": (),
-    "gaussian_kl_vs_euclidean": (),
-    "reparameterization_invariance": ("gaussian_data",),
-}
-
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names the key path and the problem."""
@@ -58,16 +47,21 @@ def key_path(path) -> str:
     return out or "<config>"
 
 
-def figure_params(config: dict, name: str) -> dict:
-    """Everything figure ``name`` is drawn from: its section, shared sections, text settings.
+def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
+    """Everything figure ``name`` is drawn from, as its job's ``params``.
 
-    This is what reaches the figure's rule as ``params``, so a change to it (and
-    only to it) reruns that figure; the manifest records its hash.
+    Its section (or ``section``, a variant of it, for the sweep) with the shared
+    sections it reads, the text settings, and the hash of all of it, which the
+    manifest records: a change to any of it, and only to it, reruns the figure.
     """
-    section = dict(config[name], **{key: config[key] for key in FIGURE_SECTIONS[name]})
+    from .figures import registry
+
+    own, *shared = registry()[name].sections
+    merged = dict(config[own] if section is None else section)
+    merged.update({key: config[key] for key in shared})
     params = {
         "name": name,
-        "figure": section,
+        "figure": merged,
         "usetex": config["usetex"],
         "dpi": config["dpi"],
         "on_divergence": config["on_divergence"],
@@ -77,7 +71,9 @@ def figure_params(config: dict, name: str) -> dict:
 
 def artifact_hashes(config: dict) -> dict[str, str]:
     """Hash of the config behind each artifact group: every figure, and the claims table."""
-    hashes = {name: figure_params(config, name)["config_sha256"] for name in FIGURE_SECTIONS}
+    from .figures import registry
+
+    hashes = {name: figure_params(config, name)["config_sha256"] for name in registry()}
     hashes["claims"] = config_sha256(config["claims"])
     return hashes
 
@@ -182,7 +178,8 @@ def defaults(schema: dict, node: dict | None = None) -> Any:
 
 
 def _with_defaults(value: Any, node: dict, schema: dict) -> Any:
-    node = _resolve(node, schema)
+    """``value`` with the schema's defaults filled in, in mappings and in list items."""
+    node = _resolve(node, schema) if isinstance(node, dict) else {}
     if isinstance(value, dict) and "properties" in node:
         out = dict(value)
         for k, sub in node["properties"].items():
@@ -191,6 +188,8 @@ def _with_defaults(value: Any, node: dict, schema: dict) -> Any:
             else:
                 out[k] = defaults(schema, sub)
         return out
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [_with_defaults(v, node["items"], schema) for v in value]
     return value
 
 
@@ -225,7 +224,7 @@ def spd2_problem(m: list[list[float]], rtol: float = 1e-10) -> str | None:
     return f"matrix must be positive definite, smallest eigenvalue is {eig:.3g}"
 
 
-def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
+def _semantic_checks(value: Any, node: dict, schema: dict, path: list, root: dict) -> None:
     if not isinstance(node, dict):  # boolean subschemas, e.g. `items: false`
         node = {}
     ref = node.get("$ref", "")
@@ -235,6 +234,11 @@ def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
         raise ConfigError(f"{where}: {value!r} is not allowed; give a finite number")
     if ref.endswith("/range") and not value[0] < value[1]:
         raise ConfigError(f"{where}: {_describe(value)} must be [min, max] with min < max")
+    if ref.endswith("/color") and not is_color(value):
+        raise ConfigError(
+            f"{where}: {_describe(value)} is not a matplotlib colour; give a name ('red', "
+            "'tab:blue'), '#rrggbb', 'C0' or a grey level such as '0.5'"
+        )
     if ref.endswith("/matrix2"):
         problem = spd2_problem(value)
         if problem:
@@ -242,17 +246,26 @@ def _semantic_checks(value: Any, node: dict, schema: dict, path: list) -> None:
     if isinstance(value, dict):
         for k, sub in node.get("properties", {}).items():
             target = sub.get("x-index-of")
-            if target and not 0 <= value.get(k, 0) < len(value.get(target, [])):
-                raise ConfigError(
-                    f"config key '{key_path([*path, k])}': {value[k]!r} is not an index into "
-                    f"'{target}' (0 to {len(value.get(target, [])) - 1})"
-                )
+            if target and k in value:
+                # a sibling key, or a JSON pointer from the config's root
+                if target.startswith("/"):
+                    items = root
+                    for part in target.strip("/").split("/"):
+                        items = items[part]
+                    name = target.strip("/").replace("/", ".")
+                else:
+                    items, name = value.get(target, []), target
+                if not 0 <= value[k] < len(items):
+                    raise ConfigError(
+                        f"config key '{key_path([*path, k])}': {value[k]!r} is not an index "
+                        f"into '{name}' (0 to {len(items) - 1})"
+                    )
         for k, v in value.items():
-            _semantic_checks(v, node.get("properties", {}).get(k, {}), schema, [*path, k])
+            _semantic_checks(v, node.get("properties", {}).get(k, {}), schema, [*path, k], root)
     elif isinstance(value, list):
         items = node.get("items", {})
         for i, v in enumerate(value):
-            _semantic_checks(v, items, schema, [*path, i])
+            _semantic_checks(v, items, schema, [*path, i], root)
 
 
 def _message(err, schema: dict) -> str:
@@ -305,7 +318,7 @@ def validate_config(config: Any, schema: dict) -> dict:
     if errors:
         raise ConfigError(_message(errors[0], schema))
     full = _with_defaults(config, schema, schema)
-    _semantic_checks(full, schema, schema, [])
+    _semantic_checks(full, schema, schema, [], full)
     for name, section in full.items():
         if isinstance(section, dict) and "figsize" in section:
             pixels = max(section["figsize"]) * full["dpi"]
@@ -314,14 +327,28 @@ def validate_config(config: Any, schema: dict) -> dict:
                     f"config key '{name}.figsize': {section['figsize']} at dpi {full['dpi']} "
                     f"is {pixels:g} pixels wide; at most {MAX_PIXELS} per side"
                 )
-    n_panels = len(full["gd_euclidean_mahalanobis"]["panels"])
-    if full["sweep"]["panel"] >= n_panels:
-        raise ConfigError(
-            f"config key 'sweep.panel': {full['sweep']['panel']} is not a panel of "
-            f"gd_euclidean_mahalanobis (0 to {n_panels - 1})"
-        )
     try:
         resolve_usetex(full["usetex"])
     except ValueError as err:
         raise ConfigError(f"config key 'usetex': {err}") from None
     return full
+
+
+def prepare(basedir: str | Path, overrides: dict) -> dict:
+    """The pipeline's config: ``<basedir>/config.yaml`` updated by ``overrides``
+    (Snakemake's ``--config`` and ``--configfile``), validated against
+    ``<basedir>/workflow/schemas/config.schema.yaml``, defaults filled in, the
+    output directory checked.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the key and what is wrong.
+    """
+    basedir = Path(basedir)
+    checked = validate_config(
+        merge(load_config_file(basedir / "config.yaml"), overrides),
+        load_schema(basedir / "workflow/schemas/config.schema.yaml"),
+    )
+    check_output_dir(checked["output_dir"])
+    return checked

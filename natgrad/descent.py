@@ -11,19 +11,22 @@ or an adaptive preconditioner whose state is passed explicitly (as in optax):
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .metrics import Diagonal, Metric
+from .errors import DivergenceError, DomainError
+from .metrics import Diagonal, Euclidean, Mahalanobis, Metric
 
 __all__ = [
     "DivergenceError",
+    "DomainError",
+    "OPTIMIZERS",
+    "make_optimizer",
+    "iterations_to_tolerance",
     "Preconditioner",
     "AdaGrad",
     "RMSProp",
@@ -31,13 +34,7 @@ __all__ = [
     "DiagonalState",
     "AdamState",
     "steepest_descent",
-    "naming_setting",
-    "warn_if_stopped",
 ]
-
-
-class DivergenceError(ValueError):
-    """Raised when an iterate becomes non-finite (the step size is too large)."""
 
 
 class Preconditioner(Protocol):
@@ -223,43 +220,55 @@ def steepest_descent(
     # Overflow is detected below, explicitly, instead of through warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(n_steps)):
+            why = None
             try:
                 g = np.asarray(grad_fn(x), dtype=float)
-                if adaptive:
-                    d, state = metric.update(g, state)
+                if not np.all(np.isfinite(g)):
+                    why = "the gradient is not finite"
                 else:
-                    d = metric.direction(g, x, damping=damping)
-                x_new = x - lr * d
-            except ValueError:
-                # The iterate left the domain (e.g. sigma <= 0), or the metric at an
-                # overflowed point is no longer positive definite: the step was too large.
-                x_new = np.full_like(x, np.nan)
-            if not np.all(np.isfinite(x_new)):
+                    if adaptive:
+                        d, state = metric.update(g, state)
+                    else:
+                        d = metric.direction(g, x, damping=damping)
+                    x_new = x - lr * d
+                    if not np.all(np.isfinite(x_new)):
+                        why = "the iterate is not finite"
+            except DomainError as err:
+                # the step left the coordinates' domain (e.g. sigma <= 0): too large
+                why = f"the iterate left its domain ({err})"
+            if why:
                 if on_divergence == "stop":
                     break
-                raise DivergenceError(
-                    f"steepest descent diverged at step {t + 1} of {n_steps} "
-                    f"(lr={lr:g}): the iterate is not finite; lower the learning rate"
-                )
+                raise DivergenceError(t + 1, int(n_steps), lr, why)
             x = x_new
             iterates.append(x)
     return np.array(iterates)
 
 
-@contextmanager
-def naming_setting(setting: str, value):
-    """Re-raise a :class:`DivergenceError` with the config setting that caused it."""
-    try:
-        yield
-    except DivergenceError as err:
-        raise DivergenceError(f"setting {setting} = {value!r}: {err}") from None
+#: Names of the methods :func:`make_optimizer` builds.
+OPTIMIZERS = ("gd", "adagrad", "rmsprop", "adam", "mahalanobis")
 
 
-def warn_if_stopped(path, n_steps: int, setting: str) -> None:
-    """With on_divergence: stop, say in the log where a drawn path was cut short."""
-    if len(path) < n_steps + 1:
-        print(
-            f"warning: {setting}: the path diverged after {len(path) - 1} of {n_steps} steps; "
-            "drawn up to the last finite iterate (on_divergence: stop)",
-            file=sys.stderr,
-        )
+def make_optimizer(method: str, A: ArrayLike | None = None) -> Metric | Preconditioner:
+    """The metric or adaptive preconditioner named ``method`` (one of :data:`OPTIMIZERS`).
+
+    ``A`` is the metric tensor of ``"mahalanobis"``; the others take their defaults.
+    """
+    if method == "gd":
+        return Euclidean(2)
+    if method == "adagrad":
+        return AdaGrad()
+    if method == "rmsprop":
+        return RMSProp()
+    if method == "adam":
+        return Adam()
+    if method == "mahalanobis":
+        return Mahalanobis(A)
+    raise ValueError(f"method must be one of {', '.join(OPTIMIZERS)}, got {method!r}")
+
+
+def iterations_to_tolerance(gaps: ArrayLike, tol: float) -> int | None:
+    """First iteration whose optimality gap is at most ``tol`` (None if never)."""
+    gap = np.asarray(gaps, dtype=float)
+    hits = np.flatnonzero(gap <= tol)
+    return int(hits[0]) if hits.size else None

@@ -18,8 +18,11 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .errors import DomainError
+
 __all__ = [
     "PARAMETERIZATIONS",
+    "DomainError",
     "from_mean_std",
     "to_mean_std",
     "jacobian",
@@ -81,7 +84,7 @@ def to_mean_std(
 
     Raises
     ------
-    ValueError
+    DomainError
         If the coordinates lie outside the parameterisation's domain
         (sigma <= 0, variance <= 0, or eta2 >= 0).
     """
@@ -98,7 +101,7 @@ def to_mean_std(
         neg2eta2 = np.where(b < 0, -2.0 * b, np.nan)
         mu, s = a / neg2eta2, 1.0 / np.sqrt(neg2eta2)
     if not np.all(np.isfinite(s) & (s > 0)):
-        raise ValueError(f"theta is outside the domain of the {parameterization} parameterization")
+        raise DomainError(f"theta is outside the domain of the {parameterization} parameterization")
     return mu, s
 
 

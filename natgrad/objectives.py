@@ -1,16 +1,28 @@
-"""Objective functions of the post: a quadratic bowl and a Gaussian likelihood."""
+"""Objective functions of the post, a quadratic bowl and a Gaussian likelihood, and
+the Gaussian fitted by steepest descent in any parameterisation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import gaussian
+from .descent import steepest_descent
 from .gaussian import fisher_information, kl
-from .metrics import validate_spd
+from .metrics import Euclidean, FisherMetric, validate_spd
 
-__all__ = ["Quadratic", "GaussianLogLikelihood", "rotated_spd"]
+__all__ = [
+    "Quadratic",
+    "GaussianLogLikelihood",
+    "rotated_spd",
+    "gaussian_descent",
+    "gaussian_mle_path",
+    "reparameterized_path",
+    "reparameterization_discrepancy",
+]
 
 
 def rotated_spd(eigenvalues: ArrayLike, angle_deg: float) -> NDArray[np.float64]:
@@ -88,6 +100,12 @@ class GaussianLogLikelihood:
     centred_ss: float
 
     @classmethod
+    def from_sample(cls, n: int, mu: float, sigma: float, seed: int) -> GaussianLogLikelihood:
+        """The likelihood of ``n`` draws from N(mu, sigma^2) seeded by ``seed``
+        (:func:`natgrad.gaussian.sample`)."""
+        return cls(gaussian.sample(n, mu, sigma, seed))
+
+    @classmethod
     def from_data(cls, data: ArrayLike) -> GaussianLogLikelihood:
         """Sufficient statistics of ``data``."""
         x = np.asarray(data, dtype=float).ravel()
@@ -147,6 +165,10 @@ class GaussianLogLikelihood:
         t = np.asarray(theta, dtype=float)
         return self.n * fisher_information(t[..., 0], np.exp(t[..., 1]), "mean_logstd")
 
+    def mean_nll(self, theta: ArrayLike) -> NDArray[np.float64] | float:
+        """Negative log-likelihood per observation at ``theta = (mu, log sigma)``."""
+        return -np.asarray(self.value(theta)) / self.n
+
     def excess_mean_nll(self, theta: ArrayLike) -> NDArray[np.float64] | float:
         """Mean negative log-likelihood above its minimum, at ``theta = (mu, log sigma)``.
 
@@ -168,3 +190,113 @@ class GaussianLogLikelihood:
         if self.centred_ss <= 0:
             raise ValueError("the MLE of sigma is 0: all observations are equal")
         return np.array([self.mean, 0.5 * np.log(self.centred_ss / self.n)])
+
+
+def gaussian_descent(
+    ll: GaussianLogLikelihood,
+    theta0: ArrayLike,
+    parameterization: str,
+    method: str,
+    lr: float,
+    n_steps: int,
+    on_divergence: str = "raise",
+) -> NDArray[np.float64]:
+    """Minimise the mean NLL by descent in the coordinates ``parameterization``.
+
+    The gradient in theta is ``J^T`` times the gradient in (mu, sigma), with
+    ``J = d(mu, sigma) / d theta``; the natural gradient uses the Fisher
+    information of one observation in the same coordinates.
+
+    Parameters
+    ----------
+    ll : GaussianLogLikelihood
+    theta0 : array_like, shape (2,)
+        Start, in the coordinates of ``parameterization``.
+    parameterization : str
+        One of :data:`natgrad.gaussian.PARAMETERIZATIONS`.
+    method : {"gd", "natural"}
+        Euclidean metric, or the Fisher metric.
+    lr : float
+    n_steps : int
+    on_divergence : {"raise", "stop"}
+        As in :func:`natgrad.descent.steepest_descent`.
+
+    Returns
+    -------
+    ndarray, shape (n_steps + 1, 2)
+        The iterates, in the coordinates of ``parameterization``.
+    """
+
+    def grad(theta):
+        mu, s = gaussian.to_mean_std(theta, parameterization)
+        J = gaussian.jacobian(mu, s, parameterization)
+        return -J.T @ ll.gradient_mean_std(mu, s) / ll.n
+
+    if method == "natural":
+        metric = FisherMetric(
+            lambda t: gaussian.fisher_information(
+                *gaussian.to_mean_std(t, parameterization), parameterization
+            )
+        )
+    elif method == "gd":
+        metric = Euclidean(2)
+    else:
+        raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
+    return steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
+
+
+def gaussian_mle_path(
+    ll: GaussianLogLikelihood,
+    theta0: ArrayLike,
+    method: str,
+    lr: float,
+    n_steps: int,
+    on_divergence: str = "raise",
+) -> NDArray[np.float64]:
+    """Minimise the mean NLL over theta = (mu, log sigma), the post's coordinates.
+
+    See :func:`gaussian_descent`; returns iterates of shape (n_steps + 1, 2).
+    """
+    return gaussian_descent(ll, theta0, "mean_logstd", method, lr, n_steps, on_divergence)
+
+
+def reparameterized_path(
+    ll: GaussianLogLikelihood,
+    mu0: float,
+    sigma0: float,
+    parameterization: str,
+    method: str,
+    lr: float,
+    n_steps: int,
+    on_divergence: str = "raise",
+) -> NDArray[np.float64]:
+    """:func:`gaussian_descent` from N(mu0, sigma0^2), returned as (mu, sigma) points.
+
+    To first order the natural-gradient step is the same in every
+    parameterisation; the gradient step is not.
+    """
+    theta0 = gaussian.from_mean_std(mu0, sigma0, parameterization)
+    path = gaussian_descent(ll, theta0, parameterization, method, lr, n_steps, on_divergence)
+    mu, s = gaussian.to_mean_std(path, parameterization)
+    return np.stack([mu, s], axis=-1)
+
+
+def reparameterization_discrepancy(
+    ll: GaussianLogLikelihood,
+    mu0: float,
+    sigma0: float,
+    method: str,
+    lrs: Sequence[float],
+    parameterizations: Sequence[str] = ("mean_std", "mean_logstd", "mean_var"),
+) -> NDArray[np.float64]:
+    """Largest (mu, sigma) distance between the parameterisations' first steps, per lr.
+
+    For the natural gradient it shrinks like lr^2; for gradient descent like lr.
+    """
+    out = []
+    for lr in lrs:
+        ends = np.array(
+            [reparameterized_path(ll, mu0, sigma0, p, method, lr, 1)[1] for p in parameterizations]
+        )
+        out.append(max(np.linalg.norm(a - b) for a in ends for b in ends))
+    return np.array(out)

@@ -11,10 +11,16 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyArrow
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "COLORBLIND",
+    "METHOD_LABELS",
+    "PARAMETERIZATION_LABELS",
+    "palette",
+    "loglik_contours",
     "axes_through_origin",
     "drawn_levels",
     "grid",
@@ -23,6 +29,61 @@ __all__ = [
     "plot_level_set",
     "plot_trajectory",
 ]
+
+
+#: How the figures name each method in legends.
+METHOD_LABELS = {
+    "gd": "gradient descent",
+    "natural": "natural gradient",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    "mahalanobis": "full metric $A$",
+}
+
+#: How the figures name each parameterisation of the Gaussian.
+PARAMETERIZATION_LABELS = {
+    "mean_std": "$(\\mu, \\sigma)$",
+    "mean_logstd": "$(\\mu, \\log\\sigma)$",
+    "mean_var": "$(\\mu, \\sigma^2)$",
+    "natural": "natural $\\eta$",
+}
+
+# seaborn 0.13's "colorblind" palette (``seaborn.palettes.SEABORN_PALETTES``),
+# copied rather than imported: ``import seaborn`` pulls in pandas and
+# scipy.stats, about 1.6 s of start-up in every job that draws with it, for
+# ten constants. tests/test_plotting.py checks the copy against seaborn.
+COLORBLIND = (
+    "#0173B2",
+    "#DE8F05",
+    "#029E73",
+    "#D55E00",
+    "#CC78BC",
+    "#CA9161",
+    "#FBAFE4",
+    "#949494",
+    "#ECE133",
+    "#56B4E9",
+)
+
+
+def palette(n: int) -> list[tuple[float, float, float]]:
+    """The first ``n`` colours of seaborn's colour-blind-safe palette, as RGB.
+
+    Cycles like ``seaborn.color_palette("colorblind", n)`` when ``n`` > 10.
+    """
+    return [to_rgb(COLORBLIND[i % len(COLORBLIND)]) for i in range(n)]
+
+
+def loglik_contours(ax: Axes, ll, mu_range, logsigma_range, grid_points, levels, **kwargs) -> dict:
+    """Draw the contours of ``ll`` (a GaussianLogLikelihood) over (mu, log sigma) on ``ax``.
+
+    Returns the grid's summary (:func:`grid_summary`) for the figure's data sidecar.
+    """
+    X, Y, XY = grid(mu_range, logsigma_range, grid_points)
+    Z = ll.value(XY)
+    plot_contours(X, Y, Z, ax, levels=levels, **kwargs)
+    return grid_summary(X, Y, Z, drawn_levels(ax))
 
 
 def grid(x_range: Sequence[float], y_range: Sequence[float], n: int):

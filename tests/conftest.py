@@ -29,6 +29,20 @@ def default_config():
         return yaml.safe_load(fh)
 
 
+def build_figure(config, name):
+    """``(params, figure, data)`` of figure ``name`` built from ``config`` as its job would."""
+    from natgrad.figures import builder, registry
+
+    own, *shared = registry()[name].sections
+    params = dict(config[own], **{key: config[key] for key in shared})
+    return params, *builder(name)(**params)
+
+
+def line_xy(line):
+    """The (x, y) points of a drawn Line2D, shape (n, 2)."""
+    return np.column_stack(line.get_data())
+
+
 def random_spd(rng, p, cond=None):
     """A random symmetric positive-definite p x p matrix."""
     M = rng.standard_normal((p, p))

@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from natgrad.config import FIGURE_SECTIONS
+from natgrad.figures import registry
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = list(FIGURE_SECTIONS)
+FIGURES = list(registry())
 
 # Generated or local state that a fresh clone would not have.
 _IGNORE = shutil.ignore_patterns(

@@ -23,11 +23,10 @@ from natgrad.artifacts import (
     compare_data,
     compare_dirs,
     compare_pixels,
-    platform_fingerprint,
     stray_files,
     tier,
-    versions,
 )
+from natgrad.manifest import platform_fingerprint, versions
 
 
 def test_compare_data_finds_a_changed_number():
@@ -83,7 +82,7 @@ def test_platform_fingerprint_follows_numpy_dispatch_and_blas(root):
     from numpy._core._multiarray_umath import __cpu_dispatch__
 
     script = (
-        "import json; from natgrad.artifacts import platform_fingerprint as f; "
+        "import json; from natgrad.manifest import platform_fingerprint as f; "
         "print(json.dumps(f()))"
     )
     env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
@@ -217,7 +216,7 @@ def test_check_passes_on_another_cpu(built, tmp_path):
         [
             sys.executable,
             "-c",
-            "from natgrad.artifacts import platform_fingerprint as f; "
+            "from natgrad.manifest import platform_fingerprint as f; "
             "print(f()['numpy_simd']['dispatched'])",
         ],
         capture_output=True,

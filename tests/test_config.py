@@ -69,6 +69,33 @@ def test_missing_keys_take_their_defaults(schema, default_config):
     assert validate_config({}, schema) == default_config
 
 
+def test_defaults_apply_inside_list_items(schema, default_config):
+    """The schema's item-level defaults are the ones applied, like every other default."""
+    cfg = copy.deepcopy(default_config)
+    cfg["gd_euclidean_mahalanobis"]["panels"] = [{"metric": "mahalanobis"}, {}]
+    panels = validate_config(cfg, schema)["gd_euclidean_mahalanobis"]["panels"]
+    assert panels == [
+        {"title": "", "metric": "mahalanobis", "lr": 0.5},
+        {"title": "", "metric": "euclidean", "lr": 0.5},
+    ]
+    cfg["equidistant_points"]["panels"] = [{"title": "identity"}]
+    (panel,) = validate_config(cfg, schema)["equidistant_points"]["panels"]
+    assert panel == {"title": "identity", "A": [[1.0, 0.0], [0.0, 1.0]]}
+
+
+def test_an_index_into_a_list_elsewhere_in_the_config(schema, default_config):
+    cfg = copy.deepcopy(default_config)
+    cfg["sweep"]["panel"] = 2
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == (
+        "config key 'sweep.panel': 2 is not an index into 'gd_euclidean_mahalanobis.panels' "
+        "(0 to 1)"
+    )
+    cfg["sweep"]["panel"] = 1
+    assert validate_config(cfg, schema)["sweep"]["panel"] == 1
+
+
 def set_key(cfg, path, value):
     node = cfg
     for k in path[:-1]:
@@ -86,6 +113,8 @@ I = "gaussian_isocontours_fisher"  # noqa: E741
 D = "gaussian_data"
 
 BAD = [
+    (("equidistant_points", "color"), "2", "not a matplotlib colour"),
+    (("gd_euclidean_mahalanobis", "arrow_color"), "Black ", "arrow_color"),
     # (path, value, words the message must contain)
     (("dpi",), "high", "is not of type"),
     (("dpi",), 0, "dpi"),
@@ -138,7 +167,7 @@ BAD = [
     ((G, "panels", 0, "lr"), 0, "panels[0].lr"),
     ((G, "panels", 0, "lr"), -0.5, "panels[0].lr"),
     ((G, "panels", 1, "metric"), "fisher", "panels[1].metric"),
-    ((G, "panels", 1, "lr"), DELETE, "lr"),
+    ((G, "panels", 1, "lr"), "fast", "panels[1].lr"),
     ((G, "limits"), [10.0, -10.0], "min < max"),
     ((I, "mu_range"), [1.0, -1.0], "min < max"),
     ((I, "logsigma_range"), [0.0, 0.0], "min < max"),

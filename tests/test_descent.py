@@ -2,8 +2,16 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from natgrad.descent import AdaGrad, Adam, DivergenceError, RMSProp, steepest_descent
-from natgrad.metrics import Diagonal, Euclidean, Mahalanobis
+from natgrad.descent import (
+    AdaGrad,
+    Adam,
+    DivergenceError,
+    RMSProp,
+    iterations_to_tolerance,
+    make_optimizer,
+    steepest_descent,
+)
+from natgrad.metrics import Diagonal, Euclidean, FisherMetric, Mahalanobis
 from natgrad.objectives import Quadratic, rotated_spd
 
 A_POST = np.array([[1.0, -0.5], [-0.5, 1.0]])
@@ -160,3 +168,34 @@ def test_diagonal_methods_are_invariant_to_axis_scaling():
 def test_adaptive_reject_bad_hyperparameters(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_iterations_to_tolerance():
+    assert iterations_to_tolerance([5.0, 1.0, 1e-5, 1e-6], 1e-4) == 2
+    assert iterations_to_tolerance([5.0, 1.0], 1e-4) is None
+
+
+def test_optimizer_names_are_checked():
+    assert isinstance(make_optimizer("adam"), Adam)
+    with pytest.raises(ValueError, match="method"):
+        make_optimizer("sgd")
+
+
+def test_only_divergence_is_reported_as_divergence():
+    """A shape error or a singular metric is not a step size problem: its own error stands."""
+    f = Quadratic([[1.0, 0.0], [0.0, 2.0]])
+    with pytest.raises(ValueError) as err:
+        steepest_descent(lambda x: np.ones(3), [1.0, 1.0], Euclidean(), 0.1, 3)
+    assert not isinstance(err.value, DivergenceError)
+    singular = FisherMetric(lambda x: np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="not positive definite") as err:
+        steepest_descent(f.gradient, [1.0, 1.0], singular, 0.1, 3)
+    assert not isinstance(err.value, DivergenceError)
+
+
+def test_divergence_carries_the_numbers():
+    f = Quadratic([[1.0, 0.0], [0.0, 2.0]])
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 1e200, 50)
+    assert err.value.lr == 1e200 and err.value.n_steps == 50 and 1 <= err.value.step <= 50
+    assert "config" not in str(err.value) and "setting" not in str(err.value)

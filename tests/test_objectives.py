@@ -5,8 +5,14 @@ from numpy.testing import assert_allclose
 
 from natgrad.descent import steepest_descent
 from natgrad.gaussian import fisher_information
-from natgrad.metrics import FisherMetric, Mahalanobis
-from natgrad.objectives import GaussianLogLikelihood, Quadratic, rotated_spd
+from natgrad.metrics import Euclidean, FisherMetric, Mahalanobis
+from natgrad.objectives import (
+    GaussianLogLikelihood,
+    Quadratic,
+    gaussian_descent,
+    reparameterized_path,
+    rotated_spd,
+)
 
 
 def central_diff(f, x, h=1e-6):
@@ -188,3 +194,50 @@ def test_excess_mean_nll_is_the_nll_gap_to_full_precision(rng):
     assert ll.excess_mean_nll(mle) == pytest.approx(0.0, abs=1e-30)
     with pytest.raises(ValueError, match="shape"):
         ll.excess_mean_nll([1.0, 2.0, 3.0])
+
+
+@pytest.fixture
+def ll500(rng):
+    return GaussianLogLikelihood(rng.normal(0.4, 1.3, size=500))
+
+
+@pytest.mark.parametrize("method", ["gd", "natural"])
+def test_descent_in_logstd_matches_the_likelihoods_own_gradient(ll500, method):
+    """J^T grad_(mu, sigma) in (mu, log sigma) is GaussianLogLikelihood's own gradient."""
+    ll = ll500
+    metric = Euclidean(2) if method == "gd" else FisherMetric(lambda t: ll.fisher(t) / ll.n)
+    direct = steepest_descent(lambda t: -ll.gradient(t) / ll.n, [1.0, -0.5], metric, 0.2, 25)
+    assert_allclose(
+        gaussian_descent(ll, [1.0, -0.5], "mean_logstd", method, 0.2, 25),
+        direct,
+        rtol=1e-10,
+        atol=1e-12,
+    )
+
+
+@pytest.mark.parametrize("param", ["mean_std", "mean_logstd", "mean_var", "natural"])
+def test_natural_gradient_converges_to_the_mle_in_every_parameterization(ll500, param):
+    path = reparameterized_path(ll500, 1.0, 0.8, param, "natural", 0.1, 400)
+    mu_hat, log_s_hat = ll500.mle()
+    assert_allclose(path[-1], [mu_hat, np.exp(log_s_hat)], rtol=1e-6)
+
+
+def test_a_step_out_of_the_domain_is_divergence_naming_the_numbers(ll500):
+    """Gradient descent in (mu, sigma) with a huge step sends sigma below 0: from sigma = 50
+    the NLL's slope is about 1/50, and a step of 10^4 moves sigma by about -200."""
+    from natgrad.descent import DivergenceError
+
+    with pytest.raises(DivergenceError, match=r"step 2 of 5 \(lr=10000\): the iterate left"):
+        reparameterized_path(ll500, 1.0, 50.0, "mean_std", "gd", 1e4, 5)
+    with pytest.raises(DivergenceError) as err:
+        reparameterized_path(ll500, 1.0, 50.0, "mean_std", "gd", 1e4, 5)
+    assert (err.value.step, err.value.n_steps, err.value.lr) == (2, 5, 1e4)
+
+
+def test_from_sample_is_the_seeded_draws():
+    from natgrad.gaussian import sample
+
+    a = GaussianLogLikelihood.from_sample(n=50, mu=1.0, sigma=2.0, seed=3)
+    b = GaussianLogLikelihood(sample(50, 1.0, 2.0, 3))
+    assert a == b
+    assert_allclose(a.mean_nll(a.mle()), 0.5 * np.log(2 * np.pi) + a.mle()[1] + 0.5)

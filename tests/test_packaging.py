@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import tomllib
 import yaml
 
@@ -14,10 +15,11 @@ def parse(requirement):
     return name.lower(), spec.replace(" ", "")
 
 
-def test_environment_yml_matches_pyproject(root):
+@pytest.mark.parametrize("env_file", ["environment.yml", "workflow/envs/natgrad.yaml"])
+def test_environment_yml_matches_pyproject(root, env_file):
     project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     pip_deps = {CONDA_NAME.get(n, n): s for n, s in map(parse, project["dependencies"])}
-    env = yaml.safe_load((root / "environment.yml").read_text())
+    env = yaml.safe_load((root / env_file).read_text())
     assert "conda-forge" in env["channels"]
     conda_deps = dict(
         parse(d)
@@ -75,3 +77,15 @@ def test_runtime_dependencies_do_not_install_pandas(root):
     assert "snakemake" in closure and "numpy" in closure
     assert "pandas" not in closure
     assert "seaborn" in {parse(d)[0] for d in project["optional-dependencies"]["test"]}
+
+
+def test_the_rules_environment_is_conda_forge_only(root):
+    """Snakemake deploys a rule's environment from a copy of the file, where `pip: -e .`
+    would not find the project: the rules' environment has conda packages only (the
+    jobs import natgrad from the checkout), and every rule names it."""
+    env = yaml.safe_load((root / "workflow/envs/natgrad.yaml").read_text())
+    assert all(isinstance(d, str) and not d.startswith("pip") for d in env["dependencies"])
+    assert env["channels"][0] == "conda-forge"
+    rules = "".join(p.read_text() for p in (root / "workflow/rules").glob("*.smk"))
+    assert rules.count("conda:") == rules.count("script:") == 3  # figures, claims, export
+    assert 'ENV = "../envs/natgrad.yaml"' in rules

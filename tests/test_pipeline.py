@@ -121,6 +121,94 @@ def test_library_change_reruns_every_figure(built, tmp_path):
     assert jobs_run(result) == sorted([*FIGURES, "all"])
 
 
+def figures_using(filename):
+    """The figures whose job imports natgrad/<filename> (from the registry's sources)."""
+    from natgrad.sources import PACKAGE, imported_sources
+
+    return sorted(
+        name
+        for name in FIGURES
+        if PACKAGE / filename
+        in imported_sources(PACKAGE / "render.py", PACKAGE / "figures" / f"{name}.py")
+    )
+
+
+@pytest.mark.parametrize(
+    "edited, expected",
+    [
+        ("natgrad/config.py", []),  # config validation runs in Snakemake's own process
+        ("natgrad/artifacts.py", []),  # the check reads the figures, draws none
+        ("natgrad/figures/gaussian_kl_vs_euclidean.py", ["gaussian_kl_vs_euclidean"]),
+        ("natgrad/metrics.py", figures_using("metrics.py") + ["claims"]),
+        ("natgrad/gaussian.py", figures_using("gaussian.py") + ["claims"]),
+    ],
+)
+def test_an_edit_reruns_exactly_the_jobs_that_use_the_file(built, tmp_path, edited, expected):
+    """Snakemake 9 compares input contents, so the file is edited, not touched."""
+    repo = fresh_copy(built, tmp_path)
+    path = repo / edited
+    path.write_text(path.read_text() + "\n# edited\n")
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert jobs_run(dry) == (sorted([*expected, "all"]) if expected else [])
+
+
+def test_metrics_is_used_by_some_figures_not_all():
+    using = figures_using("metrics.py")
+    assert "equidistant_points" in using and "gd_euclidean_mahalanobis" in using
+    assert "gaussian_kl_vs_euclidean" not in using
+
+
+TOY_MODULE = '''"""A toy figure: a sine wave."""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def build(*, figsize, frequency):
+    fig = Figure(figsize=figsize)
+    ax = fig.subplots()
+    x = np.linspace(0.0, 1.0, 50)
+    ax.plot(x, np.sin(2 * np.pi * frequency * x))
+    return fig, {"x": x, "frequency": frequency}
+'''
+
+TOY_SCHEMA = """
+  toy_sine:
+    description: Figure toy_sine, a sine wave.
+    type: object
+    additionalProperties: false
+    default: {}
+    properties:
+      figsize: {description: Figure size in inches., $ref: "#/$defs/figsize", default: [4, 3]}
+      frequency: {description: "Cycles on [0, 1].", $ref: "#/$defs/positive", default: 2.0}
+"""
+
+
+def test_adding_a_figure_touches_four_files(built, tmp_path):
+    """README, "Adding a figure": its module, its config section, its schema section, its
+    caption. Nothing else is edited, and the pipeline builds it, with sidecar and manifest."""
+    repo = fresh_copy(built, tmp_path)
+    (repo / "natgrad" / "figures" / "toy_sine.py").write_text(TOY_MODULE)
+    with open(repo / "config.yaml", "a") as fh:
+        fh.write("\ntoy_sine:\n  figsize: [4, 3]\n  frequency: 3.0\n")
+    with open(repo / "workflow" / "schemas" / "config.schema.yaml", "a") as fh:
+        fh.write(TOY_SCHEMA)
+    (repo / "workflow" / "report" / "toy_sine.rst").write_text("A sine wave.\n")
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert jobs_run(result) == ["all", "toy_sine"]
+    assert png_size(repo / "figures" / "toy_sine.png") == (400, 300)
+    assert sidecar(repo, "toy_sine")["data"]["frequency"] == 3.0
+    manifest = json.loads((repo / "figures" / "manifest" / "toy_sine.json").read_text())
+    assert set(manifest["artifacts"]) == {"toy_sine.png", "data/toy_sine.json"}
+    # a typo in its section is caught like any other figure's
+    text = (repo / "config.yaml").read_text().replace("frequency: 3.0", "frequncy: 3.0")
+    (repo / "config.yaml").write_text(text)
+    bad = run_snakemake(repo, "--cores", "4")
+    assert bad.returncode != 0 and "did you mean 'frequency'" in bad.stderr + bad.stdout
+
+
 @pytest.mark.parametrize(
     "old, new, words",
     [

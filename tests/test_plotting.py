@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from natgrad.metrics import Diagonal
-from natgrad.plotting import plot_contours, plot_level_set, plot_trajectory
+from natgrad.plotting import palette, plot_contours, plot_level_set, plot_trajectory
 
 
 @pytest.fixture
@@ -64,3 +64,11 @@ def test_plot_contours(ax):
     assert verts[:, 1].min() >= -2 and verts[:, 1].max() <= 2
     with pytest.raises(ValueError, match="finite"):
         plot_contours(X, Y, Z * np.nan, ax)
+
+
+@pytest.mark.parametrize("n", [1, 2, 10, 13])
+def test_palette_is_seaborns_colorblind_palette(n):
+    # The copy in natgrad must stay the palette seaborn draws with.
+    import seaborn as sns
+
+    assert_array_equal(palette(n), sns.color_palette("colorblind", n))

@@ -17,8 +17,7 @@ from pipeline import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake
 from test_config import BAD, set_key
 
 from natgrad.config import ConfigError, figure_params, load_schema, validate_config
-from natgrad.descent import DivergenceError
-from natgrad.figures import render
+from natgrad.render import FigureError, render
 
 DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
 G = "gd_euclidean_mahalanobis"
@@ -46,6 +45,9 @@ SECTION_CASES = [
     (("reparameterization_invariance", "parameterizations"), ["polar"], "parameterizations"),
     (("gaussian_kl_vs_euclidean", "sigmas"), [0.5, 0.0], "sigmas[1]"),
     (("sweep", "panel"), 7, "sweep.panel"),
+    (("sweep", "panel"), 2, "not an index into 'gd_euclidean_mahalanobis.panels'"),
+    (("equidistant_points", "color"), "2", "equidistant_points.color"),
+    (("gd_euclidean_mahalanobis", "arrow_color"), "blak", "not a matplotlib colour"),
     (("claims", "n_samples"), 10, "claims.n_samples"),
     (("equidistant_points", "figsize"), [200, 8], "at most 10000"),
     (("on_divergence",), "ignore", "on_divergence"),
@@ -199,7 +201,7 @@ def test_random_mutation_renders_or_fails_cleanly(tmp_path, path, value):
                 dpi=p["dpi"],
                 on_divergence=p["on_divergence"],
             )
-        except DivergenceError as err:
+        except FigureError as err:
             assert "\n" not in str(err) and name in str(err)
             assert not out.exists()
             continue

@@ -1,0 +1,67 @@
+"""Gradient descent vs steepest descent under the Mahalanobis metric on a quadratic.
+
+The post's second figure: f(x) = x^T A x, the Euclidean path zig-zags, the
+metric A's path runs straight to the minimum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+
+from ..descent import steepest_descent
+from ..metrics import Euclidean, Mahalanobis
+from ..objectives import Quadratic
+from ..plotting import drawn_levels, grid, grid_summary, plot_contours, plot_trajectory
+from ..render import note_if_stopped, setting
+
+
+def build(
+    *,
+    figsize: Sequence[float],
+    A: Sequence[Sequence[float]],
+    x0: Sequence[float],
+    n_steps: int,
+    limits: Sequence[float],
+    grid_points: int,
+    levels: int,
+    arrow_color: str,
+    head_width: float,
+    panels: Sequence[dict],
+    on_divergence: str = "raise",
+) -> tuple[Figure, dict]:
+    """Steepest descent on ``f(x) = x^T A x`` under each panel's metric, over f's contours."""
+    f = Quadratic(A)
+    X, Y, XY = grid(limits, limits, grid_points)
+    Z = f.value(XY)
+    fig = Figure(figsize=figsize)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    data = {"x0": list(x0), "panels": []}
+    for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
+        metric = Euclidean(len(x0)) if panel["metric"] == "euclidean" else Mahalanobis(f.A)
+        key = f"panels[{i}].lr"
+        with setting(key, panel["lr"]):
+            path = steepest_descent(
+                f.gradient, x0, metric, panel["lr"], n_steps, on_divergence=on_divergence
+            )
+        note_if_stopped(path, n_steps, key)
+        plot_contours(X, Y, Z, ax, levels=levels)
+        plot_trajectory(path, ax, color=arrow_color, head_width=head_width)
+        ax.set_xlim(*limits)
+        ax.set_ylim(*limits)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(panel["title"])
+        data["panels"].append(
+            {
+                "title": panel["title"],
+                "metric": panel["metric"],
+                "lr": panel["lr"],
+                "iterates": path,
+                "f": f.value(path),
+                "contours": grid_summary(X, Y, Z, drawn_levels(ax)),
+            }
+        )
+    fig.tight_layout()
+    return fig, data

@@ -1,0 +1,76 @@
+"""Natural gradient takes the same path in every parameterisation.
+
+Gradient descent does not: its path depends on the coordinates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
+
+from ..objectives import GaussianLogLikelihood, reparameterization_discrepancy, reparameterized_path
+from ..plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
+from ..render import note_if_stopped, setting
+
+SHARED_SECTIONS = ("gaussian_data",)
+
+
+def build(
+    *,
+    figsize: Sequence[float],
+    gaussian_data: dict,
+    start: Sequence[float],
+    lr: float,
+    n_steps: int,
+    parameterizations: Sequence[str],
+    discrepancy_lrs: Sequence[float],
+    xlabel: str,
+    ylabel: str,
+    on_divergence: str = "raise",
+) -> tuple[Figure, dict]:
+    """Natural gradient follows one path in every parameterisation; gradient descent does not."""
+    ll = GaussianLogLikelihood.from_sample(**gaussian_data)
+    fig = Figure(figsize=figsize)
+    ax_paths, ax_disc = fig.subplots(1, 2)
+    colors = palette(len(parameterizations))
+    paths = {"natural": {}, "gd": {}}
+    for method, style in (("natural", "-"), ("gd", ":")):
+        for p, c in zip(parameterizations, colors, strict=True):
+            with setting("lr", lr):
+                path = reparameterized_path(
+                    ll, start[0], start[1], p, method, lr, n_steps, on_divergence
+                )
+            note_if_stopped(path, n_steps, f"lr ({method} in {p})")
+            paths[method][p] = path
+            ax_paths.plot(
+                *path.T,
+                style,
+                color=c,
+                marker="o" if method == "natural" else None,
+                markersize=3,
+                label=f"{METHOD_LABELS[method]} in {PARAMETERIZATION_LABELS[p]}",
+            )
+    ax_paths.set_xlabel(xlabel)
+    ax_paths.set_ylabel(ylabel)
+    ax_paths.set_title(f"$\\gamma={lr:g}$, {n_steps} steps")
+    ax_paths.legend(fontsize="xx-small")
+    lrs = np.asarray(discrepancy_lrs, dtype=float)
+    disc = {}
+    for method, c in (("natural", colors[0]), ("gd", colors[-1])):
+        with setting("discrepancy_lrs", list(discrepancy_lrs)):
+            disc[method] = reparameterization_discrepancy(
+                ll, start[0], start[1], method, lrs, parameterizations
+            )
+        slope = float(np.polyfit(np.log(lrs), np.log(disc[method]), 1)[0])
+        ax_disc.loglog(
+            lrs, disc[method], "o-", color=c, label=f"{METHOD_LABELS[method]}: slope {slope:.2f}"
+        )
+    ax_disc.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
+    ax_disc.set_xlabel("step size $\\gamma$")
+    ax_disc.set_ylabel("spread after one step")
+    ax_disc.legend(fontsize="x-small")
+    fig.tight_layout()
+    return fig, {"paths": paths, "discrepancy_lrs": lrs, "discrepancy": disc}

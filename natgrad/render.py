@@ -1,0 +1,135 @@
+"""Drawing a figure into files: the one function every figure job (and the sweep) calls.
+
+The figure layer's errors are one line that names the figure and the config
+setting; the mathematics below it raises errors that carry only numbers.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import DivergenceError
+from .figures import builder
+from .io import save_figure, write_json
+from .manifest import write_manifest
+from .style import resolve_usetex, style_context
+
+__all__ = ["FigureError", "setting", "note_if_stopped", "render", "render_batch"]
+
+
+class FigureError(Exception):
+    """A figure could not be drawn; the message is one line naming figure and setting."""
+
+
+@contextmanager
+def setting(key: str, value):
+    """Name the config setting behind a computation that diverges inside this block."""
+    try:
+        yield
+    except DivergenceError as err:
+        raise FigureError(f"setting {key} = {value!r}: {err}") from None
+
+
+def note_if_stopped(path, n_steps: int, key: str) -> None:
+    """With ``on_divergence: stop``, say in the job's log where a drawn path was cut short."""
+    if len(path) < n_steps + 1:
+        print(
+            f"warning: {key}: the path diverged after {len(path) - 1} of {n_steps} steps; "
+            "drawn up to the last finite iterate (on_divergence: stop)",
+            file=sys.stderr,
+        )
+
+
+def render(
+    name: str,
+    params: dict,
+    figure_paths: Sequence[str | os.PathLike],
+    data_path: str | os.PathLike,
+    *,
+    usetex: str | bool = "auto",
+    dpi: float = 100,
+    on_divergence: str = "raise",
+) -> dict:
+    """Build figure ``name`` from ``params``, save it in every format, write its data.
+
+    Parameters
+    ----------
+    name : str
+        A figure of :func:`natgrad.figures.registry`.
+    params : dict
+        Its config section, with the shared sections it reads under their names.
+    figure_paths : sequence of path-like
+        One output per format (.png, .pdf, .svg).
+    data_path : path-like
+        Where the JSON sidecar of drawn numbers goes.
+    usetex : {"auto", True, False}
+    dpi : float
+    on_divergence : {"raise", "stop"}
+        What a diverging descent does: fail naming the setting, or draw the
+        path up to the divergence (and say so in the log).
+
+    Returns
+    -------
+    dict
+        The sidecar data.
+
+    Raises
+    ------
+    FigureError
+        One line naming the figure (and the setting) when a descent diverges.
+    """
+    build = builder(name)
+    kwargs = dict(params)
+    if "on_divergence" in inspect.signature(build).parameters:
+        kwargs["on_divergence"] = on_divergence
+    with style_context(resolve_usetex(usetex)):
+        try:
+            fig, data = build(**kwargs)
+        except (FigureError, DivergenceError) as err:
+            raise FigureError(
+                f"figure {name}: {err} (or set on_divergence: stop to draw the path up to "
+                "the divergence)"
+            ) from None
+        # Data first: a figure on disk always has its sidecar beside it.
+        write_json({"figure": name, "params": params, "data": data}, data_path)
+        save_figure(fig, figure_paths, dpi=dpi)
+    return data
+
+
+def render_batch(
+    name: str,
+    sections: Sequence[dict],
+    config_hashes: Sequence[str],
+    figure_paths: Sequence[str | os.PathLike],
+    data_paths: Sequence[str | os.PathLike],
+    manifest_paths: Sequence[str | os.PathLike],
+    **options,
+) -> None:
+    """:func:`render` figure ``name`` once per section, each with its own manifest.
+
+    A figure job is a batch of one; a sweep job a batch of variants. The
+    figure paths are the variants' files in order, the same number of formats each.
+
+    Raises
+    ------
+    FigureError
+        Naming the variant (its output's stem) when there are several.
+    """
+    per = len(figure_paths) // len(sections)
+    for i, (section, digest, data, manifest) in enumerate(
+        zip(sections, config_hashes, data_paths, manifest_paths, strict=True)
+    ):
+        files = list(figure_paths[i * per : (i + 1) * per])
+        try:
+            render(name, section, files, data, **options)
+        except FigureError as err:
+            if len(sections) > 1:
+                raise FigureError(f"{Path(files[0]).stem}: {err}") from None
+            raise
+        out_dir = Path(manifest).parent.parent
+        write_manifest(out_dir, Path(manifest).stem, [*files, data], digest)

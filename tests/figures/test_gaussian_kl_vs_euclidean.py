@@ -1,0 +1,25 @@
+"""What gaussian_kl_vs_euclidean.png draws (natgrad/figures/gaussian_kl_vs_euclidean.py)."""
+
+import re
+
+import numpy as np
+from conftest import build_figure
+from numpy.testing import assert_allclose
+
+from natgrad import gaussian
+
+
+def test_kl_figure_titles_state_the_computed_kl(default_config):
+    params, fig, data = build_figure(default_config, "gaussian_kl_vs_euclidean")
+    m1, m2 = params["means"]
+    kls = []
+    for ax, s in zip(fig.axes, params["sigmas"], strict=True):
+        kl = gaussian.kl(m1, s, m2, s)
+        kls.append(kl)
+        title = ax.get_title()
+        assert f"KL$={kl:.3g}$" in title
+        assert re.search(r"\\\|\\Delta\\theta\\\|=4", title)
+        x, y = ax.get_lines()[0].get_data()
+        assert_allclose(y, np.exp(-0.5 * ((x - m1) / s) ** 2) / (s * np.sqrt(2 * np.pi)))
+    assert kls[0] > 10 * kls[1]
+    assert [p["euclidean"] for p in data["panels"]] == [4.0, 4.0]

@@ -1,0 +1,54 @@
+"""What natgrad/figures/natural_gradient_gaussian_mle.py draws."""
+
+import numpy as np
+from conftest import build_figure, line_xy
+from numpy.testing import assert_allclose
+
+from natgrad import gaussian
+from natgrad.descent import iterations_to_tolerance
+from natgrad.objectives import GaussianLogLikelihood, gaussian_mle_path
+
+
+def test_mle_figure_draws_the_runs(default_config):
+    params, fig, data = build_figure(default_config, "natural_gradient_gaussian_mle")
+    ax, ax_gap = fig.axes
+    ll = GaussianLogLikelihood.from_sample(**default_config["gaussian_data"])
+    lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
+    expected = [
+        gaussian_mle_path(ll, start, method, lr, params["n_steps"])
+        for start in params["starts"]
+        for method, lr in (("gd", params["lr_gd"]), ("natural", params["lr_natural"]))
+    ]
+    assert len(lines) == len(expected)
+    for line, path in zip(lines, expected, strict=True):
+        assert_allclose(line_xy(line), path)
+    # the star: one natural step with lr = 1 lands on the sample mean, drawn at it
+    star = next(ln for ln in ax.get_lines() if ln.get_marker() == "*")
+    assert_allclose(star.get_xdata()[0], ll.mean, rtol=1e-12)
+    assert_allclose(data["one_step"][1][0], np.mean(gaussian.sample(2000, 0.0, 1.0, 0)))
+    assert ax.get_xlabel() == "$\\mu$"
+    assert ax_gap.get_yscale() == "log"
+    assert any("0.5" in t.get_text() for t in ax.get_legend().get_texts())
+
+
+def test_natural_gradient_converges_faster_from_both_starts(default_config):
+    params = default_config["natural_gradient_gaussian_mle"]
+    ll = GaussianLogLikelihood.from_sample(**default_config["gaussian_data"])
+    for start in params["starts"]:
+        its = {}
+        for method, lr in (("gd", params["lr_gd"]), ("natural", params["lr_natural"])):
+            gaps = ll.excess_mean_nll(gaussian_mle_path(ll, start, method, lr, params["n_steps"]))
+            its[method] = iterations_to_tolerance(gaps, params["tolerance"])
+        assert its["natural"] is not None
+        assert its["gd"] is None or its["natural"] < its["gd"], (start, its)
+
+
+def test_gd_overshoots_at_small_sigma_and_crawls_at_large(default_config):
+    params = default_config["natural_gradient_gaussian_mle"]
+    ll = GaussianLogLikelihood.from_sample(**default_config["gaussian_data"])
+    lam_star = ll.mle()[1]
+    small, large = params["starts"]
+    path = gaussian_mle_path(ll, small, "gd", params["lr_gd"], 5)
+    assert path[1, 1] > lam_star  # the first step jumps past the optimum in log sigma
+    path = gaussian_mle_path(ll, large, "gd", params["lr_gd"], 5)
+    assert np.all(np.abs(np.diff(path[:, 1])) < 0.1)  # tiny steps where sigma is large

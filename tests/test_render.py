@@ -1,0 +1,83 @@
+"""natgrad.render: a figure into files, deterministically, with one-line errors."""
+
+import json
+
+import pytest
+
+from natgrad.render import render
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
+def test_render_is_deterministic_and_atomic(tmp_path, default_config, fmt):
+    params = default_config["equidistant_points"]
+    outs = []
+    for i in range(2):
+        fig_path, data_path = tmp_path / f"{i}.{fmt}", tmp_path / f"{i}.json"
+        render("equidistant_points", params, [fig_path], data_path, usetex=False)
+        outs.append((fig_path.read_bytes(), data_path.read_text()))
+    assert outs[0] == outs[1]
+    head = outs[0][0][:400]
+    assert b"Matplotlib" not in head or fmt == "svg"  # no version stamp in PNG/PDF headers
+    if fmt == "png":
+        assert b"Software" not in outs[0][0]
+    if fmt == "pdf":
+        assert b"CreationDate" not in outs[0][0] and b"Producer" not in outs[0][0]
+    if fmt == "svg":
+        assert b"<dc:date>" not in outs[0][0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"0.{fmt}", "0.json", f"1.{fmt}", "1.json"]
+    )  # no temporary file left behind
+    assert json.loads(outs[0][1])["figure"] == "equidistant_points"
+
+
+def test_render_unknown_figure(tmp_path):
+    with pytest.raises(ValueError, match="unknown figure"):
+        render("nope", {}, [tmp_path / "a.png"], tmp_path / "a.json")
+
+
+def test_render_missing_directory(tmp_path, default_config):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        render(
+            "equidistant_points",
+            default_config["equidistant_points"],
+            [tmp_path / "missing" / "a.png"],
+            tmp_path / "missing" / "a.json",
+            usetex=False,
+        )
+
+
+RENDER_ALL = """
+import json, sys
+from pathlib import Path
+from natgrad.config import figure_params, load_config_file, load_schema, validate_config
+from natgrad.figures import registry
+from natgrad.render import render
+
+cfg = validate_config(load_config_file("config.yaml"),
+                      load_schema("workflow/schemas/config.schema.yaml"))
+out = Path(sys.argv[1])
+for name in registry():
+    p = figure_params(cfg, name)
+    render(name, p["figure"], [out / f"{name}.png"], out / f"{name}.json",
+           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_figures_import_only_what_they_draw_with(tmp_path, root):
+    # Start-up dominates a figure job (README, Benchmarks): no figure may pull in
+    # pyplot (global state, a GUI backend search), seaborn or pandas (1.6 s).
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", RENDER_ALL, str(tmp_path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(json.loads(result.stdout))
+    assert "matplotlib.figure" in modules and "matplotlib.backends.backend_agg" in modules
+    assert not {"matplotlib.pyplot", "seaborn", "pandas", "scipy.stats"} & modules

@@ -1,0 +1,23 @@
+rule claims:
+    """Check every quantitative statement of the draft; fail if a verdict changes."""
+    input:
+        code=sources("claims.py", "io.py", "manifest.py"),
+    output:
+        md=report(f"{OUT}/claims.md", caption="../report/claims.rst", category="claims"),
+        json=f"{OUT}/claims.json",
+        manifest=f"{OUT}/manifest/claims.json",
+    params:
+        claims=config["claims"],
+        config_sha256=config_sha256(config["claims"]),
+    log:
+        "logs/claims.log",
+    benchmark:
+        "logs/benchmarks/claims.tsv"
+    threads: THREADS
+    resources:
+        mem_mb=MEM_MB,
+        runtime=runtime(1),
+    conda:
+        ENV
+    script:
+        "../scripts/write_claims.py"

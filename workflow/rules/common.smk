@@ -1,0 +1,136 @@
+# Config, validated once; the jobs that draw; what each job reads.
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# The workflow always uses the natgrad of its own checkout.
+sys.path.insert(0, workflow.basedir)
+
+from natgrad.config import ConfigError, config_sha256, figure_params, prepare  # noqa: E402
+from natgrad.figures import registry  # noqa: E402
+from natgrad.sources import imported_sources  # noqa: E402
+
+
+# config.yaml is read here rather than by a `configfile:` directive so that an
+# empty, malformed or non-mapping file gets a one-line message, not a traceback.
+# Values given with --config or --configfile override it.
+try:
+    _checked = prepare(workflow.basedir, config)
+except ConfigError as err:
+    sys.exit(f"natgrad: {err}")
+config.clear()
+config.update(_checked)
+
+OUT = config["output_dir"]
+FIGURES = registry()
+NATGRAD = Path(workflow.basedir, "natgrad")
+ENV = "../envs/natgrad.yaml"
+# Resources of one job drawing n figures; stated once, for every executor.
+THREADS = 1
+MEM_MB = 1000
+
+
+def runtime(n):
+    """Minutes a job drawing n figures may take."""
+    return 5 + 2 * n
+
+
+STYLE = os.path.relpath(NATGRAD / "natgrad.mplstyle")
+
+
+def sources(*modules):
+    """The natgrad files the given modules import (transitively): a job's inputs, so
+    that an edit reruns exactly the jobs that use the edited file. Relative to the
+    working directory, so Snakemake's records survive a moved checkout."""
+    return [os.path.relpath(p) for p in imported_sources(*(NATGRAD / m for m in modules))]
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One job of the render rule: a figure drawn once per section, into these files."""
+
+    figure: str
+    sections: list
+    figures: list
+    data: list
+    manifest: list
+    caption: str | None = None
+
+    def params(self):
+        """The job's params: everything it draws from, and each variant's config hash."""
+        per = [figure_params(config, self.figure, s) for s in self.sections]
+        return {
+            "name": self.figure,
+            "sections": [p["figure"] for p in per],
+            "config_sha256": [p["config_sha256"] for p in per],
+            "usetex": config["usetex"],
+            "dpi": config["dpi"],
+            "on_divergence": config["on_divergence"],
+        }
+
+
+# Every figure of the post (and those it promises): one job each.
+FIGURE_JOBS = {
+    name: RenderJob(
+        figure=name,
+        sections=[config[name]],
+        figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
+        data=[f"{OUT}/data/{name}.json"],
+        manifest=[f"{OUT}/manifest/{name}.json"],
+        caption=f"../report/{name}.rst",
+    )
+    for name in FIGURES
+}
+
+
+# The sweep: the trajectory figure at every learning rate of config's sweep
+# section, into results/sweep/ (untracked). One job draws sweep.batch_size
+# variants, so a process pays Python's and matplotlib's start-up once for all.
+SWEEP_FIGURE = "gd_euclidean_mahalanobis"
+
+
+def sweep_variant(lr):
+    """The trajectory figure's section with the swept panel's learning rate set to lr."""
+    section = config[SWEEP_FIGURE]
+    panels = [dict(p) for p in section["panels"]]
+    panels[config["sweep"]["panel"]]["lr"] = lr
+    return dict(section, panels=panels)
+
+
+def sweep_job(lrs):
+    return RenderJob(
+        figure=SWEEP_FIGURE,
+        sections=[sweep_variant(lr) for lr in lrs],
+        figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
+        data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
+        manifest=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
+    )
+
+
+_lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
+SWEEP_JOBS = {
+    f"sweep_gd_{i // _size}": sweep_job(_lrs[i : i + _size]) for i in range(0, len(_lrs), _size)
+}
+
+
+def reported(job, files):
+    """A job's files, each in the report with the figure's caption (if it has one)."""
+    if not job.caption:
+        return files
+    return [report(f, caption=job.caption, category=job.figure) for f in files]
+
+
+# export: the blog's assets folder must exist before any job runs.
+if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
+    sys.exit(
+        f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
+        "directory; give the blog's assets folder, which export writes into"
+    )
+
+
+def need_blog_assets(wildcards):
+    if not config["blog_assets"]:
+        sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")
+    return []

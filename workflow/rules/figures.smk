@@ -1,0 +1,31 @@
+# One rule definition draws every figure, and every batch of the sweep: a rule
+# per job (named after the figure), so each keeps its log, benchmark and caption.
+
+
+for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
+
+    rule:
+        """Draw a figure with its module natgrad/figures/<figure>.py, its sidecar and manifest."""
+        name:
+            rule_name
+        input:
+            code=sources("render.py", f"figures/{job.figure}.py"),
+            style=STYLE,
+        output:
+            figures=reported(job, job.figures),
+            data=reported(job, job.data),
+            manifest=job.manifest,
+        params:
+            **job.params(),
+        log:
+            f"logs/{rule_name}.log",
+        benchmark:
+            f"logs/benchmarks/{rule_name}.tsv"
+        threads: THREADS
+        resources:
+            mem_mb=MEM_MB,
+            runtime=runtime(len(job.sections)),
+        conda:
+            ENV
+        script:
+            "../scripts/render.py"
