@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from natgrad.config import FIGURE_SECTIONS  # noqa: E402
+from natgrad.figures import registry  # noqa: E402
 
 PY = sys.executable
 IGNORE = shutil.ignore_patterns(
@@ -65,9 +65,9 @@ import sys, yaml
 sys.path.insert(0, {root!r})
 from pathlib import Path
 from natgrad.config import load_schema, validate_config, figure_params, artifact_hashes
-from natgrad.figures import render
+from natgrad.render import render
 from natgrad.claims import compute_claims, check_claims, claims_markdown
-from natgrad.artifacts import write_manifest
+from natgrad.manifest import write_manifest
 from natgrad.io import write_json, atomic_write
 root, out = Path({root!r}), Path({out!r})
 (out / "data").mkdir(parents=True, exist_ok=True)
@@ -125,9 +125,24 @@ def import_floor_workflow(path: Path, n_jobs: int, root: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
     (path / "imports.py").write_text(
         f"import sys\nsys.path.insert(0, {str(root)!r})\n"
-        "import natgrad.artifacts, natgrad.figures  # noqa: E401\n"
+        "import natgrad.render, natgrad.figures.equidistant_points  # noqa: E401\n"
     )
     trivial_workflow(path, n_jobs, f"{PY} imports.py")
+
+
+def directive_workflow(path: Path, n_jobs: int, root: Path, directive: str) -> None:
+    """n_jobs jobs that import natgrad.render, run by ``script:`` or by ``shell: python``."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "job.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(root)!r})\nimport natgrad.render  # noqa: F401\n"
+        "from pathlib import Path\n"
+        "Path(sys.argv[1] if len(sys.argv) > 1 else snakemake.output[0]).touch()  # noqa: F821\n"
+    )
+    run = "script: 'job.py'" if directive == "script" else f"shell: '{PY} job.py {{output}}'"
+    (path / "Snakefile").write_text(
+        f"rule all:\n    input: expand('out/{{i}}.txt', i=range({n_jobs}))\n\n"
+        f"rule job:\n    output: 'out/{{i}}.txt'\n    {run}\n"
+    )
 
 
 def pandas_installed() -> bool:
@@ -159,7 +174,7 @@ def main(argv=None) -> int:
     R["a"] = median([t for t, _ in runs])
     n_jobs = len(jobs_in(runs[0][1]))
 
-    names = list(FIGURE_SECTIONS)
+    names = list(registry())
     code = RENDER_ALL.format(root=str(work), out=str(tmp / "floor"), names=names, claims=True)
     R["b"] = median([timed([PY, "-c", code], tmp)[0] for _ in range(args.repeat)])
 
@@ -176,6 +191,10 @@ def main(argv=None) -> int:
     import_floor_workflow(imports, n_jobs - 1, work)
     R["h"] = median([triv_cold(imports) for _ in range(args.repeat)])
     import_once = median([timed([PY, "imports.py"], imports)[0] for _ in range(args.repeat)])
+    directive = {}
+    for kind in ("script", "shell"):
+        directive_workflow(tmp / kind, n_jobs - 1, work, kind)
+        directive[kind] = median([triv_cold(tmp / kind) for _ in range(args.repeat)])
     R["d"] = median([timed(snakemake("--cores", "4"), work)[0] for _ in range(args.repeat)])
     R["e"] = median([timed(snakemake("--cores", "4"), triv)[0] for _ in range(args.repeat)])
 
@@ -237,12 +256,23 @@ def main(argv=None) -> int:
         ("(f) edit-rebuild", R["f"]),
         ("(g) edit floor", R["g"]),
         ("(h) import floor", R["h"]),
+        ("(i) jobs importing natgrad.render, script:", directive["script"]),
+        ("(j) the same jobs, shell: python", directive["shell"]),
     ]
+    # Each figure job pays the imports; the drawing in (b) beyond its one
+    # import spreads over the cores at best.
+    bound = R["h"] + (R["b"] - import_once) / os.cpu_count()
     goals = [
-        ("(a) / ((c) + (b))", R["a"] / (R["c"] + R["b"]), "<= 1.0"),
-        ("(d) / (e)", R["d"] / R["e"], "<= 1.15"),
+        ("(a) / one-process-per-figure bound", R["a"] / bound, "<= 1.1"),
+        ("(a) / ((c) + (b))", R["a"] / (R["c"] + R["b"]), "(not a goal on 2 cores)"),
+        ("(d) / (e)", R["d"] / R["e"], "<= 1.10"),
         ("(f) / (g)", R["f"] / R["g"], "<= 1.1"),
         ("jobs run by (f)", len(edit_jobs), "1"),
+        (
+            "script: preamble per job, ((i) - (j)) / jobs",
+            (directive["script"] - directive["shell"]) / (n_jobs - 1),
+            "s",
+        ),
     ]
     goals.append(("sweep: s per extra variant / floor per figure", slope / per_fig_floor, "<= 1.5"))
     goals.append(("sweep: worst deviation from a line", worst_fit, "linear"))
@@ -273,10 +303,8 @@ def main(argv=None) -> int:
     lines += [
         "",
         f"largest job by peak memory: {largest} ({rss:.0f} MB max RSS)",
-        # Each figure job pays the imports; the drawing in (b) beyond its one
-        # import spreads over the cores at best.
         f"one process per figure: (a) >= (h) + ((b) - one import {import_once:.2f} s) / "
-        f"{os.cpu_count()} cores = {R['h'] + (R['b'] - import_once) / os.cpu_count():.2f} s",
+        f"{os.cpu_count()} cores = {bound:.2f} s",
         f"jobs run by (f): {', '.join(edit_jobs)}",
         "",
         f"{'ratio':44} value   goal",
