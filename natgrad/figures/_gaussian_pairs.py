@@ -1,0 +1,64 @@
+"""The builder shared by the figures of two Gaussians equally far apart in their means.
+
+Not a figure itself (the registry skips ``_`` modules): ``univariate_gaussian_euclidean``
+(the post's fourth figure) and ``gaussian_kl_vs_euclidean`` (the same idea with
+the KL divergence in each title) draw with it, each from its own config section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .. import gaussian
+from ..plotting import palette
+
+
+def build(
+    *,
+    figsize: Sequence[float],
+    means: Sequence[float],
+    variances: Sequence[float],
+    x_range: Sequence[float],
+    n_points: int,
+    linewidth: float,
+    fill: bool,
+    show_kl: bool,
+    labels: Sequence[str],
+    xlabel: str,
+    ylabel: str,
+) -> tuple[Figure, dict]:
+    """One panel per variance: N(means[0], var) and N(means[1], var) over ``x_range``.
+
+    The parameters are equally far apart (``|means[1] - means[0]|``) in every
+    panel; the KL divergence, ``(means[1] - means[0])^2 / (2 var)``, is not.
+    """
+    fig = Figure(figsize=figsize)
+    axes = fig.subplots(1, len(variances), squeeze=False)[0]
+    colors = palette(2)
+    x = np.linspace(*x_range, n_points)
+    m1, m2 = means
+    data = {"means": list(means), "panels": []}
+    for ax, var in zip(axes, variances, strict=True):
+        s = float(np.sqrt(var))
+        for i, (m, c) in enumerate(zip(means, colors, strict=True)):
+            density = np.exp(-0.5 * ((x - m) / s) ** 2) / (s * np.sqrt(2 * np.pi))
+            label = labels[i] if i < len(labels) else None
+            ax.plot(x, density, color=c, linewidth=linewidth, label=label)
+            if fill:
+                ax.fill_between(x, density, color=c, alpha=0.2)
+        kl = gaussian.kl(m1, s, m2, s)
+        euclid = abs(m2 - m1)
+        title = f"$\\sigma^2={var:g}$"
+        if show_kl:
+            title += f": $\\|\\Delta\\mu\\|={euclid:g}$, KL$={kl:.3g}$"
+        ax.set_title(title)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if labels:
+            ax.legend(loc="upper left")
+        data["panels"].append({"variance": var, "euclidean": euclid, "kl": kl})
+    fig.tight_layout()
+    return fig, data
