@@ -21,7 +21,7 @@ __all__ = [
     "PARAMETERIZATION_LABELS",
     "palette",
     "loglik_contours",
-    "axes_through_origin",
+    "coordinate_axes",
     "drawn_levels",
     "grid",
     "grid_summary",
@@ -108,12 +108,10 @@ def drawn_levels(ax: Axes) -> np.ndarray:
     return np.asarray(ax.collections[-1].levels)
 
 
-def axes_through_origin(ax: Axes) -> Axes:
-    """Draw the coordinate axes through the origin instead of around the box."""
-    for side in ("left", "bottom"):
-        ax.spines[side].set_position("zero")
-    for side in ("right", "top"):
-        ax.spines[side].set_visible(False)
+def coordinate_axes(ax: Axes, *, color: str = "black", linewidth: float = 1.5) -> Axes:
+    """Draw the coordinate axes as lines through the origin, inside the axes' frame."""
+    ax.axhline(0.0, color=color, linewidth=linewidth, zorder=1)
+    ax.axvline(0.0, color=color, linewidth=linewidth, zorder=1)
     return ax
 
 
@@ -125,10 +123,11 @@ def plot_level_set(
     linewidth: float = 10.0,
     alpha: float = 0.5,
     limits: Sequence[float] | None = None,
-    ticks: Sequence[float] | None = None,
+    xticks: Sequence[float] | None = None,
+    yticks: Sequence[float] | None = None,
     title: str | None = None,
 ) -> Axes:
-    """Draw a closed curve of equidistant points, with axes through the origin.
+    """Draw a closed curve of equidistant points in a frame, with the coordinate axes.
 
     Parameters
     ----------
@@ -140,8 +139,7 @@ def plot_level_set(
         Line style of the curve.
     limits : (float, float), optional
         Same limits on both axes; the aspect is always equal.
-    ticks : sequence of float, optional
-        Same ticks on both axes.
+    xticks, yticks : sequence of float, optional
     title : str, optional
 
     Returns
@@ -151,15 +149,16 @@ def plot_level_set(
     p = np.asarray(points, dtype=float)
     if p.ndim != 2 or p.shape[1] != 2:
         raise ValueError(f"points must have shape (n, 2), got {p.shape}")
-    ax.plot(p[:, 0], p[:, 1], color=color, linewidth=linewidth, alpha=alpha)
-    axes_through_origin(ax)
+    coordinate_axes(ax)
+    ax.plot(p[:, 0], p[:, 1], color=color, linewidth=linewidth, alpha=alpha, zorder=2)
     ax.set_aspect("equal")
     if limits is not None:
         ax.set_xlim(*limits)
         ax.set_ylim(*limits)
-    if ticks is not None:
-        ax.set_xticks(ticks)
-        ax.set_yticks(ticks)
+    if xticks is not None:
+        ax.set_xticks(xticks)
+    if yticks is not None:
+        ax.set_yticks(yticks)
     if title:
         ax.set_title(title)
     return ax
@@ -173,6 +172,7 @@ def plot_contours(
     *,
     levels: int | Sequence[float] = 30,
     cmap: str | None = None,
+    colors: str | None = None,
     linewidths: float | None = None,
 ) -> Axes:
     """Contour lines of ``Z`` over the grid ``(X, Y)``.
@@ -186,6 +186,8 @@ def plot_contours(
         Number of levels, or the levels themselves.
     cmap : str, optional
         Colormap name; the style's default when omitted.
+    colors : str, optional
+        One colour for every level, instead of a colormap.
     linewidths : float, optional
 
     Returns
@@ -195,7 +197,8 @@ def plot_contours(
     Z = np.asarray(Z, dtype=float)
     if not np.all(np.isfinite(Z)):
         raise ValueError("Z must be finite everywhere on the grid")
-    ax.contour(X, Y, Z, levels=levels, cmap=cmap, linewidths=linewidths)
+    color = {"colors": colors} if colors is not None else {"cmap": cmap}
+    ax.contour(X, Y, Z, levels=levels, linewidths=linewidths, **color)
     return ax
 
 

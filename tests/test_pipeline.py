@@ -31,6 +31,7 @@ def test_build_writes_every_figure_at_the_post_size(built):
         "gaussian_fisher_ellipses": (600, 600),
         "adam_diagonal_preconditioning": (2100, 1200),
         "gaussian_kl_vs_euclidean": (1600, 600),
+        "univariate_gaussian_euclidean": (1400, 700),
         "reparameterization_invariance": (1600, 700),
     }
     for name, size in sizes.items():

@@ -15,17 +15,23 @@ def ax():
 def test_plot_level_set_draws_the_points(ax):
     pts = Diagonal([1.0, 0.25]).level_set(n_points=50)
     out = plot_level_set(
-        pts, ax, color="red", linewidth=7, alpha=0.4, limits=(-3, 3), ticks=[-2, 0, 2], title="t"
-    )
+        pts, ax, color="red", linewidth=7, alpha=0.4, limits=(-3, 3), xticks=[-2, 0, 2],
+        yticks=[-1, 0, 1], title="t",
+    )  # fmt: skip
     assert out is ax
-    (line,) = ax.get_lines()
+    horizontal, vertical, line = ax.get_lines()
+    # the coordinate axes: black lines through the origin, across the whole frame
+    assert horizontal.get_ydata() == [0, 0] and horizontal.get_color() == "black"
+    assert vertical.get_xdata() == [0, 0] and vertical.get_color() == "black"
     assert_allclose(np.column_stack(line.get_data()), pts)
     assert line.get_linewidth() == 7
     assert line.get_alpha() == 0.4
     assert ax.get_xlim() == (-3, 3) and ax.get_ylim() == (-3, 3)
-    assert list(ax.get_xticks()) == [-2, 0, 2]
+    assert list(ax.get_xticks()) == [-2, 0, 2] and list(ax.get_yticks()) == [-1, 0, 1]
     assert ax.get_aspect() == 1.0
-    assert ax.spines["left"].get_position() == "zero"
+    # the frame stays where it is (the draft's spines at zero put "0" on the axis lines)
+    assert all(ax.spines[side].get_visible() for side in ("left", "right", "top", "bottom"))
+    assert ax.spines["left"].get_position() == ("outward", 0.0)
     assert ax.get_title() == "t"
 
 

@@ -41,14 +41,15 @@ def build(
         ),
     }
     colors = dict(zip(lrs, palette(len(lrs)), strict=True))
-    fig = Figure(figsize=figsize)
+    fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(2, len(problems), squeeze=False)
     X, Y, XY = grid(limits, limits, grid_points)
     data = {"x0": list(x0), "lrs": dict(lrs), "problems": []}
     for col, (title, A) in enumerate(problems.items()):
         f = Quadratic(A)
         ax, ax_gap = axes[0, col], axes[1, col]
-        plot_contours(X, Y, f.value(XY), ax, levels=levels, cmap="Greys", linewidths=0.6)
+        # one mid grey: a grey colormap leaves the low levels, near the paths, white
+        plot_contours(X, Y, f.value(XY), ax, levels=levels, colors="0.7", linewidths=0.8)
         paths = {}
         for method, lr in lrs.items():
             with setting(f"lrs.{method}", lr):
@@ -77,6 +78,6 @@ def build(
         if col == 0:
             ax_gap.set_ylabel("$f(x_t) - f^*$")
         data["problems"].append({"title": title, "A": A, "paths": paths, "gaps": gaps})
-    axes[1, -1].legend(loc="lower left", fontsize="xx-small")
-    fig.tight_layout()
+    # Below the panels, where it covers no data.
+    fig.legend(handles=axes[0, 0].get_lines(), loc="outside lower center", ncols=len(lrs))
     return fig, data

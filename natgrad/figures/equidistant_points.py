@@ -21,7 +21,8 @@ def build(
     radius: float,
     n_points: int,
     limits: Sequence[float],
-    ticks: Sequence[float],
+    xticks: Sequence[float],
+    yticks: Sequence[float],
     color: str,
     linewidth: float,
     alpha: float,
@@ -40,7 +41,8 @@ def build(
             linewidth=linewidth,
             alpha=alpha,
             limits=limits,
-            ticks=ticks,
+            xticks=xticks,
+            yticks=yticks,
             title=panel["title"],
         )
         data["panels"].append(

@@ -57,5 +57,5 @@ def build(
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig.tight_layout()
+    fig.tight_layout(pad=0.4)  # the default pad, 1.08 font sizes, is 45 px at 30 pt
     return fig, {"radius": radius, "ellipses": ellipses, "contours": contours}

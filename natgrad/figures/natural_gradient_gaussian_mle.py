@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from ..descent import iterations_to_tolerance
 from ..objectives import GaussianLogLikelihood, gaussian_mle_path
@@ -41,30 +42,28 @@ def build(
     """Maximum likelihood by gradient descent and natural gradient, over the contours."""
     ll = GaussianLogLikelihood.from_sample(**gaussian_data)
     best = float(ll.mean_nll(ll.mle()))
-    fig = Figure(figsize=figsize)
+    fig = Figure(figsize=figsize, layout="constrained")
     ax, ax_gap = fig.subplots(1, 2)
     contours = loglik_contours(
         ax, ll, mu_range, logsigma_range, grid_points, levels, cmap="Greys", linewidths=0.6
     )
     colors = dict(zip(("gd", "natural"), palette(2), strict=True))
     lrs = {"gd": lr_gd, "natural": lr_natural}
-    runs = []
+    # A start below the optimum's sigma is where gradient descent overshoots,
+    # one above it where it crawls: the reader's names for the two runs.
+    log_sigma_hat = float(ll.mle()[1])
+    styles = ["-", "--", "-.", ":"]
+    runs, handles = [], []
     for i, start in enumerate(starts):
+        style = styles[i % len(styles)]
         for method, lr in lrs.items():
             key = f"lr_{method}"
             with setting(key, lr):
                 path = gaussian_mle_path(ll, start, method, lr, n_steps, on_divergence)
             note_if_stopped(path, n_steps, f"{key} from start {i}")
             gap = ll.excess_mean_nll(path)
-            label = f"{METHOD_LABELS[method]}, $\\gamma={lr:g}$" if i == 0 else None
-            style = "-" if i == 0 else "--"
-            ax.plot(*path.T, style, marker="o", markersize=3, color=colors[method], label=label)
-            ax_gap.semilogy(
-                np.maximum(gap, floor),
-                style,
-                color=colors[method],
-                label=f"{METHOD_LABELS[method]}, start {i + 1}",
-            )
+            ax.plot(*path.T, style, marker="o", markersize=3, color=colors[method])
+            ax_gap.semilogy(np.maximum(gap, floor), style, color=colors[method])
             runs.append(
                 {
                     "start": list(start),
@@ -75,6 +74,8 @@ def build(
                     "iterations_to_tolerance": iterations_to_tolerance(gap, tolerance),
                 }
             )
+        size = "small" if start[1] < log_sigma_hat else "large"
+        handles.append(Line2D([], [], color="0.2", linestyle=style, label=f"from {size} $\\sigma$"))
     # One natural-gradient step with lr = 1 lands on the sample mean.
     one = gaussian_mle_path(ll, starts[one_step_start], "natural", 1.0, 1)
     ax.axvline(ll.mean, color="0.4", linestyle=":", linewidth=1.5)
@@ -84,7 +85,7 @@ def build(
         xytext=one[0],
         arrowprops={"arrowstyle": "->", "color": colors["natural"], "linewidth": 2},
     )
-    ax.plot(
+    (star,) = ax.plot(
         *one[1],
         marker="*",
         markersize=16,
@@ -96,13 +97,16 @@ def build(
     ax.set_ylim(*logsigma_range)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend(loc="lower left", fontsize="xx-small")
     ax_gap.axhline(tolerance, color="0.5", linewidth=1)
     ax_gap.set_ylim(bottom=floor)
     ax_gap.set_xlabel("iteration")
     ax_gap.set_ylabel("NLL $-$ min (per obs.)")
-    ax_gap.legend(loc="upper right", fontsize="xx-small")
-    fig.tight_layout()
+    methods = [
+        Line2D([], [], color=colors[m], label=f"{METHOD_LABELS[m]}, $\\gamma={lr:g}$")
+        for m, lr in lrs.items()
+    ]
+    # Below the panels, where it covers no data.
+    fig.legend(handles=[*methods, *handles, star], loc="outside lower center", ncols=3)
     data = {
         "sample_mean": ll.mean,
         "mle": ll.mle(),

@@ -33,7 +33,7 @@ def build(
 ) -> tuple[Figure, dict]:
     """Natural gradient follows one path in every parameterisation; gradient descent does not."""
     ll = GaussianLogLikelihood.from_sample(**gaussian_data)
-    fig = Figure(figsize=figsize)
+    fig = Figure(figsize=figsize, layout="constrained")
     ax_paths, ax_disc = fig.subplots(1, 2)
     colors = palette(len(parameterizations))
     paths = {"natural": {}, "gd": {}}
@@ -56,7 +56,8 @@ def build(
     ax_paths.set_xlabel(xlabel)
     ax_paths.set_ylabel(ylabel)
     ax_paths.set_title(f"$\\gamma={lr:g}$, {n_steps} steps")
-    ax_paths.legend(fontsize="xx-small")
+    # Below the panels, where it covers none of the paths.
+    fig.legend(handles=ax_paths.get_lines(), loc="outside lower center", ncols=2)
     lrs = np.asarray(discrepancy_lrs, dtype=float)
     disc = {}
     for method, c in (("natural", colors[0]), ("gd", colors[-1])):
@@ -71,6 +72,5 @@ def build(
     ax_disc.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
     ax_disc.set_xlabel("step size $\\gamma$")
     ax_disc.set_ylabel("spread after one step")
-    ax_disc.legend(fontsize="x-small")
-    fig.tight_layout()
+    ax_disc.legend(loc="lower right")
     return fig, {"paths": paths, "discrepancy_lrs": lrs, "discrepancy": disc}

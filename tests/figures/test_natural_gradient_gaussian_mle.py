@@ -28,7 +28,12 @@ def test_mle_figure_draws_the_runs(default_config):
     assert_allclose(data["one_step"][1][0], np.mean(gaussian.sample(2000, 0.0, 1.0, 0)))
     assert ax.get_xlabel() == "$\\mu$"
     assert ax_gap.get_yscale() == "log"
-    assert any("0.5" in t.get_text() for t in ax.get_legend().get_texts())
+    # one legend, below the panels, naming the starts as a reader does
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert "natural gradient, $\\gamma=0.5$" in labels
+    assert labels[2:4] == ["from small $\\sigma$", "from large $\\sigma$"]
+    assert ax.get_legend() is None and ax_gap.get_legend() is None
 
 
 def test_natural_gradient_converges_faster_from_both_starts(default_config):
