@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import math
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,10 @@ __all__ = [
     "load_config_file",
     "load_schema",
     "merge",
+    "mathtext_problem",
+    "check_texts",
+    "post_images",
+    "export_figures",
     "spd2_problem",
     "validate_config",
 ]
@@ -334,11 +340,12 @@ def validate_config(config: Any, schema: dict) -> dict:
     return full
 
 
-def prepare(basedir: str | Path, overrides: dict) -> dict:
+def prepare(basedir: str | Path, overrides: dict, text_cache: str | Path | None = None) -> dict:
     """The pipeline's config: ``<basedir>/config.yaml`` updated by ``overrides``
     (Snakemake's ``--config`` and ``--configfile``), validated against
-    ``<basedir>/workflow/schemas/config.schema.yaml``, defaults filled in, the
-    output directory checked.
+    ``<basedir>/workflow/schemas/config.schema.yaml``, defaults filled in, every
+    text checked by mathtext (:func:`check_texts`, remembering good ones in
+    ``text_cache``), the output directory checked.
 
     Raises
     ------
@@ -346,9 +353,127 @@ def prepare(basedir: str | Path, overrides: dict) -> dict:
         One line naming the key and what is wrong.
     """
     basedir = Path(basedir)
-    checked = validate_config(
-        merge(load_config_file(basedir / "config.yaml"), overrides),
-        load_schema(basedir / "workflow/schemas/config.schema.yaml"),
-    )
+    schema = load_schema(basedir / "workflow/schemas/config.schema.yaml")
+    checked = validate_config(merge(load_config_file(basedir / "config.yaml"), overrides), schema)
+    check_texts(checked, schema, text_cache)
     check_output_dir(checked["output_dir"])
     return checked
+
+
+_IMG = re.compile(r"""<img\s[^>]*?src\s*=\s*["']/assets/([^"']+)["']""", re.IGNORECASE)
+
+
+def post_images(path: str | Path) -> list[str]:
+    """The file names of ``/assets/`` that the post's ``<img src=...>`` tags name, in order."""
+    try:
+        text = Path(path).read_text()
+    except OSError as err:
+        raise ConfigError(f"config key 'post': cannot read {str(path)!r}: {err.strerror}") from None
+    return list(dict.fromkeys(_IMG.findall(text)))
+
+
+def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
+    """The figures export copies: those the post names (config ``post``), else ``post_figures``.
+
+    Raises
+    ------
+    ConfigError
+        Naming an image of the post, or a figure of ``post_figures``, that the
+        pipeline does not build.
+    """
+    known = set(figures)
+    if not config["post"]:
+        unknown = [f for f in config["post_figures"] if f not in known]
+        if unknown:
+            raise ConfigError(
+                f"config key 'post_figures': {unknown[0]!r} is not a figure of the pipeline"
+            )
+        return list(config["post_figures"])
+    names = []
+    for image in post_images(config["post"]):
+        stem, dot, ext = image.rpartition(".")
+        if not (dot and ext == "png" and stem in known):
+            raise ConfigError(
+                f"config key 'post': {config['post']} shows /assets/{image}, which the "
+                "pipeline does not build"
+            )
+        names.append(stem)
+    return names
+
+
+def _texts(value: Any, node: Any, schema: dict, path: list):
+    """(key path, string) of every config value the schema calls ``text``."""
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref", "")
+    node = _resolve(node, schema)
+    if ref.endswith("/text") and isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(v, node.get("properties", {}).get(k, {}), schema, [*path, k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, node.get("items", {}), schema, [*path, i])
+
+
+def mathtext_problem(text: str) -> str | None:
+    """Why matplotlib's mathtext cannot draw ``text``, or None.
+
+    An odd number of unescaped ``$`` is an error here (matplotlib would draw the
+    dollar signs as text); the math between pairs must parse.
+    """
+    dollars = len(re.findall(r"(?<!\\)\$", text))
+    if dollars % 2:
+        return "unbalanced $ (an odd number of unescaped dollar signs)"
+    if not dollars:
+        return None
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(text)
+    except ValueError as err:
+        lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+        last = re.sub(r"^\w+Exception: ", "", lines[-1] if lines else "parse error")
+        return f"mathtext cannot draw it: {last}"
+    return None
+
+
+def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> None:
+    """Every title and label of ``config`` must be drawable by mathtext.
+
+    Parsing needs matplotlib (about 0.3 s to import), and the Snakefile checks on
+    every run: strings already found good are remembered in ``cache`` (a JSON
+    list of their sha256), so a run in which no text changed imports nothing.
+    With ``usetex`` on, LaTeX sets the text and nothing is checked here.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key, the text and what is wrong.
+    """
+    import hashlib
+    import json
+
+    if resolve_usetex(config.get("usetex", "auto")):
+        return
+    cache = Path(cache) if cache else None
+    try:
+        good = set(json.loads(cache.read_text())) if cache and cache.is_file() else set()
+    except (OSError, ValueError):
+        good = set()
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    new = [(p, t) for p, t in _texts(config, schema, schema, []) if digest(t) not in good]
+    for path, text in new:
+        problem = mathtext_problem(text)
+        if problem:
+            raise ConfigError(f"config key '{key_path(path)}': {_describe(text)}: {problem}")
+    if new and cache:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(sorted(good | {digest(t) for _, t in new})))
+        except OSError:
+            pass  # a read-only working directory checks again next time

@@ -9,11 +9,11 @@ import matplotlib.image as mpimg
 import pytest
 import yaml
 from pipeline import (
-    FIGURES,
     as_if_built_elsewhere,
     bump_last_bits,
     copy_repo,
     fresh_copy,
+    jobs_run,
     run_snakemake,
     tree_hashes,
 )
@@ -376,11 +376,40 @@ def test_export_writes_exactly_the_posts_files(built, tmp_path):
     # the target goes before --config, which takes every following word as a value
     result = run_snakemake(repo, "--cores", "1", "export", "--config", f"blog_assets={assets}")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert sorted(p.name for p in assets.iterdir()) == sorted(f"{n}.png" for n in FIGURES)
-    for name in FIGURES:
+    post = yaml.safe_load((repo / "config.yaml").read_text())["post_figures"]
+    assert sorted(p.name for p in assets.iterdir()) == sorted(f"{n}.png" for n in post)
+    for name in post:
         assert (assets / f"{name}.png").read_bytes() == (
             repo / "figures" / f"{name}.png"
         ).read_bytes()
+
+
+@pytest.mark.slow
+def test_export_copies_what_the_post_shows_and_refuses_what_it_cannot_build(built, tmp_path):
+    repo = fresh_copy(built, tmp_path)
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    post = tmp_path / "2021-04-13-natural-gradients.md"
+    post.write_text(
+        '<img src="/assets/gaussian_isocontours_fisher.png">\n'
+        '<img src="/assets/univariate_gaussian_euclidean.png">\n'
+    )
+    args = ["--cores", "1", "export", "--config", f"blog_assets={assets}", f"post={post}"]
+    result = run_snakemake(repo, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert sorted(p.name for p in assets.iterdir()) == [
+        "gaussian_isocontours_fisher.png",
+        "univariate_gaussian_euclidean.png",
+    ]
+    post.write_text(post.read_text() + '<img src="/assets/lmc_samples.png">\n')
+    shutil.rmtree(assets)
+    assets.mkdir()
+    refused = run_snakemake(repo, *args)
+    assert refused.returncode != 0
+    out = refused.stdout + refused.stderr
+    assert "shows /assets/lmc_samples.png, which the pipeline does not build" in out
+    assert "Traceback" not in out and jobs_run(refused) == []
+    assert list(assets.iterdir()) == []
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """Config validation: every bad value is caught with a one-line message naming its key."""
 
 import copy
+import json
 import math
 import subprocess
 import sys
@@ -257,3 +258,85 @@ def test_config_validation_does_not_import_numpy(root):
         "sys.exit(any(m in sys.modules for m in ('numpy', 'matplotlib')))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("$\\log p(x|\\mu, \\sigma^2)$", None),
+        ("iteration", None),
+        ("costs \\$5", None),
+        ("$x$ and $y$", None),
+        ("$\\log p", "unbalanced $"),
+        ("$\\notacommand$", "Unknown symbol: \\notacommand"),
+        ("$x^{$", "mathtext cannot draw it"),
+    ],
+)
+def test_mathtext_problem(text, problem):
+    from natgrad.config import mathtext_problem
+
+    found = mathtext_problem(text)
+    assert (found is None) if problem is None else (problem in found), found
+
+
+def test_texts_are_checked_once_and_remembered(schema, default_config, tmp_path):
+    from natgrad.config import check_texts
+
+    cache = tmp_path / "cache" / "texts.json"
+    check_texts(validate_config(default_config, schema), schema, cache)
+    assert len(json.loads(cache.read_text())) >= 10
+    cfg = copy.deepcopy(default_config)
+    cfg["gaussian_isocontours_fisher"]["title"] = "$\\log p"
+    with pytest.raises(ConfigError) as info:
+        check_texts(validate_config(cfg, schema), schema, cache)
+    assert str(info.value) == (
+        "config key 'gaussian_isocontours_fisher.title': '$\\\\log p': unbalanced $ (an odd "
+        "number of unescaped dollar signs)"
+    )
+
+
+def test_a_run_whose_texts_did_not_change_imports_no_matplotlib(root, tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from natgrad.config import prepare; "
+        f"prepare({str(root)!r}, {{}}, {str(tmp_path / 'texts.json')!r}); "
+        "print('matplotlib' in sys.modules)"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert [r.stdout.strip() for r in runs] == ["True", "False"]
+
+
+POST = """---
+img: "/assets/gaussian_isocontours_fisher.png"
+---
+<center>
+  <img src="/assets/equidistant_points.png">
+</center>
+Text. <img width="500" src='/assets/gd_euclidean_mahalanobis.png'/>
+<img src="/assets/equidistant_points.png">
+"""
+
+
+def test_export_follows_the_post(default_config, schema, tmp_path):
+    from natgrad.config import export_figures, post_images
+    from natgrad.figures import registry
+
+    post = tmp_path / "post.md"
+    post.write_text(POST)
+    assert post_images(post) == ["equidistant_points.png", "gd_euclidean_mahalanobis.png"]
+    cfg = validate_config(dict(default_config, post=str(post)), schema)
+    assert export_figures(cfg, registry()) == ["equidistant_points", "gd_euclidean_mahalanobis"]
+    post.write_text(POST + '<img src="/assets/missing_figure.png">\n')
+    with pytest.raises(ConfigError, match="shows /assets/missing_figure.png, which the pipeline"):
+        export_figures(cfg, registry())
+    # without a post: the post's four figures
+    cfg = validate_config(default_config, schema)
+    assert export_figures(cfg, registry()) == cfg["post_figures"]
+    assert "univariate_gaussian_euclidean" in cfg["post_figures"] and len(cfg["post_figures"]) == 4
+    with pytest.raises(ConfigError, match="config key 'post': cannot read"):
+        post_images(tmp_path / "nope.md")

@@ -8,7 +8,13 @@ from pathlib import Path
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
 
-from natgrad.config import ConfigError, config_sha256, figure_params, prepare  # noqa: E402
+from natgrad.config import (  # noqa: E402
+    ConfigError,
+    config_sha256,
+    export_figures,
+    figure_params,
+    prepare,
+)
 from natgrad.figures import registry  # noqa: E402
 from natgrad.sources import imported_sources  # noqa: E402
 
@@ -16,15 +22,19 @@ from natgrad.sources import imported_sources  # noqa: E402
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
 # Values given with --config or --configfile override it.
+# Texts found drawable are remembered there, so that a run whose titles did not
+# change does not import matplotlib to parse them again.
+TEXT_CACHE = Path(".snakemake", "natgrad", "texts-ok.json")
+FIGURES = registry()
 try:
-    _checked = prepare(workflow.basedir, config)
+    _checked = prepare(workflow.basedir, config, TEXT_CACHE)
+    EXPORT = export_figures(_checked, FIGURES)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
 config.clear()
 config.update(_checked)
 
 OUT = config["output_dir"]
-FIGURES = registry()
 NATGRAD = Path(workflow.basedir, "natgrad")
 ENV = "../envs/natgrad.yaml"
 # Resources of one job drawing n figures; stated once, for every executor.

@@ -1,8 +1,8 @@
 rule export:
-    """Copy the post's figures into the blog's assets folder (--config blog_assets=DIR)."""
+    """Copy the post's figures (those config's post names) into the blog's assets folder."""
     input:
         need_blog_assets,
-        figures=[f"{OUT}/{name}.png" for name in FIGURES],
+        figures=[f"{OUT}/{name}.png" for name in EXPORT],
     params:
         dest=config["blog_assets"],
     log:
@@ -10,7 +10,7 @@ rule export:
     threads: THREADS
     resources:
         mem_mb=MEM_MB,
-        runtime=runtime(len(FIGURES)),
+        runtime=runtime(len(EXPORT)),
     conda:
         ENV
     script:
