@@ -73,6 +73,11 @@ def _check_decay(name: str, value: float) -> None:
 class AdaGrad:
     """AdaGrad: the diagonal metric ``diag(sqrt(sum_s g_s^2) + eps)``.
 
+    Duchi, Hazan & Singer (2011), diagonal version: the sum of squared gradients
+    starts at 0 and includes the current gradient, and ``eps`` is added outside
+    the square root. (optax's ``scale_by_rss`` starts its sum at 0.1; natgrad
+    follows the paper, so the first step is ``lr * g / (|g| + eps)``.)
+
     Parameters
     ----------
     eps : float
@@ -99,6 +104,12 @@ class AdaGrad:
 @dataclass(frozen=True)
 class RMSProp:
     """RMSProp: ``diag(sqrt(v_t) + eps)`` with v an exponential average of g^2.
+
+    ``v_t = decay v_{t-1} + (1 - decay) g_t^2`` from ``v_0 = 0``, with no bias
+    correction and ``eps`` outside the square root: the convention of PyTorch's
+    and Keras's RMSprop (Hinton's lecture 6e gives no epsilon). optax's
+    ``scale_by_rms`` puts ``eps`` inside the square root; natgrad keeps the
+    metric's form ``sqrt(v) + eps`` the same for AdaGrad, RMSProp and Adam.
 
     Parameters
     ----------
@@ -132,6 +143,11 @@ class RMSProp:
 class Adam:
     """Adam: the bias-corrected momentum ``m_hat`` under the metric ``diag(sqrt(v_hat) + eps)``.
 
+    Kingma & Ba (2015), Algorithm 1: both moments bias-corrected, ``eps``
+    outside the square root, ``x_t = x_{t-1} - lr m_hat_t / (sqrt(v_hat_t) + eps)``.
+    Before the first gradient (count 0) no moment has been seen: the metric is
+    ``eps`` times the identity.
+
     Parameters
     ----------
     b1, b2 : float
@@ -155,6 +171,8 @@ class Adam:
 
     def metric(self, state: AdamState) -> Diagonal:
         """The diagonal metric this state defines (bias-corrected)."""
+        if state.count == 0:
+            return Diagonal(np.full_like(state.second_moment, self.eps))
         v_hat = state.second_moment / (1.0 - self.b2**state.count)
         return Diagonal(np.sqrt(v_hat) + self.eps)
 
@@ -193,7 +211,8 @@ def steepest_descent(
     n_steps : int
         Number of steps (>= 0).
     damping : float
-        Added to the diagonal of a metric's tensor before solving.
+        Added to the diagonal of a metric's tensor before solving; an adaptive
+        preconditioner refuses it (its ``eps`` plays that part).
     on_divergence : {"raise", "stop"}
         If an iterate becomes non-finite: ``"raise"`` a :class:`DivergenceError`,
         or ``"stop"`` and return the finite iterates computed so far.
@@ -208,13 +227,18 @@ def steepest_descent(
         raise ValueError(f"lr must be positive and finite, got {lr!r}")
     if int(n_steps) != n_steps or n_steps < 0:
         raise ValueError(f"n_steps must be a non-negative integer, got {n_steps!r}")
+    adaptive = not isinstance(metric, Metric)
+    if adaptive and damping:
+        raise ValueError(
+            f"damping={damping!r} applies to a metric's tensor; an adaptive preconditioner "
+            f"({type(metric).__name__}) has eps instead"
+        )
     if on_divergence not in ("raise", "stop"):
         raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
     x = np.array(x0, dtype=float)
     if x.ndim != 1 or not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be a finite vector, got {x0!r}")
 
-    adaptive = not isinstance(metric, Metric)
     state = metric.init(x) if adaptive else None
     iterates = [x]
     # Overflow is detected below, explicitly, instead of through warnings.

@@ -199,3 +199,65 @@ def test_divergence_carries_the_numbers():
         steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 1e200, 50)
     assert err.value.lr == 1e200 and err.value.n_steps == 50 and 1 <= err.value.step <= 50
     assert "config" not in str(err.value) and "setting" not in str(err.value)
+
+
+def reference_adam(grads, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """Kingma & Ba (2015), Algorithm 1, as printed: the steps for a fixed gradient sequence."""
+    m = v = 0.0
+    steps = []
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat, v_hat = m / (1 - b1**t), v / (1 - b2**t)
+        steps.append(lr * m_hat / (np.sqrt(v_hat) + eps))
+    return np.array(steps)
+
+
+def reference_rmsprop(grads, lr, decay=0.9, eps=1e-8):
+    """PyTorch's RMSprop (alpha = decay, no momentum, not centred): eps outside the root."""
+    v, steps = 0.0, []
+    for g in grads:
+        v = decay * v + (1 - decay) * g * g
+        steps.append(lr * g / (np.sqrt(v) + eps))
+    return np.array(steps)
+
+
+def reference_adagrad(grads, lr, eps=1e-8):
+    """Duchi et al. (2011), diagonal: the sum starts at 0 and includes the current gradient."""
+    s, steps = 0.0, []
+    for g in grads:
+        s += g * g
+        steps.append(lr * g / (np.sqrt(s) + eps))
+    return np.array(steps)
+
+
+@pytest.mark.parametrize(
+    "optimizer, reference",
+    [(Adam(), reference_adam), (RMSProp(), reference_rmsprop), (AdaGrad(), reference_adagrad)],
+    ids=["adam", "rmsprop", "adagrad"],
+)
+def test_adaptive_steps_follow_their_references(rng, optimizer, reference):
+    """A gradient sequence fed through init/update gives the reference's steps, per coordinate."""
+    grads = rng.standard_normal((40, 2)) * np.array([1e-3, 50.0])
+    state = optimizer.init(np.zeros(2))
+    steps = []
+    for g in grads:
+        d, state = optimizer.update(g, state)
+        steps.append(0.1 * d)
+    for i in range(2):
+        assert_allclose(np.array(steps)[:, i], reference(grads[:, i], 0.1), rtol=1e-13)
+
+
+def test_adam_metric_before_any_gradient_is_eps():
+    adam = Adam(eps=1e-6)
+    state = adam.init(np.zeros(3))
+    assert_allclose(adam.metric(state).matrix(), 1e-6 * np.eye(3))
+
+
+def test_damping_is_refused_for_adaptive_preconditioners():
+    f = Quadratic(A_POST)
+    with pytest.raises(ValueError, match="damping=1000000.0 applies to a metric's tensor"):
+        steepest_descent(f.gradient, [8.0, 3.0], Adam(), 0.1, 5, damping=1e6)
+    # a metric takes it
+    path = steepest_descent(f.gradient, [8.0, 3.0], Mahalanobis(A_POST), 0.1, 5, damping=1e-3)
+    assert path.shape == (6, 2)
