@@ -153,7 +153,9 @@ def score(
         a, b = z / s, (z**2 - 1.0) / (2.0 * s**2)
     else:
         # Exponential family: the score is T(x) - E[T(x)], with T(x) = (x, x^2).
-        a, b = x - mu, x**2 - (mu**2 + s**2)
+        # x^2 - (mu^2 + sigma^2) written with x = mu + sigma z, so that it does not
+        # cancel when |mu| >> sigma: sigma (2 mu z + sigma (z^2 - 1)).
+        a, b = x - mu, s * (2.0 * mu * z + s * (z**2 - 1.0))
     a, b = np.broadcast_arrays(a, b)
     return np.stack([a, b], axis=-1)
 

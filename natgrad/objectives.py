@@ -87,7 +87,10 @@ class GaussianLogLikelihood:
 
     Only the sufficient statistics are kept (n, the mean and the centred sum of
     squares), so evaluating a grid costs the same for 10^3 or 10^6 points, and
-    the centred form avoids the cancellation of ``sum x^2 - n mean^2``.
+    the centred form avoids the cancellation of ``sum x^2 - n mean^2``. The mean
+    is kept as a double and its rounding error (``mean_lo``): for data far from 0
+    with a small spread, ``mean - mu`` near the optimum is smaller than the
+    mean's last bit, and ``(mean - mu) + mean_lo`` keeps its digits.
 
     Parameters
     ----------
@@ -98,6 +101,7 @@ class GaussianLogLikelihood:
     n: int
     mean: float
     centred_ss: float
+    mean_lo: float = 0.0
 
     @classmethod
     def from_sample(cls, n: int, mu: float, sigma: float, seed: int) -> GaussianLogLikelihood:
@@ -113,18 +117,29 @@ class GaussianLogLikelihood:
             raise ValueError("data must contain at least one observation")
         if not np.all(np.isfinite(x)):
             raise ValueError("data must be finite")
+        # Two passes: the residuals x - m are small when the data sit far from 0
+        # with a small spread, and their mean is the first mean's rounding error.
         m = float(x.mean())
-        return cls(n=int(x.size), mean=m, centred_ss=float(np.sum((x - m) ** 2)))
+        r = x - m
+        lo = float(r.mean())
+        return cls(n=int(x.size), mean=m, centred_ss=float(np.sum((r - lo) ** 2)), mean_lo=lo)
 
-    def __init__(self, data: ArrayLike | None = None, *, n=None, mean=None, centred_ss=None):
+    def __init__(
+        self, data: ArrayLike | None = None, *, n=None, mean=None, centred_ss=None, mean_lo=0.0
+    ):
         if data is not None:
             stats = GaussianLogLikelihood.from_data(data)
-            n, mean, centred_ss = stats.n, stats.mean, stats.centred_ss
+            n, mean, centred_ss, mean_lo = stats.n, stats.mean, stats.centred_ss, stats.mean_lo
         if n is None or mean is None or centred_ss is None:
             raise ValueError("give data, or all of n, mean and centred_ss")
         object.__setattr__(self, "n", int(n))
         object.__setattr__(self, "mean", float(mean))
         object.__setattr__(self, "centred_ss", float(centred_ss))
+        object.__setattr__(self, "mean_lo", float(mean_lo))
+
+    def offset(self, mu: ArrayLike) -> NDArray[np.float64]:
+        """``mean - mu`` to full precision: ``(mean - mu) + mean_lo``."""
+        return (self.mean - np.asarray(mu, dtype=float)) + self.mean_lo
 
     def _split(self, theta: ArrayLike):
         t = np.asarray(theta, dtype=float)
@@ -132,7 +147,7 @@ class GaussianLogLikelihood:
             raise ValueError(f"theta must have shape (..., 2), got {t.shape}")
         mu, lam = t[..., 0], t[..., 1]
         # sum_i (x_i - mu)^2 from the sufficient statistics
-        ss = self.centred_ss + self.n * (self.mean - mu) ** 2
+        ss = self.centred_ss + self.n * self.offset(mu) ** 2
         return mu, lam, ss
 
     def value(self, theta: ArrayLike) -> NDArray[np.float64] | float:
@@ -145,7 +160,7 @@ class GaussianLogLikelihood:
         """Gradient ``(n (mean - mu) / sigma^2, -n + ss / sigma^2)``, shape (..., 2)."""
         mu, lam, ss = self._split(theta)
         inv_var = np.exp(-2.0 * lam)
-        return np.stack([self.n * (self.mean - mu) * inv_var, -self.n + inv_var * ss], axis=-1)
+        return np.stack([self.n * self.offset(mu) * inv_var, -self.n + inv_var * ss], axis=-1)
 
     def gradient_mean_std(self, mu: ArrayLike, sigma: ArrayLike) -> NDArray[np.float64]:
         """Gradient of the log-likelihood with respect to ``(mu, sigma)``, shape (..., 2).
@@ -155,10 +170,9 @@ class GaussianLogLikelihood:
         """
         mu = np.asarray(mu, dtype=float)
         s = np.asarray(sigma, dtype=float)
-        ss = self.centred_ss + self.n * (self.mean - mu) ** 2
-        return np.stack(
-            np.broadcast_arrays(self.n * (self.mean - mu) / s**2, -self.n / s + ss / s**3), axis=-1
-        )
+        d = self.offset(mu)
+        ss = self.centred_ss + self.n * d**2
+        return np.stack(np.broadcast_arrays(self.n * d / s**2, -self.n / s + ss / s**3), axis=-1)
 
     def fisher(self, theta: ArrayLike) -> NDArray[np.float64]:
         """Fisher information of the n observations: ``n diag(1/sigma^2, 2)``."""
@@ -183,7 +197,8 @@ class GaussianLogLikelihood:
         if self.centred_ss <= 0:
             raise ValueError("the minimum is -inf: all observations are equal")
         s = np.sqrt(self.centred_ss / self.n)
-        return kl(self.mean, s, t[..., 0], np.exp(t[..., 1]))
+        # KL depends on the means through their difference only
+        return kl(self.offset(t[..., 0]), s, 0.0, np.exp(t[..., 1]))
 
     def mle(self) -> NDArray[np.float64]:
         """Maximum-likelihood ``(mu, log sigma)``: the mean and the log RMS residual."""

@@ -304,3 +304,17 @@ def test_kl_broadcasts_and_is_exactly_zero_at_equal_arguments():
     sig = np.array([1e-6, 1.0, 1e6])
     assert_allclose(G.kl(0.0, sig, 0.0, sig), 0.0, atol=0)
     assert G.kl(np.zeros(3), sig, 1.0, 2 * sig).shape == (3,)
+
+
+@pytest.mark.parametrize(
+    "x, mu, sigma", [(40.0 + 3e-7, 40.0, 1e-6), (-1e3, -1e3 + 1e-4, 1e-5), (0.3, 0.1, 1e6)]
+)
+def test_natural_score_keeps_its_digits_far_from_zero(x, mu, sigma):
+    """The second coordinate, x^2 - (mu^2 + sigma^2), against 50 digits: <= 1e-12 relative."""
+    import mpmath as mp
+
+    with mp.workdps(50):
+        X, M, S = (mp.mpf(float(v)) for v in (x, mu, sigma))
+        ref = float(X**2 - (M**2 + S**2))
+    got = G.score(x, mu, sigma, "natural")[1]
+    assert abs(got - ref) <= 1e-12 * abs(ref), (got, ref)

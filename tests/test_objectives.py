@@ -241,3 +241,28 @@ def test_from_sample_is_the_seeded_draws():
     b = GaussianLogLikelihood(sample(50, 1.0, 2.0, 3))
     assert a == b
     assert_allclose(a.mean_nll(a.mle()), 0.5 * np.log(2 * np.pi) + a.mle()[1] + 0.5)
+
+
+def test_sufficient_statistics_of_data_far_from_zero_with_a_small_spread(rng):
+    """1000 + N(0, 1e-6) data: mean, centred sum of squares and the gradient at sigma = 1e-3
+    against 50-digit arithmetic on the same doubles."""
+    import mpmath as mp
+
+    data = 1000.0 + 1e-6 * rng.standard_normal(1000)
+    ll = GaussianLogLikelihood(data)
+    with mp.workdps(50):
+        xs = [mp.mpf(float(v)) for v in data]
+        mean = sum(xs) / len(xs)
+        css = sum((x - mean) ** 2 for x in xs)
+        # the doubles the function gets
+        mu, lam = mp.mpf(1000.0 + 3e-7), mp.mpf(float(np.log(1e-3)))
+        inv_var = mp.exp(-2 * lam)
+        grad = [
+            len(xs) * (mean - mu) * inv_var,
+            -len(xs) + inv_var * (css + len(xs) * (mean - mu) ** 2),
+        ]
+    assert abs(ll.mean - float(mean)) <= 1e-15 * abs(float(mean))
+    assert abs(ll.centred_ss - float(css)) <= 1e-12 * float(css)
+    got = ll.gradient([1000.0 + 3e-7, float(np.log(1e-3))])
+    for g, r in zip(got, grad, strict=True):
+        assert abs(g - float(r)) <= 1e-12 * abs(float(r)), (g, float(r))
