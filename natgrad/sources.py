@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-__all__ = ["imported_sources"]
+__all__ = ["imported_sources", "forget"]
 
 PACKAGE = Path(__file__).parent
 
@@ -92,3 +92,8 @@ def imported_sources(*paths: str | Path) -> list[Path]:
         if p.suffix == ".py" and p.is_relative_to(PACKAGE):
             todo.extend(_imports(p) - seen)
     return sorted(seen)
+
+
+def forget() -> None:
+    """Forget the files read so far: they may have changed (the live preview asks again)."""
+    _imports.cache_clear()

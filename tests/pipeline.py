@@ -31,6 +31,7 @@ _IGNORE = shutil.ignore_patterns(
     "*.egg-info",
     "report.html",
     ".check",
+    ".preview",
 )
 
 

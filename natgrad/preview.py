@@ -1,0 +1,461 @@
+"""Live preview: every figure redrawn on each save, in a warm process, on a local page.
+
+    python -m natgrad.preview [--port 8000] [--root .]
+
+Validates the config as the pipeline does, draws every figure once into a
+scratch folder (``.preview/``, never ``figures/``), and serves a page of the
+figures and their captions on 127.0.0.1. Saving ``config.yaml``, a figure's
+module, the style or any natgrad file redraws exactly the figures whose inputs
+changed (their config section, or a file they import) and the page updates
+itself through server-sent events. A bad config shows the pipeline's one-line
+error on the page and in the terminal, the last good figures stay; saving a
+fixed config recovers. Ctrl-C stops it.
+
+Drawing uses :func:`natgrad.render.render`, the function the pipeline's jobs
+call, in a child forked from this process: numpy, matplotlib and mathtext are
+already loaded there (the warm part), while natgrad itself is imported afresh
+from disk, so an edited module is the one that draws.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import logging
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .config import ConfigError, figure_params, prepare
+from .figures import registry
+from .sources import forget, imported_sources
+
+__all__ = ["Preview", "PreviewServer", "caption_text", "main"]
+
+log = logging.getLogger("natgrad.preview")
+
+_CAPTION_VALUE = re.compile(
+    r"\{\{\s*snakemake\.config((?:\[\"[^\"]+\"\])+)\s*(\|\s*tojson\s*)?\}\}"
+)
+
+
+def caption_text(rst: str, config: dict) -> str:
+    """A report caption as plain text: its first paragraph, config values filled in.
+
+    The captions are Jinja templates for Snakemake's report; only lookups of
+    the form ``snakemake.config["a"]["b"]`` are filled in (no template engine,
+    no evaluation).
+    """
+    first = rst.strip().split("\n\n")[0]
+
+    def value(match: re.Match) -> str:
+        node = config
+        for key in re.findall(r"\[\"([^\"]+)\"\]", match.group(1)):
+            node = node.get(key, "") if isinstance(node, dict) else ""
+        return json.dumps(node) if match.group(2) else str(node)
+
+    text = _CAPTION_VALUE.sub(value, first)
+    return re.sub(r"\\ :sup:`([^`]*)`", r"^\1", text).replace("\\ ", "")
+
+
+@dataclass
+class FigureState:
+    """What the page shows for one figure."""
+
+    name: str
+    caption: str = ""
+    version: int = 0
+    error: str | None = None
+    key: str | None = None
+
+
+@dataclass
+class Preview:
+    """The figures of the checkout at ``root``, drawn into ``out`` when their inputs change.
+
+    :meth:`update` is the whole cycle: validate the config, work out which
+    figures' inputs changed, draw those in a forked child, record the results.
+    """
+
+    root: Path
+    out: Path
+    figures: dict[str, FigureState] = field(default_factory=dict)
+    config_error: str | None = None
+    generation: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        self.out = Path(self.out).resolve()
+        (self.out / "data").mkdir(parents=True, exist_ok=True)
+
+    def _inputs_key(self, params: dict, name: str) -> str:
+        """Hash of everything figure ``name`` is drawn from: its params and its code."""
+        natgrad = self.root / "natgrad"
+        files = imported_sources(natgrad / "render.py", natgrad / "figures" / f"{name}.py")
+        h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+        for path in [*files, natgrad / "natgrad.mplstyle"]:
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+    def update(self) -> list[str]:
+        """Redraw the figures whose inputs changed; return their names."""
+        cache = self.root / ".snakemake" / "natgrad" / "texts-ok.json"
+        try:
+            config = prepare(self.root, {}, cache)
+        except ConfigError as err:
+            self._publish(config_error=f"natgrad: {err}")
+            log.error("natgrad: %s", err)
+            return []
+        forget()  # files may have changed since the last update
+        registry.cache_clear()
+        names = list(registry())
+        jobs = {}
+        for name in names:
+            params = figure_params(config, name)
+            state = self.figures.setdefault(name, FigureState(name))
+            rst = self.root / "workflow" / "report" / f"{name}.rst"
+            state.caption = caption_text(rst.read_text(), config) if rst.exists() else ""
+            key = self._inputs_key(params, name)
+            if key != state.key:
+                jobs[name] = (params, key)
+        for gone in set(self.figures) - set(names):
+            del self.figures[gone]
+        results = self._draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}
+        for name, error in results.items():
+            state = self.figures[name]
+            state.key = jobs[name][1]
+            state.error = error
+            if error is None:
+                state.version += 1
+            else:
+                log.error("natgrad: %s", error)
+        self._publish(config_error=None)
+        return sorted(results)
+
+    def _publish(self, config_error: str | None) -> None:
+        with self.changed:
+            self.config_error = config_error
+            self.generation += 1
+            self.changed.notify_all()
+
+    def _draw(self, jobs: dict[str, dict]) -> dict[str, str | None]:
+        """Draw the jobs in a child of the warm fork server; name -> error or None."""
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("forkserver")
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_draw_in_child, args=(self.root, self.out, jobs, send))
+        child.start()
+        send.close()
+        try:
+            results = receive.recv()
+        except EOFError:
+            results = None
+        child.join()
+        if child.exitcode != 0 or results is None:
+            return dict.fromkeys(jobs, "natgrad: drawing crashed (see the terminal)")
+        return results
+
+    def state(self) -> dict:
+        """What the page shows, as JSON-ready data."""
+        with self.changed:
+            return {
+                "generation": self.generation,
+                "config_error": self.config_error,
+                "figures": [
+                    {
+                        "name": s.name,
+                        "caption": s.caption,
+                        "version": s.version,
+                        "error": s.error,
+                    }
+                    for s in self.figures.values()
+                ],
+            }
+
+
+#: What the fork server imports once, so that every drawing child starts warm.
+#: natgrad._warm draws a figure (fonts, mathtext); each child then forgets
+#: natgrad and imports it from disk, as edited.
+WARM_MODULES = [
+    "numpy",
+    "scipy.linalg",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.font_manager",
+    "matplotlib.mathtext",
+    "matplotlib.contour",
+    "PIL.PngImagePlugin",
+    "threadpoolctl",
+    "natgrad._warm",
+]
+
+
+def _draw_in_child(root: Path, out: Path, jobs: dict[str, dict], send) -> None:
+    """In a fresh child: render each job with natgrad as it is on disk; send the results."""
+    for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
+        del sys.modules[module]
+    sys.path.insert(0, str(root))
+    from natgrad.render import FigureError, render
+
+    results = {}
+    for name, params in jobs.items():
+        try:
+            render(
+                name,
+                params["figure"],
+                [out / f"{name}.png"],
+                out / "data" / f"{name}.json",
+                usetex=params["usetex"],
+                dpi=params["dpi"],
+                on_divergence=params["on_divergence"],
+            )
+            results[name] = None
+        except FigureError as err:
+            results[name] = f"natgrad: {err}"
+        except Exception as err:  # noqa: BLE001 - shown in the figure's place, never fatal
+            results[name] = f"natgrad: figure {name}: {type(err).__name__}: {err}"
+    send.send(results)
+    send.close()
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, with :data:`WARM_MODULES` imported in it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(WARM_MODULES)
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>natgrad preview</title>
+<style>
+body {{ font-family: Georgia, serif; max-width: 760px; margin: 2em auto; color: #222; }}
+img {{ max-width: 700px; width: 100%; }}
+.error {{ color: #b00; font-family: monospace; white-space: pre-wrap; }}
+figure {{ margin: 2em 0; }}
+</style></head><body>
+<h1>natgrad preview</h1>
+<p id="config-error" class="error">{config_error}</p>
+{figures}
+<script>
+function apply(state) {{
+  document.getElementById("config-error").textContent = state.config_error || "";
+  for (const f of state.figures) {{
+    const img = document.getElementById("img-" + f.name);
+    if (img && f.version && img.dataset.version !== String(f.version)) {{
+      img.src = "/figures/" + f.name + ".png?v=" + f.version;
+      img.dataset.version = String(f.version);
+    }}
+    const err = document.getElementById("error-" + f.name);
+    if (err) err.textContent = f.error || "";
+    const cap = document.getElementById("caption-" + f.name);
+    if (cap) cap.textContent = f.caption;
+  }}
+  document.body.dataset.generation = String(state.generation);
+}}
+new EventSource("/events").onmessage = (e) => apply(JSON.parse(e.data));
+</script>
+</body></html>
+"""
+
+FIGURE = """<figure id="figure-{name}">
+<img id="img-{name}" alt="{name}" data-version="{version}" src="/figures/{name}.png?v={version}">
+<figcaption><b>{name}.png</b>: <span id="caption-{name}">{caption}</span></figcaption>
+<p id="error-{name}" class="error">{error}</p>
+</figure>"""
+
+
+def page(state: dict) -> str:
+    """The preview page for ``state`` (later states arrive by server-sent events)."""
+    figures = "\n".join(
+        FIGURE.format(
+            name=html.escape(f["name"]),
+            version=f["version"],
+            caption=html.escape(f["caption"]),
+            error=html.escape(f["error"] or ""),
+        )
+        for f in state["figures"]
+    )
+    return PAGE.format(config_error=html.escape(state["config_error"] or ""), figures=figures)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """GET and HEAD of the page, its events and the preview's own files; nothing else."""
+
+    preview: Preview  # set on the server's subclass
+    server_version = "natgrad-preview"
+    sys_version = ""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        log.info("%s %s", self.address_string(), format % args)
+
+    def log_request(self, code="-", size="-") -> None:
+        # the page polls nothing, but a terminal full of 200s would bury the errors
+        if isinstance(code, int) and code >= 400:
+            super().log_request(code, size)
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _not_found(self, why: str) -> None:
+        log.warning("404 %r: %s", self.path, why)
+        self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
+
+    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
+        self.do_GET()
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        if path == "/":
+            body = page(self.preview.state()).encode()
+            self._send(HTTPStatus.OK, body, "text/html; charset=utf-8")
+        elif path == "/state":
+            body = json.dumps(self.preview.state()).encode()
+            self._send(HTTPStatus.OK, body, "application/json")
+        elif path == "/events" and self.command == "GET":
+            self._events()
+        elif path.startswith("/figures/"):
+            self._file(unquote(path[len("/figures/") :]))
+        else:
+            self._not_found("no such page")
+
+    def _file(self, relative: str) -> None:
+        """A file below the preview's folder, and only that: no ``..``, no absolute
+        path, no symlink out, no directory listing."""
+        root = self.preview.out
+        if "\x00" in relative or relative.startswith("/") or ".." in Path(relative).parts:
+            return self._not_found("outside the preview's folder")
+        target = (root / relative).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            return self._not_found("outside the preview's folder, or not a file")
+        kind = "image/png" if target.suffix == ".png" else "application/json"
+        self._send(HTTPStatus.OK, target.read_bytes(), kind)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = -1
+        preview = self.preview
+        try:
+            while not getattr(self.server, "closing", False):
+                with preview.changed:
+                    if preview.generation == seen:
+                        preview.changed.wait(timeout=15)
+                state = preview.state()
+                if state["generation"] != seen:
+                    seen = state["generation"]
+                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _refuse(self) -> None:
+        log.warning("405 %s %r", self.command, self.path)
+        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
+        self.send_header("Allow", "GET, HEAD")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The page's server: loopback only, one thread per connection."""
+
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, port: int = 0):
+        handler = type("BoundHandler", (Handler,), {"preview": preview})
+        super().__init__(("127.0.0.1", port), handler)
+        self.closing = False
+
+
+def watched(root: Path) -> list[Path]:
+    """What a save in redraws figures: the config, the library, the captions, the schema."""
+    return [root / "config.yaml", root / "natgrad", root / "workflow" / "report"]
+
+
+def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    """Redraw on every save until ``stop`` is set (watchfiles; a save is one change).
+
+    ``ready`` is set once the watch is in place, after one more update that
+    catches any save made while it was being set up.
+    """
+    from watchfiles import watch as watch_files
+
+    for changes in watch_files(
+        *watched(preview.root),
+        stop_event=stop,
+        debounce=50,
+        step=10,
+        rust_timeout=200,
+        yield_on_timeout=True,
+    ):
+        if not ready.is_set():
+            preview.update()
+            ready.set()
+        elif changes:
+            preview.update()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m natgrad.preview", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--root", default=".", help="the checkout (default: .)")
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free)")
+    parser.add_argument(
+        "--out", default=None, help="scratch folder for the figures (default: <root>/.preview)"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    root = Path(args.root).resolve()
+    start_fork_server()
+    preview = Preview(root, Path(args.out) if args.out else root / ".preview")
+    preview.update()
+    server = PreviewServer(preview, args.port)
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, ready), daemon=True)
+    watcher.start()
+    ready.wait(timeout=30)
+    host, port = server.server_address[:2]
+    print(f"natgrad preview: http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.closing = True
+        with preview.changed:
+            preview.changed.notify_all()
+        server.server_close()
+        print("natgrad preview: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,251 @@
+"""The live preview as a person uses it: the real command, real saves, a real browser."""
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pipeline import copy_repo, run_snakemake
+
+from natgrad.preview import caption_text
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+class Running:
+    """``python -m natgrad.preview`` in a copy of the repository, on a free port."""
+
+    def __init__(self, repo: Path):
+        self.repo = repo
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "natgrad.preview", "--port", "0"],
+            cwd=repo,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.log = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = self.proc.stderr.readline()
+            if not line:
+                raise AssertionError("the preview exited:\n" + "".join(self.log))
+            self.log.append(line)
+            if line.startswith("natgrad preview: http://127.0.0.1:"):
+                self.port = int(line.split(":")[3].split("/")[0])
+                break
+        else:
+            raise AssertionError("the preview did not start")
+        # keep reading: a full pipe would block the preview's next write
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self) -> None:
+        for line in self.proc.stderr:
+            self.log.append(line)
+
+    def request(self, method: str, path: str) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, path)  # the path is sent as written, not normalised
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, body
+
+    def state(self) -> dict:
+        return json.loads(self.request("GET", "/state")[1])
+
+    def version(self, name: str) -> int:
+        return {f["name"]: f["version"] for f in self.state()["figures"]}[name]
+
+    def wait(self, condition, what: str, timeout: float = 60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}; log:\n{self.stderr()}")
+
+    def stderr(self) -> str:
+        return "".join(self.log)
+
+    def edit(self, old: str, new: str) -> None:
+        config = self.repo / "config.yaml"
+        text = config.read_text()
+        assert old in text, old
+        config.write_text(text.replace(old, new, 1))
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            self.proc.wait(timeout=30)
+        self.reader.join(timeout=10)
+        return self.proc.returncode
+
+
+@pytest.fixture
+def preview(tmp_path):
+    running = Running(copy_repo(tmp_path / "repo"))
+    yield running
+    running.stop()
+
+
+def test_it_serves_only_its_own_files(preview, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the browser")
+    (preview.repo / ".preview" / "link.png").symlink_to(outside)
+    for path in [
+        "/figures/../config.yaml",
+        "/figures/%2e%2e/config.yaml",
+        "/figures/%2E%2E%2Fconfig.yaml",
+        "/figures//etc/passwd",
+        "/figures/%2fetc%2fpasswd",
+        f"/figures/{outside}",
+        "/figures/link.png",
+        "/figures/data",
+        "/figures/",
+        "/config.yaml",
+        "/../config.yaml",
+    ]:
+        status, body = preview.request("GET", path)
+        assert status == 404 and b"secret" not in body and b"output_dir" not in body, path
+    assert preview.request("GET", "/figures/equidistant_points.png")[0] == 200
+    status, body = preview.request("HEAD", "/figures/equidistant_points.png")
+    assert status == 200 and body == b""
+    for method in ("POST", "PUT", "DELETE"):
+        assert preview.request(method, "/")[0] == 405
+    log = preview.stderr()
+    assert "404 '/figures/%2e%2e/config.yaml': outside the preview's folder" in log
+    assert "404 '/figures/link.png'" in log
+    # nothing of it opens to the network: the server is bound to loopback only
+    assert preview.log[-1].startswith("natgrad preview: http://127.0.0.1:") or "127.0.0.1" in log
+
+
+def test_what_it_shows_is_what_snakemake_writes(preview):
+    """The same render function: the previewed figure and the pipeline's are the same bytes."""
+    before = preview.version("equidistant_points")
+    preview.edit("  linewidth: 6\n", "  linewidth: 4\n")
+    preview.wait(lambda: preview.version("equidistant_points") > before, "the redraw")
+    status, shown = preview.request("GET", "/figures/equidistant_points.png")
+    assert status == 200
+    result = run_snakemake(preview.repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (preview.repo / "figures" / "equidistant_points.png").read_bytes() == shown
+
+
+def test_a_save_redraws_exactly_the_figures_whose_inputs_changed(preview):
+    versions = {f["name"]: f["version"] for f in preview.state()["figures"]}
+    preview.edit("  n_steps: 10\n", "  n_steps: 11\n")  # gd_euclidean_mahalanobis
+    name = "gd_euclidean_mahalanobis"
+    preview.wait(lambda: preview.version(name) > versions[name], "the redraw")
+    time.sleep(0.5)
+    after = {f["name"]: f["version"] for f in preview.state()["figures"]}
+    assert {n for n in after if after[n] != versions[n]} == {name}
+    # a shared section redraws every figure that reads it
+    preview.edit("  seed: 0 ", "  seed: 1 ")
+    shared = ["gaussian_isocontours_fisher", "natural_gradient_gaussian_mle"]
+    preview.wait(lambda: all(preview.version(n) > after[n] for n in shared), "the shared redraw")
+    assert preview.version("equidistant_points") == after["equidistant_points"]
+
+
+def test_a_failing_figure_shows_its_error_in_place_and_ctrl_c_stops(preview):
+    preview.edit("      lr: 0.5\n", "      lr: 1.0e+200\n")
+    error = preview.wait(
+        lambda: {f["name"]: f["error"] for f in preview.state()["figures"]}.get(
+            "gd_euclidean_mahalanobis"
+        ),
+        "the figure's error",
+    )
+    assert error.startswith("natgrad: figure gd_euclidean_mahalanobis: setting panels[0].lr")
+    assert "\n" not in error
+    assert preview.state()["config_error"] is None
+    assert preview.stop() == 0
+    assert "natgrad preview: stopped" in preview.stderr()
+
+
+def test_captions_are_the_reports_first_paragraph_with_config_values():
+    rst = 'Draws {{ snakemake.config["gaussian_data"]["n"] }} points.\n\nConfig ``x``::\n'
+    assert caption_text(rst, {"gaussian_data": {"n": 2000}}) == "Draws 2000 points."
+    assert caption_text("x\\ :sup:`2` and y", {}) == "x^2 and y"
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--window-size=900,1200",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def image_version(driver, name):
+    return driver.execute_script(
+        "const img = document.getElementById(arguments[0]);"
+        "return img.complete && img.naturalWidth > 0 ? img.dataset.version : null;",
+        f"img-{name}",
+    )
+
+
+def test_the_page_updates_itself_after_a_save(preview, browser, tmp_path):
+    browser.get(f"http://127.0.0.1:{preview.port}/")
+    name = "equidistant_points"
+    first = preview.wait(lambda: image_version(browser, name), "the first image")
+    preview.edit("  linewidth: 6\n", "  linewidth: 3\n")
+    preview.wait(lambda: image_version(browser, name) not in (None, first), "the new image")
+    width = browser.execute_script(
+        "return document.getElementById('img-equidistant_points').naturalWidth"
+    )
+    assert width == 2000
+    caption = browser.find_element("id", f"caption-{name}").text
+    assert caption.startswith("Equidistant points under different metrics")
+    browser.save_screenshot(str(tmp_path / "preview.png"))
+    assert (tmp_path / "preview.png").stat().st_size > 10_000
+
+
+def test_the_page_shows_a_bad_config_and_recovers(preview, browser, tmp_path):
+    browser.get(f"http://127.0.0.1:{preview.port}/")
+    preview.wait(lambda: image_version(browser, "gd_euclidean_mahalanobis"), "the page")
+    good = "title: '$\\log p(x|\\mu, \\sigma^2)$'"
+    preview.edit(good, "title: '$\\log p'")
+
+    def error_line():
+        return browser.find_element("id", "config-error").text
+
+    line = preview.wait(error_line, "the error line")
+    assert line == (
+        "natgrad: config key 'gaussian_isocontours_fisher.title': '$\\\\log p': unbalanced $ "
+        "(an odd number of unescaped dollar signs)"
+    )
+    assert line in preview.stderr()  # the terminal says the same
+    browser.save_screenshot(str(tmp_path / "error.png"))
+    # the last good figures stay
+    assert image_version(browser, "gaussian_isocontours_fisher") == "1"
+    preview.edit("title: '$\\log p'", good)
+    preview.wait(lambda: error_line() == "", "the recovery")
+    assert preview.proc.poll() is None
