@@ -29,3 +29,11 @@ def test_gd_figure_arrows_are_the_iterates(default_config):
         assert len(drawn["contours"]["levels"]) == len(cs.levels)
         assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
         assert ax.get_title() == panel["title"]
+
+
+def test_panel_titles_take_the_gradient_at_the_iterate(default_config):
+    """ERRATA E16: the draft's titles write grad f(x) for grad f(x_t)."""
+    _, fig, _ = build_figure(default_config, "gd_euclidean_mahalanobis")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert all("\\nabla f(x_t)$" in t for t in titles), titles
+    assert all("\\nabla f(x)$" not in t for t in titles)
