@@ -340,22 +340,69 @@ def validate_config(config: Any, schema: dict) -> dict:
     return full
 
 
-def prepare(basedir: str | Path, overrides: dict, text_cache: str | Path | None = None) -> dict:
+def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> str | None:
+    """Hash of everything :func:`prepare`'s validation depends on, or None if unreadable."""
+    import hashlib
+    import json
+
+    from .style import latex_available
+
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    try:
+        for path in (config_path, schema_path, *(here / f for f in _VALIDATION_CODE)):
+            h.update(path.read_bytes())
+    except OSError:
+        return None
+    h.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    h.update(str(latex_available()).encode())
+    return h.hexdigest()
+
+
+# The code validation runs: a change to it invalidates the remembered result.
+_VALIDATION_CODE = ("config.py", "colors.py", "style.py")
+
+
+def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None = None) -> dict:
     """The pipeline's config: ``<basedir>/config.yaml`` updated by ``overrides``
     (Snakemake's ``--config`` and ``--configfile``), validated against
     ``<basedir>/workflow/schemas/config.schema.yaml``, defaults filled in, every
-    text checked by mathtext (:func:`check_texts`, remembering good ones in
-    ``text_cache``), the output directory checked.
+    text checked by mathtext (:func:`check_texts`), the output directory checked.
+
+    Snakemake runs this on every invocation, a no-op included. With ``cache_dir``
+    the validated config is remembered there under a hash of the config file,
+    the overrides, the schema and the validation's own code: when none of them
+    changed, the result is read back and jsonschema is not even imported.
 
     Raises
     ------
     ConfigError
         One line naming the key and what is wrong.
     """
+    import json
+
     basedir = Path(basedir)
-    schema = load_schema(basedir / "workflow/schemas/config.schema.yaml")
-    checked = validate_config(merge(load_config_file(basedir / "config.yaml"), overrides), schema)
-    check_texts(checked, schema, text_cache)
+    config_path = basedir / "config.yaml"
+    schema_path = basedir / "workflow/schemas/config.schema.yaml"
+    cache = Path(cache_dir) / "config-ok.json" if cache_dir else None
+    key = _validation_key(config_path, schema_path, overrides) if cache else None
+    checked = None
+    if key and cache.is_file():
+        try:
+            remembered = json.loads(cache.read_text())
+            checked = remembered["config"] if remembered.get("key") == key else None
+        except (OSError, ValueError, KeyError, TypeError):
+            checked = None
+    if checked is None:
+        schema = load_schema(schema_path)
+        checked = validate_config(merge(load_config_file(config_path), overrides), schema)
+        check_texts(checked, schema, Path(cache_dir) / "texts-ok.json" if cache_dir else None)
+        if key:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_text(json.dumps({"key": key, "config": checked}))
+            except OSError:
+                pass  # a read-only working directory validates again next time
     check_output_dir(checked["output_dir"])
     return checked
 

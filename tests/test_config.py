@@ -301,14 +301,39 @@ def test_a_run_whose_texts_did_not_change_imports_no_matplotlib(root, tmp_path):
 
     code = (
         "import sys; from natgrad.config import prepare; "
-        f"prepare({str(root)!r}, {{}}, {str(tmp_path / 'texts.json')!r}); "
-        "print('matplotlib' in sys.modules)"
+        f"prepare({str(root)!r}, {{}}, {str(tmp_path)!r}); "
+        "print('matplotlib' in sys.modules, 'jsonschema' in sys.modules)"
     )
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         for _ in range(2)
     ]
-    assert [r.stdout.strip() for r in runs] == ["True", "False"]
+    # the first run validates (jsonschema) and parses the texts (matplotlib);
+    # the second finds both remembered
+    assert [r.stdout.strip() for r in runs] == ["True True", "False False"]
+
+
+def test_a_remembered_config_is_validated_again_when_anything_changes(root, tmp_path):
+    from natgrad.config import prepare
+
+    repo = tmp_path / "repo"
+    (repo / "workflow" / "schemas").mkdir(parents=True)
+    (repo / "workflow" / "schemas" / "config.schema.yaml").write_bytes(
+        (root / "workflow" / "schemas" / "config.schema.yaml").read_bytes()
+    )
+    config = repo / "config.yaml"
+    config.write_text((root / "config.yaml").read_text())
+    cache = tmp_path / "cache"
+    first = prepare(repo, {}, cache)
+    assert prepare(repo, {}, cache) == first
+    assert prepare(repo, {"dpi": 120}, cache)["dpi"] == 120  # overrides are part of the key
+    config.write_text(config.read_text().replace("dpi: 100", "dpi: fast"))
+    with pytest.raises(ConfigError, match="config key 'dpi'"):
+        prepare(repo, {}, cache)
+    # a corrupt cache is only a miss
+    (cache / "config-ok.json").write_text("{")
+    config.write_text((root / "config.yaml").read_text())
+    assert prepare(repo, {}, cache) == first
 
 
 POST = """---

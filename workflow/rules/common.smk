@@ -22,12 +22,12 @@ from natgrad.sources import imported_sources  # noqa: E402
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
 # Values given with --config or --configfile override it.
-# Texts found drawable are remembered there, so that a run whose titles did not
-# change does not import matplotlib to parse them again.
-TEXT_CACHE = Path(".snakemake", "natgrad", "texts-ok.json")
+# The validated config (and the texts found drawable) are remembered there, so
+# that a run whose config did not change imports neither jsonschema nor matplotlib.
+CHECKED = Path(".snakemake", "natgrad")
 FIGURES = registry()
 try:
-    _checked = prepare(workflow.basedir, config, TEXT_CACHE)
+    _checked = prepare(workflow.basedir, config, CHECKED)
     EXPORT = export_figures(_checked, FIGURES)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
