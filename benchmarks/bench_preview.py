@@ -82,7 +82,15 @@ def main(argv=None) -> int:
     configs = {d: yaml.safe_load((d / "config.yaml").read_text()) for d in (work, snake)}
     for d in (work, snake):
         write(d / "config.yaml", configs[d])
-    subprocess.run([PY, "-m", "snakemake", "--cores", "4", "--quiet"], cwd=snake, check=True)
+    # a cold build first: without Snakemake's records of the outputs it would not
+    # notice the changed params, and the loop would time no-ops
+    shutil.rmtree(snake / "figures")
+    subprocess.run(
+        [PY, "-m", "snakemake", "--cores", "4", "--quiet"],
+        cwd=snake,
+        check=True,
+        capture_output=True,
+    )
 
     proc = subprocess.Popen(
         [PY, "-m", "natgrad.preview", "--port", "0"],
@@ -115,10 +123,16 @@ def main(argv=None) -> int:
                 configs[snake][name][key] = value
                 t0 = time.perf_counter()
                 write(snake / "config.yaml", configs[snake])
-                subprocess.run(
-                    [PY, "-m", "snakemake", "--cores", "4", "--quiet"], cwd=snake, check=True
+                done = subprocess.run(
+                    [PY, "-m", "snakemake", "--cores", "4"],
+                    cwd=snake,
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 )
                 loop.append(time.perf_counter() - t0)
+                if f"rule {name}:" not in done.stdout + done.stderr:
+                    raise RuntimeError(f"snakemake did not redraw {name}")
 
                 code = SCRIPT.format(
                     root=str(snake),

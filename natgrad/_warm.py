@@ -1,22 +1,34 @@
-"""Warms the live preview's fork server: draws one small figure in natgrad's style.
+"""Warms the live preview's fork server, whose children draw the figures.
 
-Importing it loads what every figure needs before the first save (numpy,
-matplotlib's Agg backend, the Computer Modern fonts, mathtext's parser), so the
-children forked to draw start with all of it in memory.
+Imported once in the fork server: it draws every figure of the checkout named
+by ``NATGRAD_PREVIEW_ROOT`` (into memory, nowhere on disk), which loads numpy,
+matplotlib's Agg backend, the Computer Modern fonts and mathtext's parser.
+Every child forked later starts with all of it; a child imports natgrad itself
+afresh, so edited code is what draws.
 """
 
+import io
+import os
+from pathlib import Path
+
 import matplotlib.backends.backend_agg  # noqa: F401
-import numpy as np
-from matplotlib.figure import Figure
 
-from .style import style_context
 
-with style_context(False):
-    _fig = Figure(figsize=(2, 2))
-    _ax = _fig.subplots()
-    _ax.contour(np.eye(3), levels=2)
-    _ax.set_title("$x_{t+1} = \\gamma \\nabla f(x_t) \\sigma^2 \\log \\|x\\|$")
-    _ax.set_xlabel("iteration")
-    _fig.legend(["$p_1$"])
-    _fig.canvas.draw()
-    _fig.savefig(__import__("io").BytesIO(), format="png")
+def _draw_everything(root: Path) -> None:
+    from .config import figure_params, prepare
+    from .figures import builder, registry
+    from .style import style_context
+
+    config = prepare(root, {}, None)
+    for name in registry():
+        params = figure_params(config, name)
+        with style_context(False):
+            fig, _ = builder(name)(**params["figure"])
+            fig.savefig(io.BytesIO(), format="png", dpi=params["dpi"])
+
+
+if os.environ.get("NATGRAD_PREVIEW_ROOT"):
+    try:
+        _draw_everything(Path(os.environ["NATGRAD_PREVIEW_ROOT"]))
+    except Exception:  # noqa: BLE001, S110 - a bad config only leaves the server colder
+        pass

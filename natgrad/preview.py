@@ -24,6 +24,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import re
 import sys
 import threading
@@ -90,6 +91,8 @@ class Preview:
     config_error: str | None = None
     generation: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    _pool: object = None
+    _pool_key: str | None = None
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -107,9 +110,8 @@ class Preview:
 
     def update(self) -> list[str]:
         """Redraw the figures whose inputs changed; return their names."""
-        cache = self.root / ".snakemake" / "natgrad" / "texts-ok.json"
         try:
-            config = prepare(self.root, {}, cache)
+            config = prepare(self.root, {}, self.root / ".snakemake" / "natgrad")
         except ConfigError as err:
             self._publish(config_error=f"natgrad: {err}")
             log.error("natgrad: %s", err)
@@ -146,23 +148,42 @@ class Preview:
             self.generation += 1
             self.changed.notify_all()
 
+    def _code_key(self) -> str:
+        """Hash of natgrad's code and style as on disk: the worker's imports are of it."""
+        h = hashlib.sha256()
+        natgrad = self.root / "natgrad"
+        for path in sorted([*natgrad.rglob("*.py"), natgrad / "natgrad.mplstyle"]):
+            h.update(str(path).encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
     def _draw(self, jobs: dict[str, dict]) -> dict[str, str | None]:
-        """Draw the jobs in a child of the warm fork server; name -> error or None."""
+        """Draw the jobs in the standing worker; name -> error or None.
+
+        The worker is a process forked from the warm fork server that has
+        imported natgrad as it was on disk; it stays for the next save, and is
+        replaced when natgrad's code changes, so edited code is what draws.
+        """
         import multiprocessing
 
-        ctx = multiprocessing.get_context("forkserver")
-        receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_draw_in_child, args=(self.root, self.out, jobs, send))
-        child.start()
-        send.close()
+        key = self._code_key()
+        if self._pool is None or key != self._pool_key:
+            self.close()
+            ctx = multiprocessing.get_context("forkserver")
+            self._pool = ctx.Pool(1, initializer=_worker_init, initargs=(str(self.root),))
+            self._pool_key = key
         try:
-            results = receive.recv()
-        except EOFError:
-            results = None
-        child.join()
-        if child.exitcode != 0 or results is None:
-            return dict.fromkeys(jobs, "natgrad: drawing crashed (see the terminal)")
-        return results
+            return self._pool.apply_async(_draw_jobs, (self.out, jobs)).get(timeout=600)
+        except Exception as err:  # noqa: BLE001 - a crashed worker is replaced next time
+            self.close()
+            return dict.fromkeys(jobs, f"natgrad: drawing failed ({type(err).__name__}: {err})")
+
+    def close(self) -> None:
+        """Stop the standing worker."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
     def state(self) -> dict:
         """What the page shows, as JSON-ready data."""
@@ -183,8 +204,8 @@ class Preview:
 
 
 #: What the fork server imports once, so that every drawing child starts warm.
-#: natgrad._warm draws a figure (fonts, mathtext); each child then forgets
-#: natgrad and imports it from disk, as edited.
+#: natgrad._warm draws every figure once (fonts, mathtext's parse cache); each
+#: child then forgets natgrad and imports it from disk, as edited.
 WARM_MODULES = [
     "numpy",
     "scipy.linalg",
@@ -200,11 +221,16 @@ WARM_MODULES = [
 ]
 
 
-def _draw_in_child(root: Path, out: Path, jobs: dict[str, dict], send) -> None:
-    """In a fresh child: render each job with natgrad as it is on disk; send the results."""
+def _worker_init(root: str) -> None:
+    """In a new worker: forget the fork server's natgrad and import the one on disk."""
     for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
         del sys.modules[module]
-    sys.path.insert(0, str(root))
+    sys.path.insert(0, root)
+    import natgrad.render  # noqa: F401
+
+
+def _draw_jobs(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
+    """In the worker: render each job as the pipeline's job does; name -> error or None."""
     from natgrad.render import FigureError, render
 
     results = {}
@@ -224,14 +250,15 @@ def _draw_in_child(root: Path, out: Path, jobs: dict[str, dict], send) -> None:
             results[name] = f"natgrad: {err}"
         except Exception as err:  # noqa: BLE001 - shown in the figure's place, never fatal
             results[name] = f"natgrad: figure {name}: {type(err).__name__}: {err}"
-    send.send(results)
-    send.close()
+    return results
 
 
-def start_fork_server() -> None:
-    """Start the fork server now, with :data:`WARM_MODULES` imported in it."""
+def start_fork_server(root: Path) -> None:
+    """Start the fork server now, with :data:`WARM_MODULES` imported in it
+    (natgrad._warm draws the figures of ``root`` once, in memory)."""
     import multiprocessing
 
+    os.environ["NATGRAD_PREVIEW_ROOT"] = str(root)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(WARM_MODULES)
     from multiprocessing import forkserver
@@ -433,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     root = Path(args.root).resolve()
-    start_fork_server()
+    start_fork_server(root)
     preview = Preview(root, Path(args.out) if args.out else root / ".preview")
     preview.update()
     server = PreviewServer(preview, args.port)
@@ -449,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         stop.set()
+        preview.close()
         server.closing = True
         with preview.changed:
             preview.changed.notify_all()
