@@ -17,7 +17,10 @@ from natgrad.preview import caption_text
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+# Debian's chromium and its driver (.ci/run installs them); elsewhere, e.g. on
+# GitHub's runners, the environment names a Chrome and its driver.
+CHROMIUM = os.environ.get("NATGRAD_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("NATGRAD_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 class Running:
