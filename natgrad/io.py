@@ -31,6 +31,11 @@ _METADATA = {
 }
 
 
+# zlib level 3 instead of Pillow's 6: measured, 0.06 s less per 1400 x 700
+# figure (a fifth of a redraw in the live preview) for files 16 % larger.
+_PNG_OPTIONS = {"compress_level": 3}
+
+
 def atomic_write(path: str | os.PathLike, write) -> None:
     """Call ``write(tmp_path)`` then rename onto ``path``.
 
@@ -73,8 +78,12 @@ def save_figure(fig, paths: Sequence[str | os.PathLike], dpi: float = 100) -> No
         fmt = Path(p).suffix.lstrip(".").lower()
         if fmt not in FORMATS:
             raise ValueError(f"unknown figure format {fmt!r} for {p}; use one of {FORMATS}")
+        options = {"pil_kwargs": _PNG_OPTIONS} if fmt == "png" else {}
         atomic_write(
-            p, lambda tmp, fmt=fmt: fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt])
+            p,
+            lambda tmp, fmt=fmt, options=options: fig.savefig(
+                tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], **options
+            ),
         )
 
 
