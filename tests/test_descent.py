@@ -261,3 +261,40 @@ def test_damping_is_refused_for_adaptive_preconditioners():
     # a metric takes it
     path = steepest_descent(f.gradient, [8.0, 3.0], Mahalanobis(A_POST), 0.1, 5, damping=1e-3)
     assert path.shape == (6, 2)
+
+
+def _penalised_gradient(g, x_t, penalty, x, h=1e-3):
+    """Central differences of x -> g^T (x - x_t) + penalty ||x - x_t||^2 at x.
+
+    The function is quadratic, so the differences are exact up to rounding."""
+    def q(y):
+        return g @ (y - x_t) + penalty * np.sum((y - x_t) ** 2)
+
+    return np.array([(q(x + h * e) - q(x - h * e)) / (2 * h) for e in np.eye(x.size)])
+
+
+@pytest.mark.parametrize("lr", [0.1, 0.5, 2.0])
+def test_learning_rate_is_the_inverse_of_the_penalty_scale(rng, lr):
+    """ERRATA E16: penalising gamma/2 ||x - x_t||^2 gives the step 1/gamma, not gamma;
+    the gradient-descent step x_t - gamma grad f minimises the linear model plus
+    1/(2 gamma) ||x - x_t||^2."""
+    g, x_t = rng.standard_normal(3), rng.standard_normal(3)
+    step = steepest_descent(lambda x: g, x_t, Euclidean(), lr, 1)[1]
+    assert_allclose(step, x_t - lr * g, rtol=0, atol=1e-15)
+    # rounding of the differences: ~eps |q| / h with |q| ~ 10 -> 1e-12
+    assert_allclose(_penalised_gradient(g, x_t, 1 / (2 * lr), step), 0.0, atol=1e-10)
+    drafts = _penalised_gradient(g, x_t, lr / 2, step)
+    assert np.linalg.norm(drafts) > 0.1 * np.linalg.norm(g)
+    # the draft's penalty is stationary at x_t - grad f / gamma instead
+    assert_allclose(_penalised_gradient(g, x_t, lr / 2, x_t - g / lr), 0.0, atol=1e-10)
+
+
+def test_identity_metric_steepest_descent_is_the_gradient_descent_loop(rng):
+    """Claim: with G = I steepest descent is gradient descent, iterate for iterate."""
+    f = Quadratic(rotated_spd([1.0, 4.0], 30.0))
+    x, loop = np.array([3.0, -2.0]), [np.array([3.0, -2.0])]
+    for _ in range(12):
+        x = x - 0.2 * f.gradient(x)
+        loop.append(x)
+    for metric in (Euclidean(), Mahalanobis(np.eye(2)), Diagonal(np.ones(2))):
+        assert_allclose(steepest_descent(f.gradient, loop[0], metric, 0.2, 12), loop, atol=1e-15)

@@ -183,3 +183,18 @@ def test_cholesky_solve_rejects_indefinite():
 def test_fisher_metric_needs_a_point():
     with pytest.raises(ValueError, match="point"):
         FisherMetric(lambda x: np.eye(2)).matrix()
+
+
+def test_sqdist_is_a_squared_distance(rng):
+    """ERRATA E19: D = (x - x')^T A (x - x') is the *squared* Mahalanobis distance. Along a
+    line it grows quadratically and breaks the triangle inequality; its square root obeys it."""
+    A = random_spd(rng, 3)
+    m = Mahalanobis(A)
+    x, u = rng.standard_normal((2, 3))
+    y, z = x + u, x + 2 * u
+    # D(x, z) = 4 D(x, y) = 2 (D(x, y) + D(y, z)) > D(x, y) + D(y, z)
+    assert_allclose(m.sqdist(x, z), 2 * (m.sqdist(x, y) + m.sqdist(y, z)), rtol=1e-12)
+    pts = rng.standard_normal((200, 3, 3))
+    d = lambda a, b: np.sqrt(m.sqdist(a, b))  # noqa: E731
+    a, b, c = pts[:, 0], pts[:, 1], pts[:, 2]
+    assert np.all(d(a, c) <= (d(a, b) + d(b, c)) * (1 + 1e-12))

@@ -266,3 +266,43 @@ def test_sufficient_statistics_of_data_far_from_zero_with_a_small_spread(rng):
     got = ll.gradient([1000.0 + 3e-7, float(np.log(1e-3))])
     for g, r in zip(got, grad, strict=True):
         assert abs(g - float(r)) <= 1e-12 * abs(float(r)), (g, float(r))
+
+
+def test_metric_step_is_newton_only_for_a_metric_proportional_to_the_hessian(rng):
+    """ERRATA E17: "equivalent to Newton's method because the loss is quadratic" needs the
+    metric to be proportional to the Hessian. On f = x^T B x (Hessian 2B) the step under
+    A reaches the minimiser in one step only when A is a multiple of B."""
+    B = random_spd(rng, 3)
+    f = Quadratic(B)
+    x0 = 10 * rng.standard_normal(3)
+    for c in (0.5, 1.0, 3.0):
+        # metric c B: Newton's step at lr = c / 2, whatever c
+        path = steepest_descent(f.gradient, x0, Mahalanobis(c * B), lr=c / 2, n_steps=1)
+        assert_allclose(path[1], 0.0, atol=1e-12 * np.abs(x0).max())
+    A = random_spd(rng, 3)  # not proportional to B
+    d = Mahalanobis(A).direction(f.gradient(x0))
+    # no learning rate makes x0 - lr d the minimiser 0: d is not parallel to x0
+    cos = d @ x0 / (np.linalg.norm(d) * np.linalg.norm(x0))
+    assert abs(cos) < 1 - 1e-3
+
+
+def test_drafts_learning_rates_are_not_its_text(default_config):
+    """ERRATA E20: the code steps with 0.5 grad f and 0.3 A^-1 grad f, rates the text never
+    states. On f = x^T A x, 0.3 A^-1 grad f is 0.6 of Newton's step (iterates 0.4^k x0),
+    and gradient descent at 0.5 has iteration matrix I - A, eigenvalues +-1/2: the
+    component along (1, -1) changes sign every step ("bounces")."""
+    panels = default_config["gd_euclidean_mahalanobis"]["panels"]
+    assert [p["lr"] for p in panels] == [0.5, 0.3]
+    A = np.array(default_config["gd_euclidean_mahalanobis"]["A"])
+    f, x0 = Quadratic(A), np.array([8.0, 3.0])
+    newton = -x0  # Newton's step from x0 to the minimiser 0
+    metric_step = steepest_descent(f.gradient, x0, Mahalanobis(A), 0.3, 1)[1] - x0
+    assert_allclose(metric_step, 0.6 * newton, atol=1e-14)
+    path = steepest_descent(f.gradient, x0, Mahalanobis(A), 0.3, 10)
+    assert_allclose(path, 0.4 ** np.arange(11)[:, None] * x0, rtol=1e-13)
+    gd = steepest_descent(f.gradient, x0, Euclidean(), 0.5, 10)
+    across = gd @ np.array([1.0, -1.0])
+    along = gd @ np.array([1.0, 1.0])
+    assert np.all(np.sign(across[1:]) == -np.sign(across[:-1]))
+    assert_allclose(across, 5.0 * (-0.5) ** np.arange(11), rtol=1e-13)
+    assert_allclose(along, 11.0 * 0.5 ** np.arange(11), rtol=1e-13)

@@ -32,7 +32,7 @@ def test_gd_figure_arrows_are_the_iterates(default_config):
 
 
 def test_panel_titles_take_the_gradient_at_the_iterate(default_config):
-    """ERRATA E16: the draft's titles write grad f(x) for grad f(x_t)."""
+    """ERRATA E15: the draft's titles write grad f(x) for grad f(x_t)."""
     _, fig, _ = build_figure(default_config, "gd_euclidean_mahalanobis")
     titles = [ax.get_title() for ax in fig.axes]
     assert all("\\nabla f(x_t)$" in t for t in titles), titles
