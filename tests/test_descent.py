@@ -267,6 +267,7 @@ def _penalised_gradient(g, x_t, penalty, x, h=1e-3):
     """Central differences of x -> g^T (x - x_t) + penalty ||x - x_t||^2 at x.
 
     The function is quadratic, so the differences are exact up to rounding."""
+
     def q(y):
         return g @ (y - x_t) + penalty * np.sum((y - x_t) ** 2)
 

@@ -330,8 +330,9 @@ def test_kl_is_a_divergence_not_a_metric():
     assert G.kl(*p, *q) + G.kl(*q, *r) == pytest.approx(1.0, rel=1e-15)
     a, b = (0.0, 1.0), (0.0, 3.0)
     ab, ba = G.kl(*a, *b), G.kl(*b, *a)
-    assert_allclose([ab, ba], [float(kl_reference(*a, *b)), float(kl_reference(*b, *a))],
-                    rtol=1e-14)
+    assert_allclose(
+        [ab, ba], [float(kl_reference(*a, *b)), float(kl_reference(*b, *a))], rtol=1e-14
+    )
     assert ba > 2 * ab  # log 3 - 4/9 = 0.654 against 4 - log 3 = 2.901
 
 
@@ -357,8 +358,10 @@ def test_kl_hessian_is_the_fisher_information(param, mu, sigma):
             for j in range(2):
                 u, v = h * L[:, i], h * L[:, j]
                 H[i, j] = (
-                    kl_at(theta_t + u + v) - kl_at(theta_t + u - v)
-                    - kl_at(theta_t - u + v) + kl_at(theta_t - u - v)
+                    kl_at(theta_t + u + v)
+                    - kl_at(theta_t + u - v)
+                    - kl_at(theta_t - u + v)
+                    + kl_at(theta_t - u - v)
                 ) / (4 * h * h)
         return H
 
