@@ -1,5 +1,8 @@
 import numpy as np
 import pytest
+import references as R
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from natgrad import gaussian as G
@@ -391,3 +394,63 @@ def test_fisher_is_over_the_conditional_not_the_joint(rng):
     prods = np.einsum("ni,nj->nij", cond, cond)
     se = prods.std(axis=0, ddof=1) / np.sqrt(n)
     assert np.all(np.abs(prods.mean(axis=0) - F) <= 5 * se)
+
+
+# --- accuracy over the whole range, against 50-digit references (tests/references.py) ---
+# sigma in [1e-6, 1e6], |mu| <= 1e3, residuals z = (x - mu) / sigma in [-8, 8] and within
+# 1e-15 of +-1 (where z^2 - 1 cancels), KL arguments from equal to far apart.
+
+MUS = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e3, -1e3, 1e-300]))
+SIGMAS = st.floats(-6, 6).map(lambda u: 10.0**u)
+NEAR_ONE = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(-15, -1), st.sampled_from([-1, 1]))
+ZS = st.one_of(st.floats(-8, 8), NEAR_ONE.map(lambda t: t[0] * (1 + t[2] * 10.0 ** t[1])))
+ACCURACY = settings(max_examples=300, deadline=None, derandomize=True)
+
+
+@ACCURACY
+@given(mu=MUS, sigma=SIGMAS, z=ZS, param=st.sampled_from(PARAMS))
+def test_score_is_accurate(mu, sigma, z, param):
+    x = mu + sigma * z
+    got = G.score(x, mu, sigma, param)
+    for k, (ref, scale) in enumerate(R.score(x, mu, sigma, param)):
+        assert R.close(got[k], ref, scale), (k, float(got[k]), ref, scale)
+
+
+@ACCURACY
+@given(mu=MUS, sigma=SIGMAS, param=st.sampled_from(PARAMS))
+def test_coordinates_fisher_and_jacobian_are_accurate(mu, sigma, param):
+    theta = G.from_mean_std(mu, sigma, param)
+    assert_allclose(theta, R.from_mean_std(mu, sigma, param), rtol=1e-12, atol=0)
+    assert_allclose(G.to_mean_std(theta, param), R.to_mean_std(theta, param), rtol=1e-12, atol=0)
+    assert_allclose(
+        G.fisher_information(mu, sigma, param), R.fisher(mu, sigma, param), rtol=1e-12, atol=0
+    )
+    # the Jacobian carries the Fisher of (mu, sigma) to theta: J^T F J, all in 50 digits
+    J = G.jacobian(mu, sigma, param)
+    with R.mp.workdps(R.DIGITS):
+        Jm, Fm = R.mp.matrix(J.tolist()), R.mp.matrix(R.fisher(mu, sigma, "mean_std").tolist())
+        ref = np.array((Jm.T * Fm * Jm).tolist(), dtype=float)
+    assert_allclose(ref, R.fisher(mu, sigma, param), rtol=1e-12, atol=0)
+    assert_allclose(G.central_moment(4, sigma), 3 * float(R.mpf(sigma) ** 4), rtol=1e-15)
+
+
+DISTANCES = st.one_of(st.just(0.0), st.floats(-12, 1).map(lambda u: 10.0**u))
+RATIOS = st.one_of(
+    st.floats(-15, 0).map(lambda u: 10.0**u),
+    st.floats(-15, -0.5).map(lambda u: -(10.0**u)),
+    st.floats(-0.9, 5.0),
+)
+
+
+@ACCURACY
+@given(mu=MUS, sigma=SIGMAS, r=RATIOS, d=DISTANCES, swap=st.booleans())
+def test_kl_is_accurate(mu, sigma, r, d, swap):
+    args = (mu, sigma, mu + d * sigma, sigma * (1 + r))
+    if swap:
+        args = args[2:] + args[:2]
+    ref = R.kl(*args)
+    got = G.kl(*args)
+    if ref == 0:
+        assert got == 0
+    else:
+        assert abs(got - ref) <= 1e-12 * ref, (got, ref)

@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
+import references as R
 from conftest import random_spd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from natgrad.metrics import (
@@ -11,6 +14,7 @@ from natgrad.metrics import (
     cholesky_solve,
     metric_from_matrix,
 )
+from natgrad.objectives import rotated_spd
 
 
 def test_mahalanobis_with_identity_is_euclidean(rng):
@@ -198,3 +202,36 @@ def test_sqdist_is_a_squared_distance(rng):
     d = lambda a, b: np.sqrt(m.sqdist(a, b))  # noqa: E731
     a, b, c = pts[:, 0], pts[:, 1], pts[:, 2]
     assert np.all(d(a, c) <= (d(a, b) + d(b, c)) * (1 + 1e-12))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    log_scales=st.lists(st.floats(-12, 12), min_size=1, max_size=5),
+    grad=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5),
+    log_eigs=st.tuples(st.floats(-6, 6), st.floats(-6, 6)),
+    angle=st.floats(0, 180),
+)
+def test_directions_are_accurate(log_scales, grad, log_eigs, angle):
+    """Against 50-digit solves: a diagonal metric's direction to a few ulps per entry; a full
+    metric's to its condition number times a few ulps (a backward-stable Cholesky solve:
+    no algorithm on the rounded matrix promises more), and its sqdist to 1e-12."""
+    scales = 10.0 ** np.array(log_scales)
+    g = np.array(grad[: scales.size])
+    got = Diagonal(scales).direction(g)
+    assert_allclose(got, g / scales, rtol=4 * R.EPS, atol=0)
+    G = rotated_spd(10.0 ** np.array(log_eigs), angle)
+    g2 = np.array(grad[:2])
+    d = Mahalanobis(G).direction(g2)
+    with R.mp.workdps(R.DIGITS):
+        ref = R.mp.lu_solve(R.mp.matrix(G.tolist()), R.mp.matrix(g2.tolist()))
+        ref = np.array([float(v) for v in ref])
+    cond = np.linalg.cond(G)
+    assert np.linalg.norm(d - ref) <= R.ULPS * R.EPS * cond * np.linalg.norm(ref) + 1e-300
+    x = g2 / 7.0
+    with R.mp.workdps(R.DIGITS):
+        xm, Gm = R.mp.matrix(x.tolist()), R.mp.matrix(G.tolist())
+        sq, scale = (
+            (xm.T * Gm * xm)[0],
+            sum(abs(G[i, j] * x[i] * x[j]) for i in range(2) for j in range(2)),
+        )
+    assert R.close(Mahalanobis(G).sqdist(x, np.zeros(2)), sq, scale)

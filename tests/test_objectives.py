@@ -1,6 +1,9 @@
 import numpy as np
 import pytest
+import references as R
 from conftest import random_spd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from natgrad.descent import steepest_descent
@@ -306,3 +309,85 @@ def test_drafts_learning_rates_are_not_its_text(default_config):
     assert np.all(np.sign(across[1:]) == -np.sign(across[:-1]))
     assert_allclose(across, 5.0 * (-0.5) ** np.arange(11), rtol=1e-13)
     assert_allclose(along, 11.0 * 0.5 ** np.arange(11), rtol=1e-13)
+
+
+# --- accuracy over the whole range, against 50-digit references (tests/references.py) ---
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(
+    mu=st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e3, -1e3])),
+    log_sigma=st.floats(-6, 6),
+    n=st.integers(2, 40),
+    seed=st.integers(0, 2**32 - 1),
+    dmu=st.sampled_from([0.0, 1e-12, 1e-9, 0.5, 3.0, -40.0]),
+    dlam=st.sampled_from([0.0, 1e-12, 1e-9, 0.3, -2.0, 4.0]),
+)
+def test_likelihood_is_accurate(mu, log_sigma, n, seed, dmu, dlam):
+    """Value, gradients, mean NLL, excess NLL, Fisher and MLE to 1e-12 relative (or a few
+    ulps of their terms) for data mu + sigma N(0, 1), sigma in [1e-6, 1e6], |mu| <= 1e3,
+    at and near the optimum."""
+    sigma = 10.0**log_sigma
+    data = mu + sigma * np.random.default_rng(seed).standard_normal(n)
+    ll = GaussianLogLikelihood(data)
+    theta = np.array([ll.mean + dmu * sigma, ll.mle()[1] + dlam])
+    ref = R.loglik(data, *theta)
+    assert R.close(ll.value(theta), *ref["value"])
+    assert R.close(ll.mean_nll(theta), *ref["mean_nll"])
+    for got, (value, scale) in zip(ll.gradient(theta), ref["gradient"], strict=True):
+        assert R.close(got, value, scale), (got, value, scale)
+    # the chain rule: d/dsigma = (d/dlog sigma) / sigma
+    s = np.exp(theta[1])
+    gms = ll.gradient_mean_std(theta[0], s)
+    assert R.close(gms[0], ref["gradient"][0][0], ref["gradient"][0][1])
+    assert R.close(gms[1] * s, ref["gradient"][1][0], ref["gradient"][1][1])
+    with R.mp.workdps(R.DIGITS):
+        xs = [R.mpf(v) for v in data]
+        mean = sum(xs) / n
+        mle = [float(mean), float(R.mp.log(R.mp.sqrt(sum((x - mean) ** 2 for x in xs) / n)))]
+    # rounding the data's statistics moves the offset by d and log s by e:
+    offset, resid = ref["offset"]
+    d, e = R.ULPS * R.EPS * resid, R.ULPS * R.EPS
+    assert abs(ll.mle()[0] - mle[0]) <= 1e-12 * abs(mle[0]) + d
+    assert abs(ll.mle()[1] - mle[1]) <= 1e-12 * abs(mle[1]) + e
+    # excess ~ offset^2 / (2 sigma^2) + (log sigma - log s)^2 near the optimum, so they
+    # move it by d (|offset| + d) / sigma^2 and 2 e (|log sigma - log s| + e)
+    excess = ll.excess_mean_nll(theta)
+    tol = (
+        1e-12 * ref["excess"] + d * (abs(offset) + d) / s**2 + 2 * e * (abs(theta[1] - mle[1]) + e)
+    )
+    assert abs(excess - ref["excess"]) <= tol, (excess, ref["excess"])
+    assert_allclose(ll.fisher(theta), n * R.fisher(theta[0], s, "mean_logstd"), rtol=1e-12)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    log_eigs=st.tuples(st.floats(-3, 3), st.floats(-3, 3)),
+    angle=st.floats(0, 180),
+    # |x| >= 1e-100 or 0: x^T A x stays clear of the subnormal range
+    x=st.tuples(
+        *[
+            st.one_of(
+                st.just(0.0),
+                st.floats(-3, 100).map(lambda u: 10.0**-u),
+                st.floats(-1e3, -1e-100),
+                st.floats(1e-100, 1e3),
+            )
+        ]
+        * 2
+    ),
+)
+def test_quadratic_is_accurate(log_eigs, angle, x):
+    """Value and gradient of x^T A x to 1e-12 relative, or a few ulps of |x|^2 |A|."""
+    A = rotated_spd(10.0 ** np.array(log_eigs), angle)
+    f = Quadratic(A)
+    with R.mp.workdps(R.DIGITS):
+        Am, xm = R.mp.matrix(A.tolist()), R.mp.matrix([float(v) for v in x])
+        value = (xm.T * Am * xm)[0]
+        grad = 2 * Am * xm
+        absA = R.mp.matrix(np.abs(A).tolist())
+        xa = R.mp.matrix([abs(float(v)) for v in x])
+        scale, gscale = (xa.T * absA * xa)[0], 2 * absA * xa
+    assert R.close(f.value(np.array(x)), value, scale)
+    for k in range(2):
+        assert R.close(f.gradient(np.array(x))[k], grad[k], gscale[k])
