@@ -38,3 +38,22 @@ def test_library_benchmark_reports_its_table(tmp_path):
     out = tmp_path / "bench.txt"
     table = run("bench_library.py", "--repeat", "1", "--out", str(out))
     assert out.read_text().strip() == table.strip()
+
+
+def test_mutation_table_scores_each_module_and_the_whole():
+    """benchmarks/mutation.py's summary (the run itself takes 15-25 min: not in CI)."""
+    import collections
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mutation", ROOT / "benchmarks/mutation.py")
+    mutation = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mutation)
+    by_module = {
+        "natgrad.metrics": collections.Counter({"killed": 9, "survived": 1}),
+        "natgrad.claims": collections.Counter({"killed": 3, "no tests": 1}),
+    }
+    stats = {"total": 14, "killed": 12, "survived": 1, "no_tests": 1, "timeout": 0}
+    rows = mutation.table(stats, by_module).splitlines()
+    assert rows[2] == "| `natgrad.claims` | 4 | 3 | 0 | 1 | 75% |"
+    assert rows[3] == "| `natgrad.metrics` | 10 | 9 | 1 | 0 | 90% |"
+    assert rows[4] == "| **all** | 14 | 12 | 1 | 1 | 85.7% |"

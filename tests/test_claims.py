@@ -148,3 +148,27 @@ def test_verdicts_hold_across_the_parameter_range(seed, mu, sigma):
     """At the edges of the accuracy range, and at theta = 0 where a prior centred at 0
     would have no gradient: no verdict depends on the config's particular numbers."""
     check_claims(compute_claims(n_samples=20_000, seed=seed, mu=mu, sigma=sigma))
+
+
+def test_monte_carlo_tolerance_is_five_standard_errors():
+    import natgrad.claims as claims_module
+
+    assert claims_module.Z == 5.0
+    se = np.array([0.1, 0.2])
+    assert claims_module._within(np.array([0.49, -0.99]), se, 0.0)
+    assert not claims_module._within(np.array([0.51, 0.0]), se, 0.0)
+    assert not claims_module._within(np.array([0.0, -1.01]), se, 0.0)
+
+
+def test_the_seed_and_sample_size_reach_the_monte_carlo_values():
+    a = compute_claims(n_samples=5_000, seed=1, mu=0.3, sigma=1.7)
+    b = compute_claims(n_samples=5_000, seed=1, mu=0.3, sigma=1.7)
+    c = compute_claims(n_samples=5_000, seed=2, mu=0.3, sigma=1.7)
+    d = compute_claims(n_samples=6_000, seed=1, mu=0.3, sigma=1.7)
+    mc = lambda cl: np.asarray(cl[-1]["values"]["monte_carlo"])  # noqa: E731 (C32)
+    np.testing.assert_array_equal(mc(a), mc(b))
+    assert not np.array_equal(mc(a), mc(c))
+    assert not np.array_equal(mc(a), mc(d))
+    x = np.random.default_rng(1).normal(0.3, 1.7, size=5_000)
+    expected = natgrad.gaussian.score(x, 0.3, 1.7, "mean_logstd").mean(axis=0)
+    np.testing.assert_allclose(mc(a), expected, rtol=1e-14)

@@ -365,3 +365,16 @@ def test_export_follows_the_post(default_config, schema, tmp_path):
     assert "univariate_gaussian_euclidean" in cfg["post_figures"] and len(cfg["post_figures"]) == 4
     with pytest.raises(ConfigError, match="config key 'post': cannot read"):
         post_images(tmp_path / "nope.md")
+
+
+def test_merge_is_recursive_at_every_depth_and_pure():
+    from natgrad.config import merge
+
+    base = {"a": {"b": {"c": 1, "d": 2}, "e": 3}, "f": [1, 2], "g": 4}
+    override = {"a": {"b": {"c": 10}}, "f": [9], "h": {"i": 5}}
+    out = merge(base, override)
+    assert out == {"a": {"b": {"c": 10, "d": 2}, "e": 3}, "f": [9], "g": 4, "h": {"i": 5}}
+    assert base["a"]["b"] == {"c": 1, "d": 2}  # the base is not modified
+    # a mapping replaces a scalar, a scalar replaces a mapping: no merging across types
+    assert merge({"a": 1}, {"a": {"b": 2}}) == {"a": {"b": 2}}
+    assert merge({"a": {"b": 2}}, {"a": 1}) == {"a": 1}

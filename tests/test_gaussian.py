@@ -68,10 +68,23 @@ def test_round_trip(param):
 
 
 def test_outside_domain():
-    with pytest.raises(ValueError, match="domain"):
-        G.to_mean_std([0.0, -1.0], "mean_std")
-    with pytest.raises(ValueError, match="domain"):
-        G.to_mean_std([0.0, 1.0], "natural")
+    from natgrad.errors import DomainError
+
+    # the subclass, not any ValueError: steepest descent reports exactly these as divergence
+    for theta, param in [
+        ([0.0, -1.0], "mean_std"),
+        ([0.0, 0.0], "mean_std"),
+        ([0.0, 1.0], "natural"),
+        ([0.0, 0.0], "natural"),
+        ([0.0, 0.0], "mean_var"),
+        ([0.0, -1e-300], "mean_var"),
+    ]:
+        with pytest.raises(DomainError, match="domain"):
+            G.to_mean_std(theta, param)
+    # the edges of the domains are inside: tiny positive sigma / variance, tiny negative eta2
+    assert G.to_mean_std([0.0, 1e-300], "mean_std")[1] == 1e-300
+    assert G.to_mean_std([0.0, 1e-300], "mean_var")[1] == 1e-150
+    assert G.to_mean_std([0.0, -0.5], "natural")[1] == 1.0
 
 
 @pytest.mark.parametrize("param", PARAMS)

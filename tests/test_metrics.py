@@ -235,3 +235,12 @@ def test_directions_are_accurate(log_scales, grad, log_eigs, angle):
             sum(abs(G[i, j] * x[i] * x[j]) for i in range(2) for j in range(2)),
         )
     assert R.close(Mahalanobis(G).sqdist(x, np.zeros(2)), sq, scale)
+
+
+def test_point_dependent_sqdist_evaluates_the_tensor_at_the_second_point():
+    """sqdist(x, y) = (x - y)^T G(y) (x - y): G at y, the centre, not at x or the origin."""
+    m = FisherMetric(lambda p: np.diag([1.0 + p[0] ** 2, 2.0 + p[1] ** 2]))
+    x, y = np.array([3.0, -1.0]), np.array([0.5, 2.0])
+    d = x - y
+    assert m.sqdist(x, y) == pytest.approx(d @ np.diag([1.25, 6.0]) @ d, rel=1e-15)
+    assert m.sqdist(y, x) == pytest.approx(d @ np.diag([10.0, 3.0]) @ d, rel=1e-15)
