@@ -68,31 +68,26 @@ X_T = np.array([0.5, 1.0, -1.0])
 G_SPD = np.array([[2.0, 0.3, 0.0], [0.3, 1.0, -0.2], [0.0, -0.2, 0.5]])
 
 
+def _central_gradient(q: Callable[[np.ndarray], float], x0: np.ndarray, h: float) -> np.ndarray:
+    return np.array([(q(x0 + h * e) - q(x0 - h * e)) / (2 * h) for e in np.eye(x0.size)])
+
+
+def _central_hessian(q: Callable[[np.ndarray], float], x0: np.ndarray, h: float) -> np.ndarray:
+    def entry(a, b):
+        u, v = h * a, h * b
+        return (q(x0 + u + v) - q(x0 + u - v) - q(x0 - u + v) + q(x0 - u - v)) / (4 * h * h)
+
+    eye = np.eye(x0.size)
+    return np.array([[entry(a, b) for b in eye] for a in eye])
+
+
 def _argmin_quadratic(q: Callable[[np.ndarray], float], x0: np.ndarray) -> np.ndarray:
     """Minimiser of a strictly convex quadratic ``q``, from its values only.
 
     Central first and second differences are exact for a quadratic up to
     rounding, so this is independent of the library's solves.
     """
-    h = 0.5
-    eye = np.eye(x0.size)
-    grad = np.array([(q(x0 + h * e) - q(x0 - h * e)) / (2 * h) for e in eye])
-    H = np.array(
-        [
-            [
-                (
-                    q(x0 + h * a + h * b)
-                    - q(x0 + h * a - h * b)
-                    - q(x0 - h * a + h * b)
-                    + q(x0 - h * a - h * b)
-                )
-                / (4 * h * h)
-                for b in eye
-            ]
-            for a in eye
-        ]
-    )
-    return x0 - np.linalg.solve(H, grad)
+    return x0 - np.linalg.solve(_central_hessian(q, x0, 0.5), _central_gradient(q, x0, 0.5))
 
 
 def _linear_model_plus(penalty: Callable[[np.ndarray], float]):
@@ -481,30 +476,11 @@ def _variance_scaling(x, mu, sigma):
 
 
 def _gradient_at(theta, mu, sigma, h=1e-4):
-    e = np.eye(2)
-    return np.array(
-        [(_kl_at(theta + h * v, mu, sigma) - _kl_at(theta - h * v, mu, sigma)) / (2 * h) for v in e]
-    )
+    return _central_gradient(lambda t: _kl_at(t, mu, sigma), theta, h)
 
 
 def _hessian_at(theta, mu, sigma, h=1e-3):
-    e = np.eye(2)
-    k = lambda t: _kl_at(t, mu, sigma)  # noqa: E731
-    return np.array(
-        [
-            [
-                (
-                    k(theta + h * a + h * b)
-                    - k(theta + h * a - h * b)
-                    - k(theta - h * a + h * b)
-                    + k(theta - h * a - h * b)
-                )
-                / (4 * h * h)
-                for b in e
-            ]
-            for a in e
-        ]
-    )
+    return _central_hessian(lambda t: _kl_at(t, mu, sigma), theta, h)
 
 
 def _vanishing_terms(x, mu, sigma):
