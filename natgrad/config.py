@@ -288,7 +288,9 @@ def _message(err, schema: dict) -> str:
             f"{guess}allowed here: {', '.join(allowed)}"
         )
     hint = f" ({' '.join(str(node['description']).split())})" if "description" in node else ""
-    return f"config key '{key_path(err.path)}': {err.message}{hint}"
+    # jsonschema quotes the whole value; a long one would bury the rest of the line
+    message = err.message.replace(repr(err.instance), _describe(err.instance), 1)
+    return f"config key '{key_path(err.path)}': {message}{hint}"
 
 
 def validate_config(config: Any, schema: dict) -> dict:

@@ -378,3 +378,174 @@ def test_merge_is_recursive_at_every_depth_and_pure():
     # a mapping replaces a scalar, a scalar replaces a mapping: no merging across types
     assert merge({"a": 1}, {"a": {"b": 2}}) == {"a": {"b": 2}}
     assert merge({"a": {"b": 2}}, {"a": 1}) == {"a": 1}
+
+
+# Whole messages, as the user reads them: the key, the value, what is allowed, and the
+# schema's description where it has one (the word checks of BAD above miss a wrong hint).
+EXACT = [
+    (
+        ("dpi",),
+        math.inf,
+        "config key 'dpi': inf is greater than the maximum of 1000 "
+        "(Resolution of raster output; 100 gives the published pixel sizes.)",
+    ),
+    (
+        (D, "sead"),
+        1,
+        "config key 'gaussian_data.sead': unknown key; did you mean 'seed'? "
+        "allowed here: n, mu, sigma, seed",
+    ),
+    (
+        (E, "panels", 0, "zzz"),
+        1,
+        "config key 'equidistant_points.panels[0].zzz': unknown key; allowed here: title, A",
+    ),
+    (
+        (D, "mu"),
+        math.nan,
+        "config key 'gaussian_data.mu': nan is not allowed; give a finite number",
+    ),
+    (
+        (G, "x0"),
+        [1.0, math.inf],
+        "config key 'gd_euclidean_mahalanobis.x0[1]': inf is not allowed; give a finite number",
+    ),
+    (
+        (E, "limits"),
+        [1.0, 1.0],
+        "config key 'equidistant_points.limits': [1.0, 1.0] must be [min, max] with min < max",
+    ),
+    (
+        (E, "color"),
+        "2",
+        "config key 'equidistant_points.color': '2' is not a matplotlib colour; "
+        "give a name ('red', 'tab:blue'), '#rrggbb', 'C0' or a grey level such as '0.5'",
+    ),
+    (
+        (G, "A"),
+        [[1.0, 0.5], [0.5, -1.0]],
+        "config key 'gd_euclidean_mahalanobis.A': "
+        "[[1.0, 0.5], [0.5, -1.0]]: matrix must be positive definite, smallest eigenvalue is -1.12",
+    ),
+    (
+        (G, "A"),
+        [[1.0, 0.3], [0.0, 1.0]],
+        "config key 'gd_euclidean_mahalanobis.A': "
+        "[[1.0, 0.3], [0.0, 1.0]]: matrix must be symmetric (within relative tolerance 1e-10)",
+    ),
+    ((G, "title_unknown"), 1, None),
+    (
+        (E, "radius"),
+        0.0,
+        "config key 'equidistant_points.radius': 0.0 is less than or equal to the minimum of 0",
+    ),
+    (
+        (E, "n_points"),
+        2,
+        "config key 'equidistant_points.n_points': 2 is less than the minimum "
+        "of 3 (Points on each curve.)",
+    ),
+    ((E, "panels", 1, "A"), [[1e300, 0.0], [0.0, 1e300]], None),
+    # a long value is cut short, as in the semantic checks' messages
+    (
+        (G, "arrow_color"),
+        [0.1] * 100,
+        "config key 'gd_euclidean_mahalanobis.arrow_color': "
+        "[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0... is not "
+        "of type 'string' (a matplotlib colour name or hex string)",
+    ),
+]
+
+
+@pytest.mark.parametrize("path, value, message", EXACT, ids=[str(e[0]) for e in EXACT])
+def test_messages_in_full(schema, default_config, path, value, message):
+    cfg = copy.deepcopy(default_config)
+    set_key(cfg, path, value)
+    if message is None:  # accepted, or not this test's concern: just one line
+        try:
+            validate_config(cfg, schema)
+        except ConfigError as err:
+            assert "\n" not in str(err)
+        return
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == message
+
+
+def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings(
+    default_config,
+):
+    from natgrad.config import artifact_hashes, config_sha256, figure_params
+    from natgrad.figures import registry
+
+    cfg = copy.deepcopy(default_config)
+    cfg.update(dpi=77, usetex=False, on_divergence="warn")
+    for name, entry in registry().items():
+        own, *shared = entry.sections
+        params = figure_params(cfg, name)
+        assert set(params) == {"name", "figure", "usetex", "dpi", "on_divergence", "config_sha256"}
+        assert params["name"] == name
+        assert params["figure"] == {**cfg[own], **{k: cfg[k] for k in shared}}
+        assert (params["usetex"], params["dpi"], params["on_divergence"]) == (False, 77, "warn")
+        rest = {k: v for k, v in params.items() if k != "config_sha256"}
+        assert params["config_sha256"] == config_sha256(rest)
+    variant = dict(cfg[G], n_steps=3)
+    assert figure_params(cfg, G, variant)["figure"]["n_steps"] == 3
+    assert figure_params(cfg, G)["figure"]["n_steps"] == cfg[G]["n_steps"]
+    hashes = artifact_hashes(cfg)
+    assert set(hashes) == set(registry()) | {"claims"}
+    assert hashes["claims"] == config_sha256(cfg["claims"])
+    assert hashes[G] == figure_params(cfg, G)["config_sha256"]
+
+
+def test_config_sha256_is_of_canonical_json():
+    import hashlib
+
+    from natgrad.config import config_sha256
+
+    canonical = '{"a":[1,2.5],"b":{"c":"x","d":null}}'
+    expected = hashlib.sha256(canonical.encode()).hexdigest()
+    assert config_sha256({"b": {"d": None, "c": "x"}, "a": [1, 2.5]}) == expected
+    assert config_sha256({"a": [2.5, 1]}) != config_sha256({"a": [1, 2.5]})
+
+
+def test_config_file_problems_are_one_line_each(tmp_path):
+    import yaml
+
+    from natgrad.config import _safe_loader, load_config_file
+
+    missing = tmp_path / "none.yaml"
+    with pytest.raises(ConfigError) as info:
+        load_config_file(missing)
+    assert str(info.value) == f"cannot read {missing}: No such file or directory"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\nb: [1,\n  c: d: e\n")
+    with pytest.raises(ConfigError) as info:
+        load_config_file(bad)
+    assert str(info.value).startswith("bad.yaml: YAML syntax error at line 3, column 7: ")
+    py = tmp_path / "py.yaml"
+    py.write_text("a: !!python/object/apply:os.system ['true']\n")
+    with pytest.raises(ConfigError, match="py.yaml: YAML syntax error"):
+        load_config_file(py)
+    # libyaml's loader when PyYAML has it (ten times faster), PyYAML's own otherwise
+    assert _safe_loader() is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    assert issubclass(_safe_loader(), (yaml.SafeLoader, getattr(yaml, "CSafeLoader", ())))
+
+
+def test_output_dir_problems(tmp_path):
+    from natgrad.config import check_output_dir
+
+    check_output_dir(str(tmp_path))  # exists, writable
+    check_output_dir(str(tmp_path / "new"))  # creatable
+    f = tmp_path / "file"
+    f.write_text("")
+    with pytest.raises(ConfigError) as info:
+        check_output_dir(str(f))
+    assert str(info.value) == f"config key 'output_dir': {str(f)!r} exists but is not a directory"
+    deep = tmp_path / "a" / "b"
+    with pytest.raises(ConfigError) as info:
+        check_output_dir(str(deep))
+    assert str(info.value) == (
+        f"config key 'output_dir': {str(deep)!r} does not exist, nor does its parent "
+        f"{str(deep.parent)!r}"
+    )
