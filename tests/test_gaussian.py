@@ -417,7 +417,7 @@ MUS = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e3, -1e3, 1e-300]))
 SIGMAS = st.floats(-6, 6).map(lambda u: 10.0**u)
 NEAR_ONE = st.tuples(st.sampled_from([-1.0, 1.0]), st.floats(-15, -1), st.sampled_from([-1, 1]))
 ZS = st.one_of(st.floats(-8, 8), NEAR_ONE.map(lambda t: t[0] * (1 + t[2] * 10.0 ** t[1])))
-ACCURACY = settings(max_examples=300, deadline=None, derandomize=True)
+ACCURACY = settings(max_examples=R.examples(300), deadline=None, derandomize=True)
 
 
 @ACCURACY

@@ -204,7 +204,7 @@ def test_sqdist_is_a_squared_distance(rng):
     assert np.all(d(a, c) <= (d(a, b) + d(b, c)) * (1 + 1e-12))
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=R.examples(150), deadline=None, derandomize=True)
 @given(
     log_scales=st.lists(st.floats(-12, 12), min_size=1, max_size=5),
     grad=st.lists(st.floats(-1e3, 1e3), min_size=5, max_size=5),

@@ -314,7 +314,7 @@ def test_drafts_learning_rates_are_not_its_text(default_config):
 # --- accuracy over the whole range, against 50-digit references (tests/references.py) ---
 
 
-@settings(max_examples=120, deadline=None, derandomize=True)
+@settings(max_examples=R.examples(120), deadline=None, derandomize=True)
 @given(
     mu=st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, 1e3, -1e3])),
     log_sigma=st.floats(-6, 6),
@@ -360,7 +360,7 @@ def test_likelihood_is_accurate(mu, log_sigma, n, seed, dmu, dlam):
     assert_allclose(ll.fisher(theta), n * R.fisher(theta[0], s, "mean_logstd"), rtol=1e-12)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=R.examples(100), deadline=None, derandomize=True)
 @given(
     log_eigs=st.tuples(st.floats(-3, 3), st.floats(-3, 3)),
     angle=st.floats(0, 180),
