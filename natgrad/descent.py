@@ -185,6 +185,10 @@ class Adam:
         return self.metric(state).direction(m_hat), state
 
 
+class _Diverged(Exception):
+    """Leaves a step early; ``why`` says what diverged."""
+
+
 def steepest_descent(
     grad_fn: Callable[[NDArray[np.float64]], ArrayLike],
     x0: ArrayLike,
@@ -251,12 +255,18 @@ def steepest_descent(
                     why = "the gradient is not finite"
                 else:
                     if adaptive:
+                        # g^2 overflows before the iterate does when lr is far too large
+                        if not np.all(np.isfinite(state.second_moment + g * g)):
+                            why = "the squared gradient overflows"
+                            raise _Diverged
                         d, state = metric.update(g, state)
                     else:
                         d = metric.direction(g, x, damping=damping)
                     x_new = x - lr * d
                     if not np.all(np.isfinite(x_new)):
                         why = "the iterate is not finite"
+            except _Diverged:
+                pass
             except DomainError as err:
                 # the step left the coordinates' domain (e.g. sigma <= 0): too large
                 why = f"the iterate left its domain ({err})"

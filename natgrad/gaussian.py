@@ -250,11 +250,14 @@ def _log_ratio(s1: NDArray[np.float64], s2: NDArray[np.float64]) -> NDArray[np.f
     Rounding ``s1 / s2`` costs one ulp of the ratio, which is all of the digits
     of a log ratio near 0. Within a factor 2 the difference ``s1 - s2`` is exact
     (Sterbenz), so ``log1p((s1 - s2) / s2)`` keeps them; outside it the plain
-    ratio is well conditioned.
+    ratio is well conditioned, unless it overflows or underflows (sigmas 1e-300
+    and 1e300): then the difference of the logs.
     """
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore", under="ignore"):
         near = (s1 <= 2.0 * s2) & (s2 <= 2.0 * s1)
-        return np.where(near, np.log1p((s1 - s2) / s2), np.log(s1 / s2))
+        r = s1 / s2
+        far = np.where((r > 0) & np.isfinite(r), np.log(r), np.log(s1) - np.log(s2))
+        return np.where(near, np.log1p((s1 - s2) / s2), far)
 
 
 # Taylor coefficients of (exp(2u) - 1 - 2u) / 2 = sum_k>=2 2^(k-1) u^k / k!,

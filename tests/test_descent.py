@@ -299,3 +299,123 @@ def test_identity_metric_steepest_descent_is_the_gradient_descent_loop(rng):
         loop.append(x)
     for metric in (Euclidean(), Mahalanobis(np.eye(2)), Diagonal(np.ones(2))):
         assert_allclose(steepest_descent(f.gradient, loop[0], metric, 0.2, 12), loop, atol=1e-15)
+
+
+def test_edges_of_the_arguments_are_accepted():
+    """0 steps returns x0 alone; decay rates of exactly 0 are allowed (no averaging); a gap
+    equal to the tolerance counts as reached."""
+    f = Quadratic(A_POST)
+    assert_allclose(steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 0.5, 0), [[8.0, 3.0]])
+    g = np.array([2.0, -1.0])
+    # RMSProp with decay 0 scales by the current gradient's size alone: g / (|g| + eps)
+    d, _ = RMSProp(decay=0.0, eps=1e-8).update(g, RMSProp(decay=0.0).init(np.zeros(2)))
+    assert_allclose(d, g / (np.abs(g) + 1e-8), rtol=1e-15)
+    d, _ = Adam(b1=0.0, b2=0.0, eps=1e-8).update(g, Adam().init(np.zeros(2)))
+    assert_allclose(d, g / (np.abs(g) + 1e-8), rtol=1e-15)
+    assert iterations_to_tolerance([1.0, 0.25, 0.125], 0.25) == 1
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: RMSProp(decay=-0.5), "decay must be in [0, 1), got -0.5"),
+        (lambda: Adam(b1=1.0), "b1 must be in [0, 1), got 1.0"),
+        (lambda: Adam(b2=-1e-9), "b2 must be in [0, 1), got -1e-09"),
+    ],
+)
+def test_hyperparameter_messages_name_the_hyperparameter(make, message):
+    with pytest.raises(ValueError) as err:
+        make()
+    assert str(err.value) == message
+
+
+def test_divergence_says_what_was_not_finite():
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(lambda x: np.array([np.inf, 0.0]), [1.0, 1.0], Euclidean(), 0.1, 3)
+    assert err.value.step == 1 and "the gradient is not finite" in str(err.value)
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(lambda x: x, [1e300, 1.0], Euclidean(), 1e10, 3)
+    assert err.value.step == 1 and "the iterate is not finite" in str(err.value)
+
+
+def test_divergence_raises_no_numpy_warnings():
+    """Overflow is reported once, as the DivergenceError, not also as RuntimeWarnings."""
+    import warnings
+
+    f = Quadratic(A_POST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError):
+            steepest_descent(f.gradient, [8.0, 3.0], Euclidean(), 1e200, 50)
+        for method in (AdaGrad(), RMSProp(), Adam()):
+            with pytest.raises(DivergenceError, match="overflows|not finite"):
+                steepest_descent(f.gradient, [8.0, 3.0], method, 1e200, 50)
+            path = steepest_descent(f.gradient, [8.0, 3.0], method, 1e200, 50, on_divergence="stop")
+            assert np.all(np.isfinite(path)) and len(path) < 51
+
+
+def test_damping_reaches_the_metric():
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    f = Quadratic(A)
+    x, loop = np.array([3.0, -2.0]), [np.array([3.0, -2.0])]
+    for _ in range(5):
+        x = x - 0.3 * np.linalg.solve(A + 0.7 * np.eye(2), f.gradient(x))
+        loop.append(x)
+    path = steepest_descent(f.gradient, loop[0], Mahalanobis(A), 0.3, 5, damping=0.7)
+    assert_allclose(path, loop, rtol=1e-13)
+
+
+def test_damping_refusal_names_the_preconditioner():
+    with pytest.raises(ValueError) as err:
+        steepest_descent(lambda x: x, [1.0], RMSProp(), 0.1, 1, damping=0.5)
+    assert str(err.value) == (
+        "damping=0.5 applies to a metric's tensor; an adaptive preconditioner (RMSProp) "
+        "has eps instead"
+    )
+
+
+def test_every_optimizer_name_builds_its_method():
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    assert make_optimizer("gd") == Euclidean(2)
+    assert make_optimizer("adagrad") == AdaGrad()
+    assert make_optimizer("rmsprop") == RMSProp()
+    assert make_optimizer("adam") == Adam()
+    m = make_optimizer("mahalanobis", A)
+    assert isinstance(m, Mahalanobis) and np.array_equal(m.matrix(), A)
+    with pytest.raises(ValueError) as err:
+        make_optimizer("sgd")
+    assert (
+        str(err.value) == "method must be one of gd, adagrad, rmsprop, adam, mahalanobis, got 'sgd'"
+    )
+
+
+def _float64_like(got, ref):
+    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
+    precision whatever the caller passes (numpy keeps float32 through arithmetic with
+    Python floats, so every public function converts its inputs first)."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == np.float64, got.dtype
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_float32_inputs_give_float64_results():
+    f = Quadratic([[2.0, 0.5], [0.5, 1.0]])
+    x0 = np.float32([3.0, -2.0])
+    for method in (Euclidean(2), AdaGrad(), RMSProp(), Adam()):
+        _float64_like(
+            steepest_descent(f.gradient, x0, method, 0.1, 5),
+            steepest_descent(f.gradient, x0.astype(float), method, 0.1, 5),
+        )
+        if not isinstance(method, Euclidean):
+            state = method.init(x0)
+            assert state.second_moment.dtype == np.float64
+    # float32 gradients too: the gradient function is the caller's
+    _float64_like(
+        steepest_descent(
+            lambda x: np.float32(2.0) * x.astype(np.float32), [3.0, -2.0], Euclidean(2), 0.1, 3
+        ),
+        steepest_descent(
+            lambda x: 2.0 * x.astype(np.float32).astype(float), [3.0, -2.0], Euclidean(2), 0.1, 3
+        ),
+    )
+    assert iterations_to_tolerance(np.float32([1.0, 0.25, 0.125]), 0.25) == 1

@@ -467,3 +467,64 @@ def test_kl_is_accurate(mu, sigma, r, d, swap):
         assert got == 0
     else:
         assert abs(got - ref) <= 1e-12 * ref, (got, ref)
+
+
+def _float64_like(got, ref):
+    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
+    precision whatever the caller passes (numpy keeps float32 through arithmetic with
+    Python floats, so every public function converts its inputs first)."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == np.float64, got.dtype
+    np.testing.assert_array_equal(got, ref)
+
+
+@pytest.mark.parametrize("param", G.PARAMETERIZATIONS)
+def test_float32_inputs_give_float64_results(param):
+    x, mu, s = np.float32([0.3, -1.7]), np.float32(0.1), np.float32(1.3)
+    x64, mu64, s64 = x.astype(float), float(mu), float(s)
+    _float64_like(G.score(x, mu, s, param), G.score(x64, mu64, s64, param))
+    _float64_like(G.from_mean_std(mu, s, param), G.from_mean_std(mu64, s64, param))
+    theta = G.from_mean_std(mu64, s64, param).astype(np.float32)
+    _float64_like(G.to_mean_std(theta, param), G.to_mean_std(theta.astype(float), param))
+    _float64_like(G.fisher_information(mu, s, param), G.fisher_information(mu64, s64, param))
+    _float64_like(
+        G.kl(mu, s, np.float32(0.2), np.float32(1.1)),
+        G.kl(mu64, s64, float(np.float32(0.2)), float(np.float32(1.1))),
+    )
+    _float64_like(G.central_moment(4, s), G.central_moment(4, s64))
+    _float64_like(
+        G.empirical_fisher(x, mu64, s64, param), G.empirical_fisher(x64, mu64, s64, param)
+    )
+
+
+def test_mean_logstd_is_the_default_parameterisation(rng):
+    x = rng.normal(size=5)
+    theta = G.from_mean_std(0.3, 1.7, "mean_logstd")
+    assert_allclose(G.score(x, 0.3, 1.7), G.score(x, 0.3, 1.7, "mean_logstd"), rtol=0)
+    assert_allclose(G.from_mean_std(0.3, 1.7), theta, rtol=0)
+    assert_allclose(G.to_mean_std(theta), (0.3, 1.7), rtol=1e-15)
+    assert_allclose(G.fisher_information(0.3, 1.7), G.fisher_information(0.3, 1.7, "mean_logstd"))
+    assert_allclose(G.empirical_fisher(x, 0.3, 1.7), G.empirical_fisher(x, 0.3, 1.7, "mean_logstd"))
+    a = G.monte_carlo_fisher(0.3, 1.7, 10, np.random.default_rng(1))
+    b = G.monte_carlo_fisher(0.3, 1.7, 10, np.random.default_rng(1), "mean_logstd")
+    assert_allclose(a, b, rtol=0)
+    # one sample is enough to define the estimate
+    assert G.monte_carlo_fisher(0.3, 1.7, 1, np.random.default_rng(1)).shape == (2, 2)
+
+
+def test_kl_raises_no_numpy_warnings_at_extreme_arguments():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for args in [
+            (0.0, 1e-6, 1e3, 1e6),
+            (1e3, 1e6, -1e3, 1e-6),
+            (0.0, 1.0, 0.0, 1.0),
+            (0.0, 1e-300, 0.0, 1e300),
+            (0.0, 1.0, 0.0, 1.0 + 1e-15),
+        ]:
+            assert np.isfinite(G.kl(*args)) and G.kl(*args) >= 0
+    # beyond the double range of the sigmas' ratio: log(1e600) - 1/2 to the last few ulps
+    assert G.kl(0.0, 1e-300, 0.0, 1e300) == pytest.approx(600 * np.log(10) - 0.5, rel=1e-14)
+    assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # (1e600^2 - 1)/2 overflows, as it should

@@ -244,3 +244,98 @@ def test_point_dependent_sqdist_evaluates_the_tensor_at_the_second_point():
     d = x - y
     assert m.sqdist(x, y) == pytest.approx(d @ np.diag([1.25, 6.0]) @ d, rel=1e-15)
     assert m.sqdist(y, x) == pytest.approx(d @ np.diag([10.0, 3.0]) @ d, rel=1e-15)
+
+
+def _float64_like(got, ref):
+    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
+    precision whatever the caller passes (numpy keeps float32 through arithmetic with
+    Python floats, so every public function converts its inputs first)."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == np.float64, got.dtype
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_float32_inputs_give_float64_results():
+    g, x = np.float32([1.5, -2.25]), np.float32([0.3, 0.7])
+    g64, x64 = g.astype(float), x.astype(float)
+    A = rotated_spd([1.0, 3.0], 30.0)
+    fisher = FisherMetric(lambda p: np.diag(1.0 + np.asarray(p) ** 2).astype(np.float32))
+    for m in (
+        Euclidean(2),
+        Diagonal(np.float32([2.0, 0.5])),
+        Mahalanobis(A.astype(np.float32)),
+        fisher,
+    ):
+        m64 = (
+            m
+            if isinstance(m, FisherMetric | Euclidean)
+            else type(m)(np.asarray(getattr(m, "scales", getattr(m, "A", None))).astype(float))
+        )
+        _float64_like(m.direction(g, x), m64.direction(g64, x64))
+        _float64_like(m.sqdist(g, x), m64.sqdist(g64, x64))
+        _float64_like(m.level_set(center=x), m64.level_set(center=x64))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: Mahalanobis([[1.0, 2.0], [2.0, 1.0]]),
+            "A must be positive definite, smallest eigenvalue is -1",
+        ),
+        (
+            lambda: Mahalanobis([[1.0, 0.0], [2e-10, 1.0]]),
+            "A must be symmetric (within relative tolerance 1e-10)",
+        ),
+        (
+            lambda: metric_from_matrix([[1.0, 2.0], [2.0, 1.0]]),
+            "A must be positive definite, smallest eigenvalue is -1",
+        ),
+        (
+            lambda: FisherMetric(lambda p: np.eye(2)).matrix(),
+            "FisherMetric.matrix needs the point x: the tensor depends on it",
+        ),
+        (
+            lambda: Diagonal(["a", 1.0]),
+            "scales must be numeric: could not convert string to float: 'a'",
+        ),
+        (lambda: Diagonal([np.inf, 1.0]), "scales must be finite, got non-finite entries"),
+        (lambda: Euclidean(0), "dim must be a positive integer, got 0"),
+        (lambda: Euclidean(1.5), "dim must be a positive integer, got 1.5"),
+        (lambda: Euclidean(2).level_set(radius=0.0), "radius must be positive and finite, got 0.0"),
+        (
+            lambda: Euclidean(2).level_set(radius=np.inf),
+            "radius must be positive and finite, got inf",
+        ),
+        (lambda: Euclidean(2).level_set(n_points=2), "n_points must be an integer >= 3, got 2"),
+        (lambda: Euclidean(2).level_set(n_points=3.5), "n_points must be an integer >= 3, got 3.5"),
+        (
+            lambda: cholesky_solve([[np.nan, 0.0], [0.0, 1.0]], [1.0, 1.0]),
+            "array must not contain infs or NaNs",
+        ),
+    ],
+)
+def test_messages_in_full(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_edges_that_are_inside():
+    """Symmetry off by exactly the tolerance, the smallest dimension and point count, a
+    tiny radius: accepted."""
+    Mahalanobis([[1.0, 0.0], [1e-10, 1.0]])
+    assert Euclidean(1).direction([3.0]) == 3.0
+    pts = Euclidean(2).level_set(radius=1e-300, n_points=3)
+    assert pts.shape == (3, 2) and np.all(np.isfinite(pts))
+    assert len(Euclidean(2).level_set()) == 201  # the documented default
+    # the centre shifts the circle; the radius scales it
+    c = np.array([2.0, -1.0])
+    assert_allclose(
+        Diagonal([4.0, 1.0]).level_set(radius=2.0, n_points=5, center=c),
+        c + 2.0 * Diagonal([4.0, 1.0]).level_set(n_points=5),
+        atol=1e-15,
+    )
+    # lower or upper Cholesky factor: the same solution
+    G = np.array([[4.0, 1.0], [1.0, 3.0]])
+    assert_allclose(cholesky_solve(G, [1.0, 2.0]), np.linalg.solve(G, [1.0, 2.0]), rtol=1e-15)

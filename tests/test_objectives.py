@@ -391,3 +391,80 @@ def test_quadratic_is_accurate(log_eigs, angle, x):
     assert R.close(f.value(np.array(x)), value, scale)
     for k in range(2):
         assert R.close(f.gradient(np.array(x))[k], grad[k], gscale[k])
+
+
+def _float64_like(got, ref):
+    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
+    precision whatever the caller passes (numpy keeps float32 through arithmetic with
+    Python floats, so every public function converts its inputs first)."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == np.float64, got.dtype
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_float32_inputs_give_float64_results():
+    data = np.float32([0.5, 1.25, -0.75, 2.0])
+    ll, ll64 = GaussianLogLikelihood(data), GaussianLogLikelihood(data.astype(float))
+    assert ll == ll64
+    theta = np.float32([0.3, -0.2])
+    t64 = theta.astype(float)
+    for name in ("value", "gradient", "fisher", "mean_nll", "excess_mean_nll"):
+        _float64_like(getattr(ll, name)(theta), getattr(ll64, name)(t64))
+    _float64_like(ll.offset(theta[0]), ll64.offset(t64[0]))
+    _float64_like(
+        ll.gradient_mean_std(theta[0], np.float32(1.5)), ll64.gradient_mean_std(t64[0], 1.5)
+    )
+    f = Quadratic(rotated_spd(np.float32([1.0, 4.0]), 20.0))
+    _float64_like(f.value(theta), f.value(t64))
+    _float64_like(f.gradient(theta), f.gradient(t64))
+    _float64_like(rotated_spd(np.float32([1.0, 4.0]), 20.0), rotated_spd([1.0, 4.0], 20.0))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: GaussianLogLikelihood(n=3, mean=1.0),
+            "give data, or all of n, mean and centred_ss",
+        ),
+        (
+            lambda: GaussianLogLikelihood(n=3, centred_ss=1.0),
+            "give data, or all of n, mean and centred_ss",
+        ),
+        (
+            lambda: GaussianLogLikelihood(mean=1.0, centred_ss=1.0),
+            "give data, or all of n, mean and centred_ss",
+        ),
+        (lambda: GaussianLogLikelihood([]), "data must contain at least one observation"),
+        (lambda: GaussianLogLikelihood([1.0, np.nan]), "data must be finite"),
+        (
+            lambda: rotated_spd([0.0, 1.0], 0.0),
+            "eigenvalues must be two positive finite numbers, got [0.0, 1.0]",
+        ),
+        (
+            lambda: Quadratic([[1.0, 2.0], [2.0, 1.0]]),
+            "A must be positive definite, smallest eigenvalue is -1",
+        ),
+    ],
+)
+def test_messages_in_full(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message
+
+
+def test_shapes_and_types_of_the_likelihood(rng):
+    ll = GaussianLogLikelihood(rng.normal(size=50))
+    assert type(ll.value([0.1, 0.2])) is float
+    assert type(Quadratic(np.eye(2)).value([1.0, 2.0])) is float
+    thetas = rng.normal(size=(3, 2))
+    g = ll.gradient(thetas)
+    assert g.shape == (3, 2)
+    assert_allclose(g[1], ll.gradient(thetas[1]))
+    gms = ll.gradient_mean_std(thetas[:, 0], np.exp(thetas[:, 1]))
+    assert gms.shape == (3, 2)
+    assert_allclose(gms[2], ll.gradient_mean_std(thetas[2, 0], np.exp(thetas[2, 1])))
+    assert ll.value(thetas).shape == (3,)
+    # from statistics alone: mean_lo defaults to 0, so the offset is mean - mu
+    stats = GaussianLogLikelihood(n=4, mean=1.5, centred_ss=2.0)
+    assert stats.mean_lo == 0.0 and stats.offset(0.25) == 1.25
