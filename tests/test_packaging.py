@@ -87,5 +87,7 @@ def test_the_rules_environment_is_conda_forge_only(root):
     assert all(isinstance(d, str) and not d.startswith("pip") for d in env["dependencies"])
     assert env["channels"][0] == "conda-forge"
     rules = "".join(p.read_text() for p in (root / "workflow/rules").glob("*.smk"))
-    assert rules.count("conda:") == rules.count("script:") == 3  # figures, claims, export
+    conda = re.findall(r"^\s+conda:$", rules, flags=re.M)
+    runs = re.findall(r"^\s+(?:script|shell):$", rules, flags=re.M)
+    assert len(conda) == len(runs) == 3  # figures, claims, export
     assert 'ENV = "../envs/natgrad.yaml"' in rules

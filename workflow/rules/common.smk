@@ -1,9 +1,13 @@
 # Config, validated once; the jobs that draw; what each job reads.
 
+import json
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from snakemake.settings.types import DeploymentMethod
 
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
@@ -48,6 +52,13 @@ def runtime(n):
 
 
 STYLE = os.path.relpath(NATGRAD / "natgrad.mplstyle")
+# A figure job runs by shell:, not script: (Snakemake's script preamble cost
+# 0.07 s of wall time a job on two cores: benchmarks/bench_pipeline.py (i), (j)).
+# Its Python is the conda environment's under --use-conda (activated around the
+# command), otherwise the one running Snakemake, as for script:.
+_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
+PYTHON = "python" if _CONDA else shlex.quote(sys.executable)
+RENDER = shlex.quote(os.path.join(workflow.basedir, "workflow", "scripts", "render.py"))
 
 
 def sources(*modules):
@@ -67,6 +78,10 @@ class RenderJob:
     data: list
     manifest: list
     caption: str | None = None
+
+    def spec(self):
+        """:meth:`params` as one JSON string, the render adapter's first argument."""
+        return json.dumps(self.params())  # key order is drawing order: kept
 
     def params(self):
         """The job's params: everything it draws from, and each variant's config hash."""

@@ -16,7 +16,7 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             data=reported(job, job.data),
             manifest=job.manifest,
         params:
-            **job.params(),
+            job=job.spec(),
         log:
             f"logs/{rule_name}.log",
         benchmark:
@@ -27,5 +27,6 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             runtime=runtime(len(job.sections)),
         conda:
             ENV
-        script:
-            "../scripts/render.py"
+        shell:
+            f"{PYTHON} {RENDER} {{params.job:q}} --figures {{output.figures:q}} "
+            "--data {output.data:q} --manifest {output.manifest:q} 2> {log:q}"

@@ -1,24 +1,34 @@
-"""Snakemake adapter of every figure job and sweep batch: natgrad.render draws. No mathematics."""
+"""Adapter of every figure job and sweep batch (the render rule's shell command).
 
+    python render.py JOB --figures F... --data D... --manifest M...
+
+JOB is the job's params as JSON (common.smk, RenderJob.spec); natgrad.render
+draws. No mathematics. Snakemake sends stderr, tracebacks included, to the log.
+"""
+
+import argparse
+import json
 import sys
-
-sys.stderr = open(snakemake.log[0], "w")  # everything below, tracebacks included, goes to the log
-
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
 # Use the natgrad of this checkout (workflow/scripts -> repository root).
-sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from natgrad.render import FigureError, render_batch  # noqa: E402
 
-p, out = snakemake.params, snakemake.output
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("job")
+for files in ("--figures", "--data", "--manifest"):
+    parser.add_argument(files, nargs="+", required=True)
+args = parser.parse_args()
+p = json.loads(args.job)
 try:
     render_batch(
-        p.name, p.sections, p.config_sha256, list(out.figures), list(out.data), list(out.manifest),
-        usetex=p.usetex, dpi=p.dpi, on_divergence=p.on_divergence,
+        p["name"], p["sections"], p["config_sha256"], args.figures, args.data, args.manifest,
+        usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"],
     )  # fmt: skip
 except FigureError as err:
-    # One line on the terminal as well as in the log; Snakemake removes the job's outputs.
-    for stream in (sys.stderr, sys.__stderr__):
+    # One line in the log and on the terminal; Snakemake removes the job's outputs.
+    for stream in (sys.stderr, sys.stdout):
         print(f"natgrad: {err}", file=stream)
     sys.exit(1)
