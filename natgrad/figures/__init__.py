@@ -45,7 +45,10 @@ class FigureSpec:
     summary: str
 
 
-def _read_spec(path: Path) -> FigureSpec:
+@cache
+def _read_spec(path: Path, mtime_ns: int, size: int) -> FigureSpec:
+    # keyed by the file's stat: parsed once per process while the file is unchanged
+    # (the Snakefile asks for the registry once per job it defines)
     tree = ast.parse(path.read_text(), filename=str(path))
     shared: tuple[str, ...] = ()
     for node in tree.body:
@@ -60,11 +63,12 @@ def _read_spec(path: Path) -> FigureSpec:
 @cache
 def registry() -> dict[str, FigureSpec]:
     """Every figure, by name, in file-name order."""
-    return {
-        p.stem: _read_spec(p)
-        for p in sorted(FIGURES_DIR.glob("*.py"))
-        if not p.name.startswith("_")
-    }
+    specs = {}
+    for p in sorted(FIGURES_DIR.glob("*.py")):
+        if not p.name.startswith("_"):
+            st = p.stat()
+            specs[p.stem] = _read_spec(p, st.st_mtime_ns, st.st_size)
+    return specs
 
 
 def builder(name: str):

@@ -28,5 +28,8 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         conda:
             ENV
         shell:
-            f"{PYTHON} {RENDER} {{params.job:q}} --figures {{output.figures:q}} "
+            # PYTHON and RENDER are filled in when the job runs (they are globals of
+            # common.smk), so the command's text, which Snakemake compares to decide
+            # whether the code changed, is the same in every checkout and environment
+            "{PYTHON} {RENDER} {params.job:q} --figures {output.figures:q} "
             "--data {output.data:q} --manifest {output.manifest:q} 2> {log:q}"
