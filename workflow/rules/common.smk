@@ -2,12 +2,9 @@
 
 import json
 import os
-import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-from snakemake.settings.types import DeploymentMethod
 
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
@@ -54,11 +51,10 @@ def runtime(n):
 STYLE = os.path.relpath(NATGRAD / "natgrad.mplstyle")
 # A figure job runs by shell:, not script: (Snakemake's script preamble cost
 # 0.07 s of wall time a job on two cores: benchmarks/bench_pipeline.py (i), (j)).
-# Its Python is the conda environment's under --use-conda (activated around the
-# command), otherwise the one running Snakemake, as for script:.
-_CONDA = DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
-PYTHON = "python" if _CONDA else shlex.quote(sys.executable)
-RENDER = shlex.quote(os.path.join(workflow.basedir, "workflow", "scripts", "render.py"))
+# Its `python3` is the interpreter running Snakemake, as for script:, unless
+# --use-conda activates the rule's environment in front of it.
+os.environ.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), os.getenv("PATH", "")]))
+ADAPTER = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "render.py"))
 
 
 def sources(*modules):

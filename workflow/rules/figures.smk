@@ -11,6 +11,7 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         input:
             code=sources("render.py", f"figures/{job.figure}.py"),
             style=STYLE,
+            adapter=ADAPTER,
         output:
             figures=reported(job, job.figures),
             data=reported(job, job.data),
@@ -28,8 +29,5 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         conda:
             ENV
         shell:
-            # PYTHON and RENDER are filled in when the job runs (they are globals of
-            # common.smk), so the command's text, which Snakemake compares to decide
-            # whether the code changed, is the same in every checkout and environment
-            "{PYTHON} {RENDER} {params.job:q} --figures {output.figures:q} "
+            "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
             "--data {output.data:q} --manifest {output.manifest:q} 2> {log:q}"
