@@ -30,4 +30,4 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             ENV
         shell:
             "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
-            "--data {output.data:q} --manifest {output.manifest:q} 2> {log:q}"
+            "--data {output.data:q} --manifest {output.manifest:q} --log {log:q}"

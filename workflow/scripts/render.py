@@ -1,9 +1,10 @@
 """Adapter of every figure job and sweep batch (the render rule's shell command).
 
-    python render.py JOB --figures F... --data D... --manifest M...
+    python render.py JOB --figures F... --data D... --manifest M... --log LOG
 
 JOB is the job's params as JSON (common.smk, RenderJob.spec); natgrad.render
-draws. No mathematics. Snakemake sends stderr, tracebacks included, to the log.
+draws. No mathematics. Everything written to stderr, tracebacks included, goes
+to LOG; a figure's error is also one line on the terminal.
 """
 
 import argparse
@@ -20,7 +21,9 @@ parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("job")
 for files in ("--figures", "--data", "--manifest"):
     parser.add_argument(files, nargs="+", required=True)
+parser.add_argument("--log", required=True)
 args = parser.parse_args()
+sys.stderr = open(args.log, "w")  # for the rest of the process
 p = json.loads(args.job)
 try:
     render_batch(
@@ -29,6 +32,6 @@ try:
     )  # fmt: skip
 except FigureError as err:
     # One line in the log and on the terminal; Snakemake removes the job's outputs.
-    for stream in (sys.stderr, sys.stdout):
+    for stream in (sys.stderr, sys.__stderr__):
         print(f"natgrad: {err}", file=stream)
     sys.exit(1)
