@@ -392,9 +392,10 @@ def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None =
     if key and cache.is_file():
         try:
             remembered = json.loads(cache.read_text())
-            checked = remembered["config"] if remembered.get("key") == key else None
-        except (OSError, ValueError, KeyError, TypeError):
-            checked = None
+            if isinstance(remembered, dict) and remembered.get("key") == key:
+                checked = remembered["config"]
+        except (OSError, ValueError, KeyError):
+            checked = None  # unreadable or not ours: validate again
     if checked is None:
         schema = load_schema(schema_path)
         checked = validate_config(merge(load_config_file(config_path), overrides), schema)

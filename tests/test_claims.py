@@ -242,3 +242,16 @@ def test_a_false_statement_whose_correction_also_fails_is_reported():
     with pytest.raises(ClaimError) as err:
         check_claims([row])
     assert str(err.value) == "claims changed verdict: CX (x): expected erratum, computed fails"
+
+
+def test_the_committed_table_is_what_the_code_computes(root, default_config):
+    """figures/claims.json, reviewed and committed, against a fresh computation with the
+    config's settings: every value, key and verdict (the artifact check's comparison,
+    to its cross-platform tolerance)."""
+    from natgrad.artifacts import compare_data
+
+    committed = json.loads((root / "figures" / "claims.json").read_text())
+    fresh = json.loads(
+        json.dumps(compute_claims(**default_config["claims"]), default=lambda o: o.tolist())
+    )
+    assert compare_data(committed, fresh) == []

@@ -549,3 +549,31 @@ def test_output_dir_problems(tmp_path):
         f"config key 'output_dir': {str(deep)!r} does not exist, nor does its parent "
         f"{str(deep.parent)!r}"
     )
+
+
+def test_prepare_remembers_in_the_documented_files(root, tmp_path, monkeypatch):
+    import natgrad.config as C
+
+    repo = tmp_path / "repo"
+    (repo / "workflow" / "schemas").mkdir(parents=True)
+    (repo / "workflow" / "schemas" / "config.schema.yaml").write_bytes(
+        (root / "workflow" / "schemas" / "config.schema.yaml").read_bytes()
+    )
+    (repo / "config.yaml").write_text((root / "config.yaml").read_text())
+    calls = []
+    real = C.validate_config
+    monkeypatch.setattr(C, "validate_config", lambda *a: calls.append(1) or real(*a))
+    cache = tmp_path / "not" / "yet" / "there"
+    first = C.prepare(repo, {}, cache)
+    stored = json.loads((cache / "config-ok.json").read_text())
+    assert set(stored) == {"key", "config"} and stored["config"] == first
+    assert len(json.loads((cache / "texts-ok.json").read_text())) >= 10
+    assert C.prepare(repo, {}, cache) == first and len(calls) == 1  # remembered
+    for broken in ({"key": "other", "config": {}}, [], {"config": {}}):
+        (cache / "config-ok.json").write_text(json.dumps(broken))
+        assert C.prepare(repo, {}, cache) == first  # a miss, validated again
+    assert len(calls) == 4
+    # without a cache directory nothing is remembered: validated every time
+    C.prepare(repo, {}, None)
+    C.prepare(repo, {}, None)
+    assert len(calls) == 6
