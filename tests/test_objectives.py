@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from natgrad.descent import steepest_descent
+from natgrad.descent import DivergenceError, steepest_descent
 from natgrad.gaussian import fisher_information
 from natgrad.metrics import Euclidean, FisherMetric, Mahalanobis
 from natgrad.objectives import (
@@ -468,3 +468,48 @@ def test_shapes_and_types_of_the_likelihood(rng):
     # from statistics alone: mean_lo defaults to 0, so the offset is mean - mu
     stats = GaussianLogLikelihood(n=4, mean=1.5, centred_ss=2.0)
     assert stats.mean_lo == 0.0 and stats.offset(0.25) == 1.25
+
+
+def test_mle_path_is_descent_in_the_posts_coordinates(ll500):
+    from natgrad.objectives import gaussian_mle_path
+
+    theta0 = np.array([1.5, 0.8])
+    for method in ("gd", "natural"):
+        assert_allclose(
+            gaussian_mle_path(ll500, theta0, method, 0.1, 7),
+            gaussian_descent(ll500, theta0, "mean_logstd", method, 0.1, 7),
+            rtol=0,
+        )
+    path = gaussian_mle_path(ll500, theta0, "natural", 0.5, 60)
+    assert path.shape == (61, 2)
+    assert_allclose(path[-1], ll500.mle(), atol=1e-10)
+    stopped = gaussian_mle_path(ll500, [0.0, -3.0], "gd", 1e6, 20, on_divergence="stop")
+    assert len(stopped) < 21 and np.all(np.isfinite(stopped))
+    with pytest.raises(DivergenceError):
+        gaussian_mle_path(ll500, [0.0, -3.0], "gd", 1e6, 20)
+
+
+def test_reparameterization_discrepancy_is_the_largest_first_step_gap(ll500):
+    """Natural gradient: the first steps of different parameterisations agree to O(lr^2);
+    gradient descent's differ at O(lr). Halving lr divides the gap by ~4 and ~2."""
+    from natgrad.objectives import reparameterization_discrepancy
+
+    lrs = [0.02, 0.01, 0.005]
+    nat = reparameterization_discrepancy(ll500, 1.0, 0.8, "natural", lrs)
+    gd = reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", lrs)
+    assert nat.shape == gd.shape == (3,)
+    assert_allclose(nat[:-1] / nat[1:], 4.0, rtol=0.05)
+    assert_allclose(gd[:-1] / gd[1:], 2.0, rtol=0.05)
+    # two parameterisations: the distance between their first steps, in (mu, sigma)
+    pair = ("mean_std", "mean_var")
+    ends = [reparameterized_path(ll500, 1.0, 0.8, p, "gd", 0.01, 1)[1] for p in pair]
+    got = reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", [0.01], pair)
+    assert_allclose(got, [np.linalg.norm(ends[0] - ends[1])], rtol=1e-15)
+    assert reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", [0.01], ("natural",)) == 0.0
+    # the default compares (mu, sigma), (mu, log sigma) and (mu, sigma^2)
+    three = ("mean_std", "mean_logstd", "mean_var")
+    assert_allclose(
+        reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", [0.01]),
+        reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", [0.01], three),
+        rtol=0,
+    )
