@@ -128,3 +128,12 @@ def loglik(data, mu, lam):
                 - mp.mpf(1) / 2
             ),
         }
+
+
+def float64_like(got, ref) -> None:
+    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
+    precision whatever the caller passes (numpy keeps float32 through arithmetic with
+    Python floats, so every public function converts its inputs first)."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == np.float64, got.dtype
+    np.testing.assert_array_equal(got, ref)

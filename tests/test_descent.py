@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import references as R
 from numpy.testing import assert_allclose
 
 from natgrad.descent import (
@@ -389,20 +390,11 @@ def test_every_optimizer_name_builds_its_method():
     )
 
 
-def _float64_like(got, ref):
-    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
-    precision whatever the caller passes (numpy keeps float32 through arithmetic with
-    Python floats, so every public function converts its inputs first)."""
-    got, ref = np.asarray(got), np.asarray(ref)
-    assert got.dtype == np.float64, got.dtype
-    np.testing.assert_array_equal(got, ref)
-
-
 def test_float32_inputs_give_float64_results():
     f = Quadratic([[2.0, 0.5], [0.5, 1.0]])
     x0 = np.float32([3.0, -2.0])
     for method in (Euclidean(2), AdaGrad(), RMSProp(), Adam()):
-        _float64_like(
+        R.float64_like(
             steepest_descent(f.gradient, x0, method, 0.1, 5),
             steepest_descent(f.gradient, x0.astype(float), method, 0.1, 5),
         )
@@ -410,7 +402,7 @@ def test_float32_inputs_give_float64_results():
             state = method.init(x0)
             assert state.second_moment.dtype == np.float64
     # float32 gradients too: the gradient function is the caller's
-    _float64_like(
+    R.float64_like(
         steepest_descent(
             lambda x: np.float32(2.0) * x.astype(np.float32), [3.0, -2.0], Euclidean(2), 0.1, 3
         ),

@@ -469,30 +469,21 @@ def test_kl_is_accurate(mu, sigma, r, d, swap):
         assert abs(got - ref) <= 1e-12 * ref, (got, ref)
 
 
-def _float64_like(got, ref):
-    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
-    precision whatever the caller passes (numpy keeps float32 through arithmetic with
-    Python floats, so every public function converts its inputs first)."""
-    got, ref = np.asarray(got), np.asarray(ref)
-    assert got.dtype == np.float64, got.dtype
-    np.testing.assert_array_equal(got, ref)
-
-
 @pytest.mark.parametrize("param", G.PARAMETERIZATIONS)
 def test_float32_inputs_give_float64_results(param):
     x, mu, s = np.float32([0.3, -1.7]), np.float32(0.1), np.float32(1.3)
     x64, mu64, s64 = x.astype(float), float(mu), float(s)
-    _float64_like(G.score(x, mu, s, param), G.score(x64, mu64, s64, param))
-    _float64_like(G.from_mean_std(mu, s, param), G.from_mean_std(mu64, s64, param))
+    R.float64_like(G.score(x, mu, s, param), G.score(x64, mu64, s64, param))
+    R.float64_like(G.from_mean_std(mu, s, param), G.from_mean_std(mu64, s64, param))
     theta = G.from_mean_std(mu64, s64, param).astype(np.float32)
-    _float64_like(G.to_mean_std(theta, param), G.to_mean_std(theta.astype(float), param))
-    _float64_like(G.fisher_information(mu, s, param), G.fisher_information(mu64, s64, param))
-    _float64_like(
+    R.float64_like(G.to_mean_std(theta, param), G.to_mean_std(theta.astype(float), param))
+    R.float64_like(G.fisher_information(mu, s, param), G.fisher_information(mu64, s64, param))
+    R.float64_like(
         G.kl(mu, s, np.float32(0.2), np.float32(1.1)),
         G.kl(mu64, s64, float(np.float32(0.2)), float(np.float32(1.1))),
     )
-    _float64_like(G.central_moment(4, s), G.central_moment(4, s64))
-    _float64_like(
+    R.float64_like(G.central_moment(4, s), G.central_moment(4, s64))
+    R.float64_like(
         G.empirical_fisher(x, mu64, s64, param), G.empirical_fisher(x64, mu64, s64, param)
     )
 

@@ -246,15 +246,6 @@ def test_point_dependent_sqdist_evaluates_the_tensor_at_the_second_point():
     assert m.sqdist(y, x) == pytest.approx(d @ np.diag([10.0, 3.0]) @ d, rel=1e-15)
 
 
-def _float64_like(got, ref):
-    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
-    precision whatever the caller passes (numpy keeps float32 through arithmetic with
-    Python floats, so every public function converts its inputs first)."""
-    got, ref = np.asarray(got), np.asarray(ref)
-    assert got.dtype == np.float64, got.dtype
-    np.testing.assert_array_equal(got, ref)
-
-
 def test_float32_inputs_give_float64_results():
     g, x = np.float32([1.5, -2.25]), np.float32([0.3, 0.7])
     g64, x64 = g.astype(float), x.astype(float)
@@ -271,9 +262,9 @@ def test_float32_inputs_give_float64_results():
             if isinstance(m, FisherMetric | Euclidean)
             else type(m)(np.asarray(getattr(m, "scales", getattr(m, "A", None))).astype(float))
         )
-        _float64_like(m.direction(g, x), m64.direction(g64, x64))
-        _float64_like(m.sqdist(g, x), m64.sqdist(g64, x64))
-        _float64_like(m.level_set(center=x), m64.level_set(center=x64))
+        R.float64_like(m.direction(g, x), m64.direction(g64, x64))
+        R.float64_like(m.sqdist(g, x), m64.sqdist(g64, x64))
+        R.float64_like(m.level_set(center=x), m64.level_set(center=x64))
 
 
 @pytest.mark.parametrize(

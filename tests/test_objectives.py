@@ -393,15 +393,6 @@ def test_quadratic_is_accurate(log_eigs, angle, x):
         assert R.close(f.gradient(np.array(x))[k], grad[k], gscale[k])
 
 
-def _float64_like(got, ref):
-    """float32 in, float64 out, equal to the float64 call: the mathematics is in double
-    precision whatever the caller passes (numpy keeps float32 through arithmetic with
-    Python floats, so every public function converts its inputs first)."""
-    got, ref = np.asarray(got), np.asarray(ref)
-    assert got.dtype == np.float64, got.dtype
-    np.testing.assert_array_equal(got, ref)
-
-
 def test_float32_inputs_give_float64_results():
     data = np.float32([0.5, 1.25, -0.75, 2.0])
     ll, ll64 = GaussianLogLikelihood(data), GaussianLogLikelihood(data.astype(float))
@@ -409,15 +400,15 @@ def test_float32_inputs_give_float64_results():
     theta = np.float32([0.3, -0.2])
     t64 = theta.astype(float)
     for name in ("value", "gradient", "fisher", "mean_nll", "excess_mean_nll"):
-        _float64_like(getattr(ll, name)(theta), getattr(ll64, name)(t64))
-    _float64_like(ll.offset(theta[0]), ll64.offset(t64[0]))
-    _float64_like(
+        R.float64_like(getattr(ll, name)(theta), getattr(ll64, name)(t64))
+    R.float64_like(ll.offset(theta[0]), ll64.offset(t64[0]))
+    R.float64_like(
         ll.gradient_mean_std(theta[0], np.float32(1.5)), ll64.gradient_mean_std(t64[0], 1.5)
     )
     f = Quadratic(rotated_spd(np.float32([1.0, 4.0]), 20.0))
-    _float64_like(f.value(theta), f.value(t64))
-    _float64_like(f.gradient(theta), f.gradient(t64))
-    _float64_like(rotated_spd(np.float32([1.0, 4.0]), 20.0), rotated_spd([1.0, 4.0], 20.0))
+    R.float64_like(f.value(theta), f.value(t64))
+    R.float64_like(f.gradient(theta), f.gradient(t64))
+    R.float64_like(rotated_spd(np.float32([1.0, 4.0]), 20.0), rotated_spd([1.0, 4.0], 20.0))
 
 
 @pytest.mark.parametrize(
