@@ -62,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="summarise the last run")
     args = parser.parse_args(argv)
     if not args.report_only:
-        out = mutmut("run", "--max-children", str(args.max_children), check=False)
-        if "failed to collect stats" in out:  # the tests fail without any mutant
-            sys.exit(f"mutmut could not run the tests:\n{out[-3000:]}")
+        exe = Path(sys.executable).with_name("mutmut")
+        run = [str(exe), "run", "--max-children", str(args.max_children)]
+        proc = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+        if proc.returncode != 0 or "failed to collect stats" in proc.stdout:
+            sys.exit(f"mutmut run failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
     mutmut("export-cicd-stats")
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
