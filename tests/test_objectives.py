@@ -504,3 +504,35 @@ def test_reparameterization_discrepancy_is_the_largest_first_step_gap(ll500):
         reparameterization_discrepancy(ll500, 1.0, 0.8, "gd", [0.01], three),
         rtol=0,
     )
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: GaussianLogLikelihood([1.0, 1.0]).excess_mean_nll([0.0, 0.0]),
+            "the minimum is -inf: all observations are equal",
+        ),
+        (
+            lambda: GaussianLogLikelihood([1.0, 1.0]).mle(),
+            "the MLE of sigma is 0: all observations are equal",
+        ),
+        (
+            lambda: GaussianLogLikelihood([1.0, 2.0]).excess_mean_nll([[0.0], [0.0]]),
+            "theta must have shape (..., 2), got (2, 1)",
+        ),
+        (
+            lambda: gaussian_descent(
+                GaussianLogLikelihood([1.0, 2.0]), [0.0, 0.0], "mean_logstd", "adam", 0.1, 2
+            ),
+            "method must be 'gd' or 'natural', got 'adam'",
+        ),
+    ],
+)
+def test_likelihood_messages_in_full(call, message):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == message
+    # a single observation has a likelihood and an MLE of its mean, not of its spread
+    one = GaussianLogLikelihood([2.5])
+    assert one.n == 1 and one.centred_ss == 0.0 and one.offset(2.0) == 0.5
