@@ -185,8 +185,26 @@ class Adam:
         return self.metric(state).direction(m_hat), state
 
 
-class _Diverged(Exception):
-    """Leaves a step early; ``why`` says what diverged."""
+def _step(grad_fn, x, metric, state, lr, damping):
+    """One step: ``(x_new, state, None)``, or ``(None, state, why)`` if it diverges."""
+    try:
+        g = np.asarray(grad_fn(x), dtype=float)
+        if not np.all(np.isfinite(g)):
+            return None, state, "the gradient is not finite"
+        if state is None:
+            d = metric.direction(g, x, damping=damping)
+        elif not np.all(np.isfinite(state.second_moment + g * g)):
+            # g^2 overflows before the iterate does when lr is far too large
+            return None, state, "the squared gradient overflows"
+        else:
+            d, state = metric.update(g, state)
+        x_new = x - lr * d
+    except DomainError as err:
+        # the step left the coordinates' domain (e.g. sigma <= 0): too large
+        return None, state, f"the iterate left its domain ({err})"
+    if not np.all(np.isfinite(x_new)):
+        return None, state, "the iterate is not finite"
+    return x_new, state, None
 
 
 def steepest_descent(
@@ -248,28 +266,7 @@ def steepest_descent(
     # Overflow is detected below, explicitly, instead of through warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(n_steps)):
-            why = None
-            try:
-                g = np.asarray(grad_fn(x), dtype=float)
-                if not np.all(np.isfinite(g)):
-                    why = "the gradient is not finite"
-                else:
-                    if adaptive:
-                        # g^2 overflows before the iterate does when lr is far too large
-                        if not np.all(np.isfinite(state.second_moment + g * g)):
-                            why = "the squared gradient overflows"
-                            raise _Diverged
-                        d, state = metric.update(g, state)
-                    else:
-                        d = metric.direction(g, x, damping=damping)
-                    x_new = x - lr * d
-                    if not np.all(np.isfinite(x_new)):
-                        why = "the iterate is not finite"
-            except _Diverged:
-                pass
-            except DomainError as err:
-                # the step left the coordinates' domain (e.g. sigma <= 0): too large
-                why = f"the iterate left its domain ({err})"
+            x_new, state, why = _step(grad_fn, x, metric, state, lr, damping)
             if why:
                 if on_divergence == "stop":
                     break
