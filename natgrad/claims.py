@@ -66,6 +66,9 @@ def _scores(x, mu, sigma):
 G_VEC = np.array([1.5, -2.0, 0.25])
 X_T = np.array([0.5, 1.0, -1.0])
 G_SPD = np.array([[2.0, 0.3, 0.0], [0.3, 1.0, -0.2], [0.0, -0.2, 0.5]])
+# The trajectory figure's start point, and the direction across its valley.
+X0 = np.array([8.0, 3.0])
+VALLEY = np.array([1.0, -1.0])
 
 
 def _central_gradient(q: Callable[[np.ndarray], float], x0: np.ndarray, h: float) -> np.ndarray:
@@ -135,7 +138,7 @@ def _metric_direction(x, mu, sigma):
 
 def _identity_is_gradient_descent(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
-    loop = [np.array([8.0, 3.0])]
+    loop = [X0]
     for _ in range(10):
         loop.append(loop[-1] - 0.5 * f.gradient(loop[-1]))
     path = steepest_descent(f.gradient, loop[0], Mahalanobis(np.eye(2)), 0.5, 10)
@@ -222,13 +225,16 @@ def _sphere_and_ellipse(x, mu, sigma):
     }
 
 
+def _newton_step(f: Quadratic, x: np.ndarray) -> np.ndarray:
+    return x - np.linalg.solve(f.hessian(), f.gradient(x))
+
+
 def _newton(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
-    x0 = np.array([8.0, 3.0])
-    newton = x0 - np.linalg.solve(f.hessian(), f.gradient(x0))
-    draft_step = x0 - Mahalanobis(f.A).direction(f.gradient(x0))
-    half = steepest_descent(f.gradient, x0, Mahalanobis(f.A), 0.5, 1)[1]
-    hessian_metric = steepest_descent(f.gradient, x0, Mahalanobis(f.hessian()), 1.0, 1)[1]
+    newton = _newton_step(f, X0)
+    draft_step = X0 - Mahalanobis(f.A).direction(f.gradient(X0))
+    half = steepest_descent(f.gradient, X0, Mahalanobis(f.A), 0.5, 1)[1]
+    hessian_metric = steepest_descent(f.gradient, X0, Mahalanobis(f.hessian()), 1.0, 1)[1]
     return {
         "closed_form": {
             "newton": newton,
@@ -253,10 +259,6 @@ def _post_matrix(x, mu, sigma):
     }
 
 
-X0 = np.array([8.0, 3.0])
-VALLEY = np.array([1.0, -1.0])
-
-
 def _bounces(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
     across = steepest_descent(f.gradient, X0, Euclidean(2), 0.5, 10) @ VALLEY
@@ -276,7 +278,7 @@ def _code_step(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
     text = X0 - Mahalanobis(POST_A_CODE).direction(f.gradient(X0))
     code = steepest_descent(f.gradient, X0, Mahalanobis(POST_A_CODE), 0.3, 1)[1]
-    newton = X0 - np.linalg.solve(f.hessian(), f.gradient(X0))
+    newton = _newton_step(f, X0)
     fraction = (code - X0) @ (newton - X0) / ((newton - X0) @ (newton - X0))
     return {
         "closed_form": {"text step": text, "code step": code, "fraction of Newton": fraction},
@@ -328,16 +330,19 @@ def _kl_at(theta, mu, sigma):
     return gaussian.kl(theta[0], np.exp(theta[1]), mu, sigma)
 
 
-def _kl_quadratic(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
-    theta_t = np.array([mu, np.log(sigma)])
-    kl = _kl_at(theta_t + DELTA, mu, sigma)
-    quad = float(DELTA @ F @ DELTA)
+def _half_or_whole(kl: float, quad: float, label: str) -> dict:
+    """Is ``kl`` the quadratic form ``quad`` (the draft) or half of it (correct), to 1 %?"""
     return {
-        "closed_form": {"kl": kl, "delta^T F delta": quad, "ratio": kl / quad},
+        "closed_form": {"kl": kl, label: quad, "ratio": kl / quad},
         "draft": abs(kl / quad - 1) < 1e-2,
         "correct": abs(kl / (0.5 * quad) - 1) < 1e-2,
     }
+
+
+def _kl_quadratic(x, mu, sigma):
+    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    kl = _kl_at(np.array([mu, np.log(sigma)]) + DELTA, mu, sigma)
+    return _half_or_whole(kl, float(DELTA @ F @ DELTA), "delta^T F delta")
 
 
 def _log_density(x, mu, sigma):
@@ -500,12 +505,7 @@ def _second_order_term(x, mu, sigma):
     theta_t = np.array([mu, np.log(sigma)])
     H = _hessian_at(theta_t, mu, sigma)
     kl = _kl_at(theta_t + DELTA, mu, sigma)
-    quad = float(DELTA @ H @ DELTA)
-    return {
-        "closed_form": {"kl": kl, "delta^T H delta": quad},
-        "draft": abs(kl / quad - 1) < 1e-2,
-        "correct": abs(kl / (0.5 * quad) - 1) < 1e-2,
-    }
+    return _half_or_whole(kl, float(DELTA @ H @ DELTA), "delta^T H delta")
 
 
 def _hessian_is_fisher(x, mu, sigma):
