@@ -76,20 +76,20 @@ class RenderJob:
     caption: str | None = None
 
     def spec(self):
-        """:meth:`params` as one JSON string, the render adapter's first argument."""
-        return json.dumps(self.params())  # key order is drawing order: kept
-
-    def params(self):
-        """The job's params: everything it draws from, and each variant's config hash."""
+        """The job's params as one JSON string, the render adapter's first argument:
+        everything it draws from, and each variant's config hash. Key order is
+        drawing order, so it is kept."""
         per = [figure_params(config, self.figure, s) for s in self.sections]
-        return {
-            "name": self.figure,
-            "sections": [p["figure"] for p in per],
-            "config_sha256": [p["config_sha256"] for p in per],
-            "usetex": config["usetex"],
-            "dpi": config["dpi"],
-            "on_divergence": config["on_divergence"],
-        }
+        return json.dumps(
+            {
+                "name": self.figure,
+                "sections": [p["figure"] for p in per],
+                "config_sha256": [p["config_sha256"] for p in per],
+                "usetex": config["usetex"],
+                "dpi": config["dpi"],
+                "on_divergence": config["on_divergence"],
+            }
+        )
 
 
 # Every figure of the post (and those it promises): one job each.
