@@ -1,6 +1,6 @@
 """Mutation testing of the mathematics, the claims and config validation (mutmut).
 
-Too slow for CI (about 15-25 min on two cores): run it before touching what the
+Too slow for CI (about half an hour on two cores): run it before touching what the
 tests of those modules promise, and copy its table into the README.
 
     pip install -e ".[test,mutation]"
@@ -29,11 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
 
-def mutmut(*args: str, check: bool = True) -> str:
+def mutmut(*args: str) -> str:
+    """mutmut's output; stops with it when mutmut fails (a test failing without any
+    mutant shows as "failed to collect stats")."""
     exe = Path(sys.executable).with_name("mutmut")
     proc = subprocess.run([str(exe), *args], cwd=ROOT, capture_output=True, text=True, check=False)
-    if check and proc.returncode != 0:
-        sys.exit(f"mutmut {' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    if proc.returncode != 0 or "failed to collect stats" in proc.stdout:
+        sys.exit(f"mutmut {' '.join(args)} failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
     return proc.stdout
 
 
@@ -62,11 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true", help="summarise the last run")
     args = parser.parse_args(argv)
     if not args.report_only:
-        exe = Path(sys.executable).with_name("mutmut")
-        run = [str(exe), "run", "--max-children", str(args.max_children)]
-        proc = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or "failed to collect stats" in proc.stdout:
-            sys.exit(f"mutmut run failed:\n{(proc.stdout + proc.stderr)[-3000:]}")
+        mutmut("run", "--max-children", str(args.max_children))
     mutmut("export-cicd-stats")
     stats = json.loads((ROOT / "mutants" / "mutmut-cicd-stats.json").read_text())
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
