@@ -45,10 +45,7 @@ class FigureSpec:
     summary: str
 
 
-@cache
-def _read_spec(path: Path, mtime_ns: int, size: int) -> FigureSpec:
-    # keyed by the file's stat: parsed once per process while the file is unchanged
-    # (the Snakefile asks for the registry once per job it defines)
+def _read_spec(path: Path) -> FigureSpec:
     tree = ast.parse(path.read_text(), filename=str(path))
     shared: tuple[str, ...] = ()
     for node in tree.body:
@@ -63,12 +60,11 @@ def _read_spec(path: Path, mtime_ns: int, size: int) -> FigureSpec:
 @cache
 def registry() -> dict[str, FigureSpec]:
     """Every figure, by name, in file-name order."""
-    specs = {}
-    for p in sorted(FIGURES_DIR.glob("*.py")):
-        if not p.name.startswith("_"):
-            st = p.stat()
-            specs[p.stem] = _read_spec(p, st.st_mtime_ns, st.st_size)
-    return specs
+    return {
+        p.stem: _read_spec(p)
+        for p in sorted(FIGURES_DIR.glob("*.py"))
+        if not p.name.startswith("_")
+    }
 
 
 def builder(name: str):
