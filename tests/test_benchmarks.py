@@ -40,14 +40,22 @@ def test_library_benchmark_reports_its_table(tmp_path):
     assert out.read_text().strip() == table.strip()
 
 
-def test_mutation_table_scores_each_module_and_the_whole():
-    """benchmarks/mutation.py's summary (the run itself takes 15-25 min: not in CI)."""
-    import collections
+@pytest.fixture(scope="module")
+def mutation():
+    """benchmarks/mutation.py as a module (the run itself takes half an hour: not in CI)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("mutation", ROOT / "benchmarks/mutation.py")
-    mutation = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mutation)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutation"] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["mutation"]
+
+
+def test_mutation_table_scores_each_module_and_the_whole(mutation):
+    import collections
+
     by_module = {
         "natgrad.metrics": collections.Counter({"killed": 9, "survived": 1}),
         "natgrad.claims": collections.Counter({"killed": 3, "no tests": 1}),
@@ -57,3 +65,39 @@ def test_mutation_table_scores_each_module_and_the_whole():
     assert rows[2] == "| `natgrad.claims` | 4 | 3 | 0 | 1 | 75% |"
     assert rows[3] == "| `natgrad.metrics` | 10 | 9 | 1 | 0 | 90% |"
     assert rows[4] == "| **all** | 14 | 12 | 1 | 1 | 85.7% |"
+
+
+@pytest.mark.parametrize(
+    ("key", "function"),
+    [
+        ("natgrad.gaussian.x_kl__mutmut_13", "gaussian.kl"),
+        ("natgrad.gaussian.x__log_ratio__mutmut_1", "gaussian._log_ratio"),
+        ("natgrad.metrics.xǁMetricǁsqdist__mutmut_4", "metrics.Metric.sqdist"),
+        ("natgrad.metrics.xǁMahalanobisǁ__post_init____mutmut_12",
+         "metrics.Mahalanobis.__post_init__"),
+    ],
+)  # fmt: skip
+def test_mutation_names_the_function_of_a_mutant(mutation, key, function):
+    assert mutation.function_of(key) == function
+
+
+def test_an_equivalent_explains_only_its_function_and_change(mutation):
+    e = mutation.Equivalent("gaussian.kl", r"^\+ .*dtype=None", "float64 follows")
+    change = "- d = np.asarray(mu1, dtype=float)\n+ d = np.asarray(mu1, dtype=None)"
+    assert e.explains("gaussian.kl", change)
+    assert not e.explains("gaussian.score", change)
+    assert not e.explains("gaussian.kl", "- d = np.asarray(mu1, dtype=None)\n+ d = 2")
+
+
+def test_every_listed_equivalent_names_a_function_of_natgrad_and_a_reason(mutation):
+    import importlib
+
+    entries = mutation.load_equivalents()
+    assert entries
+    for e in entries:
+        module, *names = e.function.split(".")
+        obj = importlib.import_module(f"natgrad.{module}")
+        for name in names:
+            obj = getattr(obj, name)  # AttributeError names a function that is gone
+        assert callable(obj), e.function
+        assert len(e.reason) > 20 and "\n" not in e.reason.strip(), e
