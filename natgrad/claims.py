@@ -17,7 +17,7 @@ import numpy as np
 
 from . import gaussian
 from .descent import steepest_descent
-from .metrics import Diagonal, Euclidean, FisherMetric, Mahalanobis
+from .metrics import Diagonal, Euclidean, Mahalanobis
 from .objectives import Quadratic
 
 __all__ = ["Claim", "ClaimError", "CLAIMS", "compute_claims", "check_claims", "claims_markdown"]
@@ -39,10 +39,14 @@ class Claim:
 
     id: str
     draft: str
-    expected: str  # "holds" or "erratum"
-    correct: str
-    erratum: str | None
     check: Callable[[np.ndarray, float, float], dict]
+    erratum: str | None = None  # the ERRATA.md entry of a false statement
+    correct: str = ""  # what holds instead
+
+    @property
+    def expected(self) -> str:
+        """The verdict the check must reach: "erratum" for a false statement, else "holds"."""
+        return "erratum" if self.erratum else "holds"
 
 
 def _mc_mean(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +63,7 @@ def _outer(s: np.ndarray) -> np.ndarray:
 
 
 def _scores(x, mu, sigma):
-    return _outer(gaussian.score(x, mu, sigma, "mean_logstd"))
+    return _outer(gaussian.score(x, mu, sigma))
 
 
 # A gradient, a point and a metric tensor for the derivation claims (no randomness).
@@ -93,13 +97,18 @@ def _argmin_quadratic(q: Callable[[np.ndarray], float], x0: np.ndarray) -> np.nd
     return x0 - np.linalg.solve(_central_hessian(q, x0, 0.5), _central_gradient(q, x0, 0.5))
 
 
+def _first_step(grad_fn, x0: np.ndarray, metric, lr: float) -> np.ndarray:
+    """x_1 of steepest descent from x0: the library's own update."""
+    return steepest_descent(grad_fn, x0, metric, lr, 1)[1]
+
+
 def _linear_model_plus(penalty: Callable[[np.ndarray], float]):
     return lambda x: float(G_VEC @ (x - X_T) + penalty(x - X_T))
 
 
 def _euclidean_derivation(x, mu, sigma):
     argmin = _argmin_quadratic(_linear_model_plus(lambda d: 0.5 * d @ d), X_T)
-    step = steepest_descent(lambda _: G_VEC, X_T, Euclidean(3), 1.0, 1)[1]
+    step = _first_step(lambda _: G_VEC, X_T, Euclidean(3), 1.0)
     holds = bool(np.allclose(argmin, X_T - G_VEC, atol=1e-12) and np.allclose(step, argmin))
     return {
         "closed_form": {"argmin": argmin, "x_t - grad f": X_T - G_VEC},
@@ -112,7 +121,7 @@ def _learning_rate_penalty(x, mu, sigma):
     gamma = 0.25
     drafts = _argmin_quadratic(_linear_model_plus(lambda d: gamma / 2 * (d @ d)), X_T)
     inverse = _argmin_quadratic(_linear_model_plus(lambda d: d @ d / (2 * gamma)), X_T)
-    gd = steepest_descent(lambda _: G_VEC, X_T, Euclidean(3), gamma, 1)[1]
+    gd = _first_step(lambda _: G_VEC, X_T, Euclidean(3), gamma)
     return {
         "closed_form": {
             "gamma": gamma,
@@ -233,8 +242,8 @@ def _newton(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
     newton = _newton_step(f, X0)
     draft_step = X0 - Mahalanobis(f.A).direction(f.gradient(X0))
-    half = steepest_descent(f.gradient, X0, Mahalanobis(f.A), 0.5, 1)[1]
-    hessian_metric = steepest_descent(f.gradient, X0, Mahalanobis(f.hessian()), 1.0, 1)[1]
+    half = _first_step(f.gradient, X0, Mahalanobis(f.A), 0.5)
+    hessian_metric = _first_step(f.gradient, X0, Mahalanobis(f.hessian()), 1.0)
     return {
         "closed_form": {
             "newton": newton,
@@ -277,7 +286,7 @@ def _straight(x, mu, sigma):
 def _code_step(x, mu, sigma):
     f = Quadratic(POST_A_CODE)
     text = X0 - Mahalanobis(POST_A_CODE).direction(f.gradient(X0))
-    code = steepest_descent(f.gradient, X0, Mahalanobis(POST_A_CODE), 0.3, 1)[1]
+    code = _first_step(f.gradient, X0, Mahalanobis(POST_A_CODE), 0.3)
     newton = _newton_step(f, X0)
     fraction = (code - X0) @ (newton - X0) / ((newton - X0) @ (newton - X0))
     return {
@@ -310,8 +319,8 @@ def _joint_fisher(x, mu, sigma):
     # a prior N(theta - 1/2, 1/4 I) on (mu, log sigma): its mode is away from theta, so
     # grad log p(theta) = -4 (1/2, 1/2) = (-2, -2) whatever theta is
     g = np.array([-2.0, -2.0])
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
-    s = gaussian.score(x, mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
+    s = gaussian.score(x, mu, sigma)
     joint, se_j = _mc_mean(_outer(s + g))
     cond, se_c = _mc_mean(_outer(s))
     return {
@@ -340,7 +349,7 @@ def _half_or_whole(kl: float, quad: float, label: str) -> dict:
 
 
 def _kl_quadratic(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     kl = _kl_at(np.array([mu, np.log(sigma)]) + DELTA, mu, sigma)
     return _half_or_whole(kl, float(DELTA @ F @ DELTA), "delta^T F delta")
 
@@ -361,7 +370,7 @@ def _log_density(x, mu, sigma):
 def _score_formula(x, mu, sigma):
     z = (x - mu) / sigma
     drafts = np.stack([(x - mu) / sigma**2, -1 + z**2], axis=1)
-    lib = gaussian.score(x, mu, sigma, "mean_logstd")
+    lib = gaussian.score(x, mu, sigma)
     h = 1e-5
 
     def logp(m, lam):
@@ -387,7 +396,7 @@ def _score_formula(x, mu, sigma):
 
 
 def _single_outer_product(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     one = _scores(x[:1], mu, sigma)[0]
     mc, se = _mc_mean(_scores(x, mu, sigma))
     return {
@@ -399,7 +408,7 @@ def _single_outer_product(x, mu, sigma):
 
 
 def _off_diagonal(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     mc, se = _mc_mean(_scores(x, mu, sigma))
     holds = F[0, 1] == 0 and _within(mc[0, 1], se[0, 1], 0.0)
     return {"closed_form": F[0, 1], "monte_carlo": mc[0, 1], "draft": holds, "correct": holds}
@@ -407,7 +416,7 @@ def _off_diagonal(x, mu, sigma):
 
 def _top_left(x, mu, sigma):
     mc, se = _mc_mean((x - mu) ** 2 / sigma**4)
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     holds = bool(np.isclose(F[0, 0], 1 / sigma**2)) and _within(mc, se, 1 / sigma**2)
     return {"closed_form": F[0, 0], "monte_carlo": mc, "draft": holds, "correct": holds}
 
@@ -435,7 +444,7 @@ def _lower_right(x, mu, sigma):
     z2 = ((x - mu) / sigma) ** 2
     as_written, se_w = _mc_mean(1 - (2 * z2 + z2**2))
     corrected, se_c = _mc_mean(1 - 2 * z2 + z2**2)
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     return {
         "closed_form": F[1, 1],
         "monte_carlo": {"as_written": as_written, "corrected": corrected},
@@ -445,7 +454,7 @@ def _lower_right(x, mu, sigma):
 
 
 def _fisher(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     mc, se = _mc_mean(_scores(x, mu, sigma))
     draft = np.diag([1 / sigma**2, 2.0])
     holds = bool(np.allclose(F, draft)) and _within(mc, se, F)
@@ -453,7 +462,7 @@ def _fisher(x, mu, sigma):
 
 
 def _inverse_fisher(x, mu, sigma):
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     stated = np.diag([sigma**2, 0.5])
     inv = np.linalg.inv(F)
     return {
@@ -464,10 +473,10 @@ def _inverse_fisher(x, mu, sigma):
 
 
 def _variance_scaling(x, mu, sigma):
-    grad = gaussian.score(x, mu, sigma, "mean_logstd").mean(axis=0)
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
-    natural = FisherMetric(lambda t: F).direction(grad, np.zeros(2))
-    steeper = gaussian.fisher_information(mu, sigma / 2, "mean_logstd")[0, 0] / F[0, 0]
+    grad = gaussian.score(x, mu, sigma).mean(axis=0)
+    F = gaussian.fisher_information(mu, sigma)
+    natural = Mahalanobis(F).direction(grad)
+    steeper = gaussian.fisher_information(mu, sigma / 2)[0, 0] / F[0, 0]
     holds = bool(np.isclose(natural[0], sigma**2 * grad[0], rtol=1e-12)) and np.isclose(steeper, 4)
     return {
         "closed_form": {
@@ -490,7 +499,7 @@ def _hessian_at(theta, mu, sigma, h=1e-3):
 
 def _vanishing_terms(x, mu, sigma):
     theta_t = np.array([mu, np.log(sigma)])
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     value, grad = gaussian.kl(mu, sigma, mu, sigma), _gradient_at(theta_t, mu, sigma)
     # the gradient is 0; central differences leave O(h^2 |third derivative|) ~ 1e-8 |F|
     holds = value == 0 and bool(np.all(np.abs(grad) <= 1e-7 * np.abs(F).max()))
@@ -511,7 +520,7 @@ def _second_order_term(x, mu, sigma):
 def _hessian_is_fisher(x, mu, sigma):
     theta_t = np.array([mu, np.log(sigma)])
     H = _hessian_at(theta_t, mu, sigma)
-    F = gaussian.fisher_information(mu, sigma, "mean_logstd")
+    F = gaussian.fisher_information(mu, sigma)
     # second differences: truncation O(h^2) = 1e-6 relative to the Fisher's scale
     holds = bool(np.allclose(H, F, rtol=1e-5, atol=1e-5 * np.abs(F).max()))
     return {"closed_form": {"Hessian": H, "F": F}, "draft": holds, "correct": holds}
@@ -525,7 +534,7 @@ def _swap_gradient(x, mu, sigma):
     # draws from p_theta: the seeded standard normals moved to N(m, s^2)
     y = m + s * (x - mu) / sigma
     logratio = np.log(sigma / s) - 0.5 * ((y - m) / s) ** 2 + 0.5 * ((y - mu) / sigma) ** 2
-    score = gaussian.score(y, m, s, "mean_logstd")
+    score = gaussian.score(y, m, s)
     drafts, se_d = _mc_mean(score)
     corrected, se_c = _mc_mean(logratio[:, None] * score)
     return {
@@ -537,102 +546,98 @@ def _swap_gradient(x, mu, sigma):
 
 
 def _expected_score(x, mu, sigma):
-    mc, se = _mc_mean(gaussian.score(x, mu, sigma, "mean_logstd"))
+    mc, se = _mc_mean(gaussian.score(x, mu, sigma))
     holds = _within(mc, se, 0.0)
     return {"closed_form": [0.0, 0.0], "monte_carlo": mc, "draft": holds, "correct": holds}
 
 
-def _c(id_, draft, check, erratum=None, correct=""):
-    return Claim(id_, draft, "erratum" if erratum else "holds", correct, erratum, check)
-
-
 # In the order of the draft: every mathematical statement, true or not.
 CLAIMS = (
-    _c(
+    Claim(
         "C1",
         "minimising the linear model plus 1/2 ||x - x_t||^2 gives x_{t+1} = x_t - grad f(x_t)",
         _euclidean_derivation,
     ),
-    _c(
+    Claim(
         "C2",
         "penalising gamma/2 ||x - x_t||^2 imposes the learning rate gamma",
         _learning_rate_penalty,
         "E16",
         "gamma/2 ||x - x_t||^2 gives the step 1/gamma; learning rate gamma needs 1/(2 gamma)",
     ),
-    _c(
+    Claim(
         "C3",
         "the steepest descent direction under the metric tensor G is -G^-1 grad f(x_t)",
         _metric_direction,
     ),
-    _c(
+    Claim(
         "C4",
         "this reduces to gradient descent when G is the identity",
         _identity_is_gradient_descent,
     ),
-    _c(
+    Claim(
         "C5",
         "D(x, x') = (x - x')^T A (x - x') is a distance (the Mahalanobis metric)",
         _squared_distance,
         "E19",
         "D is the squared Mahalanobis distance; its square root obeys the triangle inequality",
     ),
-    _c(
+    Claim(
         "C6",
         "A may be any PSD p x p matrix",
         _positive_definite,
         "E13",
         "A must be positive definite: a singular A gives distinct points distance 0",
     ),
-    _c(
+    Claim(
         "C7",
         "with diagonal A, x_{t+1} = x_t - rho^T grad f(x_t)",
         _diagonal,
         "E10",
         "x_{t+1} = x_t - rho * grad f(x_t), an elementwise product",
     ),
-    _c(
+    Claim(
         "C8",
         "with A = I (all a_i = 1) the metric reduces to the Euclidean one",
         _identity_is_euclidean,
     ),
-    _c(
+    Claim(
         "C9",
         "equidistant points form a sphere under the Euclidean metric, an ellipsoid under A",
         _sphere_and_ellipse,
     ),
-    _c(
+    Claim(
         "C10",
         "x_t - A^-1 grad f(x_t) is Newton's method because the loss is quadratic",
         _newton,
         "E12",
         "holds with the factor matching the Hessian 2A: x_t - 1/2 A^-1 grad f(x_t) (E17)",
     ),
-    _c(
+    Claim(
         "C11",
         "f(x) = x^T A x with A = [[1, 1/2], [1/2, 1]] is x1^2 + x2^2 - x1 x2",
         _post_matrix,
         "E9",
         "x1^2 + x2^2 - x1 x2 = x^T A x with A = [[1, -1/2], [-1/2, 1]]",
     ),
-    _c(
+    Claim(
         "C12",
         "gradient descent's steps bounce around the valley (iterates alternate along (1, -1))",
         _bounces,
     ),
-    _c(
+    Claim(
         "C13",
         "steepest descent under A goes straight toward the minimum (iterates 0.4^k x_0)",
         _straight,
     ),
-    _c(
+    Claim(
         "C14",
         "the figure's right panel steps with the text's x_t - A^-1 grad f(x_t)",
         _code_step,
         "E20",
         "its code steps with 0.3 A^-1 grad f: 0.6 of Newton's step",
     ),
-    _c(
+    Claim(
         "C15",
         "the KL divergence is a metric",
         _kl_not_a_metric,
@@ -640,83 +645,85 @@ CLAIMS = (
         "it is a divergence: >= 0 and 0 only at equal arguments, not symmetric, no triangle "
         "inequality",
     ),
-    _c(
+    Claim(
         "C16",
         "the Fisher is the expected outer product of grad log p(D, theta), the joint",
         _joint_fisher,
         "E7",
         "of the conditional's score grad log p(x | theta)",
     ),
-    _c(
+    Claim(
         "C17",
         "D_KL(p(x|theta) || p(x|theta_t)) is approximately F",
         _kl_quadratic,
         "E4",
         "D_KL = 1/2 delta^T F delta + O(|delta|^3)",
     ),
-    _c(
+    Claim(
         "C18",
         "log p(x | theta) = -1/2 log 2 pi - lambda - 1/2 exp(-2 lambda) (x - mu)^2",
         _log_density,
     ),
-    _c("C19", "the score is [(x - mu)/sigma^2, -1 + (x - mu)^2/sigma^2]", _score_formula),
-    _c(
+    Claim("C19", "the score is [(x - mu)/sigma^2, -1 + (x - mu)^2/sigma^2]", _score_formula),
+    Claim(
         "C20",
         "F = [score][score]^T (plugging in the gradient)",
         _single_outer_product,
         "E8",
         "F = E[score score^T]; one outer product is the empirical Fisher of one point",
     ),
-    _c("C21", "the off-diagonal Fisher terms are 0 since E[x-mu] = E[(x-mu)^3] = 0", _off_diagonal),
-    _c("C22", "the top-left term is E[(x - mu)^2]/sigma^4 = 1/sigma^2", _top_left),
-    _c(
+    Claim(
+        "C21", "the off-diagonal Fisher terms are 0 since E[x-mu] = E[(x-mu)^3] = 0", _off_diagonal
+    ),
+    Claim("C22", "the top-left term is E[(x - mu)^2]/sigma^4 = 1/sigma^2", _top_left),
+    Claim(
         "C23",
         "E[(x - mu)^3] = 3 sigma^4",
         _moments,
         "E1",
         "E[(x - mu)^4] = 3 sigma^4; E[(x - mu)^3] = 0",
     ),
-    _c(
+    Claim(
         "C24",
         "1 - E[2/sigma^2 (x-mu)^2 + 1/sigma^4 (x-mu)^4] = 2",
         _lower_right,
         "E2",
         "1 - E[2 (x-mu)^2/sigma^2] + E[(x-mu)^4/sigma^4] = 2",
     ),
-    _c("C25", "F = diag(1/sigma^2, 2) in (mu, log sigma)", _fisher),
-    _c(
+    Claim("C25", "F = diag(1/sigma^2, 2) in (mu, log sigma)", _fisher),
+    Claim(
         "C26",
         "the inverse Fisher is F = [[sigma^2, 0], [0, 1/2]]",
         _inverse_fisher,
         "E3",
         "F^-1 = diag(sigma^2, 1/2); F = diag(1/sigma^2, 2)",
     ),
-    _c(
+    Claim(
         "C27",
         "scale the mean's gradient by the variance: the geometry is steeper at low variance",
         _variance_scaling,
     ),
-    _c("C28", "the first two terms of the KL's Taylor expansion are zero", _vanishing_terms),
-    _c(
+    Claim("C28", "the first two terms of the KL's Taylor expansion are zero", _vanishing_terms),
+    Claim(
         "C29",
         "the second-order term is (theta - theta_t)^T H_t (theta - theta_t)",
         _second_order_term,
         "E5",
         "1/2 (theta - theta_t)^T H_t (theta - theta_t)",
     ),
-    _c(
+    Claim(
         "C30",
         "the KL's Hessian at theta_t turns out to be the Fisher information F",
         _hessian_is_fisher,
     ),
-    _c(
+    Claim(
         "C31",
         "grad_theta D(theta, theta_t) = E_p(x|theta)[grad log p(x|theta)] (swap grad and E)",
         _swap_gradient,
         "E6",
         "= E[log(p_theta / p_t) score]: the swap drops this term, which is 0 only at theta_t",
     ),
-    _c("C32", "the expectation of the score is always 0", _expected_score),
+    Claim("C32", "the expectation of the score is always 0", _expected_score),
 )
 
 

@@ -224,12 +224,15 @@ def test_claims_carry_their_fields(claims):
         assert "draft" not in row["values"] and "correct" not in row["values"]
     assert [c.id for c in CLAIMS] == [f"C{i}" for i in range(1, len(CLAIMS) + 1)]
     assert all((c.erratum is None) == (c.expected == "holds") for c in CLAIMS)
+    assert all(c.expected in ("holds", "erratum") for c in CLAIMS)
+    assert all(bool(c.correct) == bool(c.erratum) for c in CLAIMS)  # a correction per erratum
 
 
 def test_a_false_statement_whose_correction_also_fails_is_reported():
     fake = Claim(
-        "CX", "x", "erratum", "y", "E1", lambda x, mu, s: {"draft": False, "correct": False}
+        "CX", "x", lambda x, mu, s: {"draft": False, "correct": False}, erratum="E1", correct="y"
     )
+    assert fake.expected == "erratum"
     import natgrad.claims as claims_module
 
     saved = claims_module.CLAIMS
