@@ -183,6 +183,14 @@ class Metric:
         return c + radius * (u / np.sqrt(w)) @ V.T
 
 
+def _check_dim(grad: ArrayLike, dim: int) -> NDArray[np.float64]:
+    """``grad`` as floats, if its last axis has the metric's ``dim`` coordinates."""
+    g = np.asarray(grad, dtype=float)
+    if g.shape[-1:] != (dim,):
+        raise ValueError(f"the gradient has shape {g.shape}; the metric is {dim}-dimensional")
+    return g
+
+
 def _check_damping(damping: float) -> None:
     if not (np.isfinite(damping) and damping >= 0):
         raise ValueError(f"damping must be finite and >= 0, got {damping!r}")
@@ -211,7 +219,7 @@ class Euclidean(Metric):
         self, grad: ArrayLike, x: ArrayLike | None = None, damping: float = 0.0
     ) -> NDArray[np.float64]:
         _check_damping(damping)
-        return np.asarray(grad, dtype=float) / (1.0 + damping)
+        return _check_dim(grad, self.dim) / (1.0 + damping)
 
 
 @dataclass(frozen=True)
@@ -249,7 +257,7 @@ class Diagonal(Metric):
         self, grad: ArrayLike, x: ArrayLike | None = None, damping: float = 0.0
     ) -> NDArray[np.float64]:
         _check_damping(damping)
-        return np.asarray(grad, dtype=float) / (self.scales + damping)
+        return _check_dim(grad, self.scales.size) / (self.scales + damping)
 
 
 @dataclass(frozen=True)
@@ -265,7 +273,7 @@ class Mahalanobis(Metric):
     A: NDArray[np.float64] = field()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "A", validate_spd(self.A, "A"))
+        object.__setattr__(self, "A", validate_spd(self.A))
 
     def matrix(self, x: ArrayLike | None = None) -> NDArray[np.float64]:
         return np.array(self.A)
@@ -300,7 +308,7 @@ def metric_from_matrix(A: ArrayLike) -> Metric:
     The identity gives :class:`Euclidean`, a diagonal matrix :class:`Diagonal`,
     anything else :class:`Mahalanobis` (which validates it).
     """
-    M = validate_spd(A, "A")
+    M = validate_spd(A)
     if np.array_equal(M, np.eye(M.shape[0])):
         return Euclidean(M.shape[0])
     if np.array_equal(M, np.diag(np.diag(M))):

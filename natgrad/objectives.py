@@ -54,7 +54,7 @@ class Quadratic:
     A: NDArray[np.float64] = field()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "A", validate_spd(self.A, "A"))
+        object.__setattr__(self, "A", validate_spd(self.A))
 
     def value(self, x: ArrayLike) -> NDArray[np.float64] | float:
         """``x^T A x``, vectorised over leading axes of ``x`` (shape (..., p))."""

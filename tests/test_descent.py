@@ -284,7 +284,7 @@ def test_learning_rate_is_the_inverse_of_the_penalty_scale(rng, lr):
     the gradient-descent step x_t - gamma grad f minimises the linear model plus
     1/(2 gamma) ||x - x_t||^2."""
     g, x_t = rng.standard_normal(3), rng.standard_normal(3)
-    step = steepest_descent(lambda x: g, x_t, Euclidean(), lr, 1)[1]
+    step = steepest_descent(lambda x: g, x_t, Euclidean(3), lr, 1)[1]
     assert_allclose(step, x_t - lr * g, rtol=0, atol=1e-15)
     # rounding of the differences: ~eps |q| / h with |q| ~ 10 -> 1e-12
     assert_allclose(_penalised_gradient(g, x_t, 1 / (2 * lr), step), 0.0, atol=1e-10)

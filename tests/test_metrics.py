@@ -304,6 +304,19 @@ def test_float32_inputs_give_float64_results():
             lambda: cholesky_solve([[np.nan, 0.0], [0.0, 1.0]], [1.0, 1.0]),
             "array must not contain infs or NaNs",
         ),
+        (
+            lambda: cholesky_solve([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0]),
+            "metric tensor is not positive definite; add damping",
+        ),
+        (
+            lambda: Euclidean(2).direction([1.0, 2.0, 3.0]),
+            "the gradient has shape (3,); the metric is 2-dimensional",
+        ),
+        (
+            # one scale would broadcast over both coordinates: refused, not spread
+            lambda: Diagonal([2.0]).direction([1.0, 2.0]),
+            "the gradient has shape (2,); the metric is 1-dimensional",
+        ),
     ],
 )
 def test_messages_in_full(call, message):
