@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import references as R
@@ -85,6 +87,12 @@ def test_outside_domain():
     assert G.to_mean_std([0.0, 1e-300], "mean_std")[1] == 1e-300
     assert G.to_mean_std([0.0, 1e-300], "mean_var")[1] == 1e-150
     assert G.to_mean_std([0.0, -0.5], "natural")[1] == 1.0
+    # outside without a numpy warning: the domain is checked before any square root
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for theta, param in [([0.0, 0.5], "natural"), ([0.0, -0.5], "mean_var")]:
+            with pytest.raises(DomainError, match="domain"):
+                G.to_mean_std(theta, param)
 
 
 @pytest.mark.parametrize("param", PARAMS)
@@ -251,6 +259,29 @@ def test_invalid_input(call, message):
 def test_sample_is_seeded():
     assert_allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 3))
     assert not np.allclose(G.sample(5, 0.0, 1.0, 3), G.sample(5, 0.0, 1.0, 4))
+
+
+def test_sample_draws_mu_plus_sigma_times_the_seeded_standard_normals():
+    """Generator.normal(loc, scale) is loc + scale * standard_normal, draw for draw."""
+    z = np.random.default_rng(7).standard_normal(4)
+    assert_allclose(G.sample(4, 2.0, 3.0, 7), 2.0 + 3.0 * z, rtol=1e-15)
+    assert G.sample(1, 0.0, 1.0, 0).shape == (1,)  # one draw is a sample
+
+
+def test_central_moments_of_low_order_and_their_types():
+    assert G.central_moment(0, 2.0) == 1.0  # E[1]
+    assert G.central_moment(1, 2.0) == 0.0
+    assert G.central_moment(2, 2.0) == 4.0
+    assert G.central_moment(6, 2.0) == 15 * 2.0**6  # 5!! = 15
+    for k in (0, 1, 2):
+        assert type(G.central_moment(k, 2.0)) is float
+        got = G.central_moment(k, np.array([1.0, 2.0]))
+        assert isinstance(got, np.ndarray) and got.shape == (2,), k
+        assert_allclose(got, [G.central_moment(k, 1.0), G.central_moment(k, 2.0)])
+
+
+def test_kl_of_scalars_is_a_python_float():
+    assert type(G.kl(0.0, 1.0, 0.5, 2.0)) is float
 
 
 @pytest.mark.parametrize("sigma", [0.3, 1.0, 5.0])
