@@ -178,7 +178,7 @@ def _resolve(node: dict, schema: dict) -> dict:
 def defaults(schema: dict, node: dict | None = None) -> Any:
     """The config that the schema's defaults describe (nested objects filled in)."""
     node = _resolve(schema if node is None else node, schema)
-    if node.get("type") == "object" and "properties" in node:
+    if "properties" in node:
         return {k: defaults(schema, sub) for k, sub in node["properties"].items()}
     return copy.deepcopy(node.get("default"))
 
@@ -255,10 +255,11 @@ def _semantic_checks(value: Any, node: dict, schema: dict, path: list, root: dic
             if target and k in value:
                 # a sibling key, or a JSON pointer from the config's root
                 if target.startswith("/"):
+                    parts = target[1:].split("/")
                     items = root
-                    for part in target.strip("/").split("/"):
+                    for part in parts:
                         items = items[part]
-                    name = target.strip("/").replace("/", ".")
+                    name = ".".join(parts)
                 else:
                     items, name = value.get(target, []), target
                 if not 0 <= value[k] < len(items):
@@ -505,7 +506,7 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     import hashlib
     import json
 
-    if resolve_usetex(config.get("usetex", "auto")):
+    if resolve_usetex(config["usetex"]):
         return
     cache = Path(cache) if cache else None
     try:

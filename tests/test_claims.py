@@ -160,6 +160,33 @@ def test_monte_carlo_tolerance_is_five_standard_errors():
     assert not claims_module._within(np.array([0.0, -1.01]), se, 0.0)
 
 
+def test_the_standard_error_is_the_sample_standard_deviation_over_root_n():
+    import natgrad.claims as claims_module
+
+    # draws 0 and 2: mean 1, sample sd (ddof=1) sqrt(2), se sqrt(2) / sqrt(2) = 1
+    mean, se = claims_module._mc_mean(np.array([[0.0, 5.0], [2.0, 5.0]]))
+    np.testing.assert_allclose(mean, [1.0, 5.0], rtol=1e-15)
+    np.testing.assert_allclose(se, [1.0, 0.0], rtol=1e-15)
+
+
+def test_kl_is_judged_the_quadratic_form_or_half_of_it_to_one_percent():
+    """C16's and C29's verdict: KL / quad near 1 is the draft's claim, near 1/2 the
+    correct one; 1 % either way."""
+    from natgrad.claims import _half_or_whole
+
+    for kl, quad, draft, correct in [
+        (2.0, 2.0, True, False),
+        (1.0, 2.0, False, True),
+        (2.0 * 1.009, 2.0, True, False),
+        (2.0 * 1.011, 2.0, False, False),
+        (0.991, 2.0, False, True),
+        (0.989, 2.0, False, False),
+    ]:
+        got = _half_or_whole(kl, quad, "q")
+        assert (got["draft"], got["correct"]) == (draft, correct), (kl, quad)
+        assert got["closed_form"] == {"kl": kl, "q": quad, "ratio": kl / quad}
+
+
 def test_the_seed_and_sample_size_reach_the_monte_carlo_values():
     a = compute_claims(n_samples=5_000, seed=1, mu=0.3, sigma=1.7)
     b = compute_claims(n_samples=5_000, seed=1, mu=0.3, sigma=1.7)

@@ -3,6 +3,7 @@
 import copy
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -522,7 +523,33 @@ def test_config_file_problems_are_one_line_each(tmp_path):
     bad.write_text("a: 1\nb: [1,\n  c: d: e\n")
     with pytest.raises(ConfigError) as info:
         load_config_file(bad)
-    assert str(info.value).startswith("bad.yaml: YAML syntax error at line 3, column 7: ")
+    # the problem as libyaml or PyYAML's own parser words it, without the quoted context
+    assert re.fullmatch(
+        r"bad\.yaml: YAML syntax error at line 3, column 7: "
+        r"(did not find expected ',' or '\]'|expected ',' or '\]', but got ':')",
+        str(info.value),
+    ), str(info.value)
+    ctl = tmp_path / "ctl.yaml"  # a reader error has no position mark and no "problem"
+    ctl.write_text("a: \x07\n")
+    with pytest.raises(ConfigError) as info:
+        load_config_file(ctl)
+    assert re.fullmatch(
+        r"ctl\.yaml: YAML syntax error: unacceptable character #x0007: "
+        r"(control|special) characters are not allowed",
+        str(info.value),
+    ), str(info.value)
+    for name, text, message in [
+        (
+            "empty.yaml",
+            "# nothing\n",
+            "empty.yaml is empty; it must map keys to values (see config.yaml)",
+        ),
+        ("list.yaml", "- 1\n", "list.yaml must map keys to values, got a list at the top level"),
+    ]:
+        (tmp_path / name).write_text(text)
+        with pytest.raises(ConfigError) as info:
+            load_config_file(tmp_path / name)
+        assert str(info.value) == message
     py = tmp_path / "py.yaml"
     py.write_text("a: !!python/object/apply:os.system ['true']\n")
     with pytest.raises(ConfigError, match="py.yaml: YAML syntax error"):
@@ -551,6 +578,30 @@ def test_output_dir_problems(tmp_path):
     )
 
 
+def test_output_dir_must_be_writable_and_searchable(tmp_path, monkeypatch):
+    """Write and search permission both, on the directory or on the parent that would
+    hold it. os.access is faked: as root (CI) every directory is writable."""
+    import os
+
+    from natgrad.config import check_output_dir
+
+    granted = {os.F_OK, os.R_OK, os.X_OK, os.R_OK | os.X_OK}  # read-only, searchable
+    monkeypatch.setattr(os, "access", lambda path, mode: mode in granted)
+    with pytest.raises(ConfigError) as info:
+        check_output_dir(str(tmp_path))
+    assert str(info.value) == f"config key 'output_dir': {str(tmp_path)!r} is not writable"
+    new = tmp_path / "new"
+    with pytest.raises(ConfigError) as info:
+        check_output_dir(str(new))
+    assert str(info.value) == (
+        f"config key 'output_dir': {str(new)!r} does not exist and {str(tmp_path)!r} "
+        "is not writable"
+    )
+    granted = {os.F_OK, os.W_OK}  # writable but not searchable: files cannot be created
+    with pytest.raises(ConfigError, match="is not writable"):
+        check_output_dir(str(tmp_path))
+
+
 def test_prepare_remembers_in_the_documented_files(root, tmp_path, monkeypatch):
     import natgrad.config as C
 
@@ -577,3 +628,195 @@ def test_prepare_remembers_in_the_documented_files(root, tmp_path, monkeypatch):
     C.prepare(repo, {}, None)
     C.prepare(repo, {}, None)
     assert len(calls) == 6
+
+
+# Generic schema handling, on toy schemas: what the pipeline's schema does not exercise.
+
+
+def test_long_values_are_cut_to_80_characters():
+    from natgrad.config import _describe
+
+    assert _describe("x" * 78) == repr("x" * 78)  # 80 characters with the quotes: whole
+    assert _describe("x" * 79) == repr("x" * 79)[:77] + "..."
+    assert len(_describe("x" * 79)) == 80
+
+
+def test_defaults_are_fresh_copies_built_from_properties():
+    node = {"type": "object", "properties": {"a": {"default": [[1, 2]]}, "b": {"type": "number"}}}
+    first = defaults({}, node)
+    assert first == {"a": [[1, 2]], "b": None}
+    first["a"][0][0] = 99  # the caller owns what it gets, nested lists included
+    assert defaults({}, node) == {"a": [[1, 2]], "b": None}
+    assert node["properties"]["a"]["default"] == [[1, 2]]
+    assert defaults({}, {"type": "array", "default": [3]}) == [3]
+
+
+def test_defaults_fill_mappings_and_list_items_only():
+    from natgrad.config import _with_defaults
+
+    obj = {"type": ["object", "null"], "properties": {"a": {"default": 1}}}
+    assert _with_defaults(None, obj, {}) is None
+    assert _with_defaults({}, obj, {}) == {"a": 1}
+    assert _with_defaults("ab", {"type": "string", "items": {"type": "string"}}, {}) == "ab"
+    assert _with_defaults([{}, {"a": 2}], {"items": obj}, {}) == [{"a": 1}, {"a": 2}]
+    # boolean subschemas (valid JSON Schema) add nothing
+    assert _with_defaults({"a": [1]}, {"properties": {"a": True}}, {}) == {"a": [1]}
+
+
+def test_semantic_checks_walk_schemas_without_properties_or_items():
+    from natgrad.config import _semantic_checks
+
+    _semantic_checks({"a": 1.0, "b": [1.0]}, {}, {}, [], {})
+    with pytest.raises(ConfigError) as info:
+        _semantic_checks({"a": [float("nan")]}, {"type": "object"}, {}, [], {})
+    assert str(info.value) == "config key 'a[0]': nan is not allowed; give a finite number"
+
+
+def test_an_index_into_a_missing_list_is_out_of_range():
+    from natgrad.config import _semantic_checks
+
+    node = {"properties": {"i": {"x-index-of": "names"}}}
+    with pytest.raises(ConfigError) as info:
+        _semantic_checks({"i": 0}, node, {}, [], {})
+    assert str(info.value) == "config key 'i': 0 is not an index into 'names' (0 to -1)"
+
+
+def test_an_index_from_the_root_inside_list_items():
+    """x-index-of with a JSON pointer is resolved from the config's root, however deep."""
+    from natgrad.config import _semantic_checks
+
+    node = {"properties": {"rows": {"items": {"properties": {"i": {"x-index-of": "/s/names"}}}}}}
+    root = {"s": {"names": ["a", "b"]}, "rows": [{"i": 1}]}
+    _semantic_checks(root, node, {}, [], root)
+    root["rows"].append({"i": 2})
+    with pytest.raises(ConfigError) as info:
+        _semantic_checks(root, node, {}, [], root)
+    assert str(info.value) == "config key 'rows[1].i': 2 is not an index into 's.names' (0 to 1)"
+
+
+def test_messages_of_boolean_and_property_less_schemas():
+    schema = {"type": "object", "properties": {"a": False}}
+    with pytest.raises(ConfigError) as info:
+        validate_config({"a": 1}, schema)
+    # (jsonschema drops the key's path for a false subschema: its message, one line)
+    assert str(info.value).startswith("config key '")
+    assert str(info.value).endswith("schema does not allow 1") and "\n" not in str(info.value)
+    schema = {"type": "object", "additionalProperties": False}
+    with pytest.raises(ConfigError) as info:
+        validate_config({"zz": 1}, schema)
+    assert str(info.value) == "config key 'zz': unknown key; allowed here: "
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            None,
+            "the config must be a mapping of keys to values, got NoneType (is config.yaml empty?)",
+        ),
+        ([1], "the config must be a mapping of keys to values, got list"),
+    ],
+)
+def test_a_config_that_is_not_a_mapping(schema, config, message):
+    with pytest.raises(ConfigError) as info:
+        validate_config(config, schema)
+    assert str(info.value) == message
+
+
+def test_the_remembered_validation_is_keyed_on_content_not_order(tmp_path, monkeypatch):
+    import datetime
+
+    import natgrad.style
+    from natgrad.config import _validation_key
+
+    c, s = tmp_path / "c.yaml", tmp_path / "s.yaml"
+    c.write_text("a: 1\n")
+    s.write_text("{}\n")
+    key = _validation_key(c, s, {"a": 1, "b": {"x": 1, "y": 2}})
+    assert key == _validation_key(c, s, {"b": {"y": 2, "x": 1}, "a": 1})
+    # --config values are YAML: a date is a value too
+    assert _validation_key(c, s, {"d": datetime.date(2021, 4, 13)}) is not None
+    monkeypatch.setattr(natgrad.style, "latex_available", lambda: True)
+    assert _validation_key(c, s, {"a": 1, "b": {"x": 1, "y": 2}}) != key
+    assert _validation_key(tmp_path / "none.yaml", s, {}) is None
+
+
+def test_prepare_remembers_even_when_no_text_is_checked(root, tmp_path, monkeypatch):
+    """With usetex on, check_texts writes nothing: prepare makes the cache folder itself."""
+    import natgrad.config as C
+
+    repo = tmp_path / "repo"
+    (repo / "workflow" / "schemas").mkdir(parents=True)
+    (repo / "workflow" / "schemas" / "config.schema.yaml").write_bytes(
+        (root / "workflow" / "schemas" / "config.schema.yaml").read_bytes()
+    )
+    (repo / "config.yaml").write_text((root / "config.yaml").read_text())
+    monkeypatch.setattr(C, "resolve_usetex", lambda value: True)
+    cache = tmp_path / "not" / "yet" / "there"
+    C.prepare(repo, {}, cache)
+    assert (cache / "config-ok.json").is_file() and not (cache / "texts-ok.json").exists()
+
+
+def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_path, monkeypatch):
+    import natgrad.config as C
+
+    cache = tmp_path / "texts.json"
+    full = validate_config(default_config, schema)
+    C.check_texts(full, schema, cache)
+    n = len(json.loads(cache.read_text()))
+    parsed = []
+    real = C.mathtext_problem
+    monkeypatch.setattr(C, "mathtext_problem", lambda t: parsed.append(t) or real(t))
+    C.check_texts(full, schema, cache)
+    assert parsed == []  # every text remembered
+    cfg = copy.deepcopy(default_config)
+    cfg["gaussian_isocontours_fisher"]["title"] = "$\\sigma$ new"
+    C.check_texts(validate_config(cfg, schema), schema, cache)
+    assert parsed == ["$\\sigma$ new"]
+    assert len(json.loads(cache.read_text())) == n + 1  # the existing file is updated
+    cache.write_text("not json")  # unreadable: everything is checked again
+    parsed.clear()
+    C.check_texts(full, schema, cache)
+    assert len(set(parsed)) == n
+
+
+def test_only_the_schemas_texts_are_checked(schema, default_config):
+    """A string that is not a title or label may hold a lone dollar sign (a path)."""
+    from natgrad.config import _texts, check_texts
+
+    cfg = validate_config(dict(default_config, output_dir="figures$1"), schema)
+    check_texts(cfg, schema)
+    found = dict((tuple(p), t) for p, t in _texts(cfg, schema, schema, []))
+    assert ("output_dir",) not in found
+    assert (
+        found[("gaussian_isocontours_fisher", "title")]
+        == cfg["gaussian_isocontours_fisher"]["title"]
+    )
+    assert list(_texts({"a": {"b": "$"}}, {}, {}, [])) == []
+    assert list(_texts({"a": {"b": "$"}}, {"type": "object"}, {}, [])) == []
+
+
+def test_a_mathtext_error_is_matplotlibs_last_line_without_the_exception_name():
+    from natgrad.config import mathtext_problem
+
+    problem = mathtext_problem("$x^{$")
+    assert problem.startswith("mathtext cannot draw it: Expected end_group, found end of text")
+    assert "Exception" not in problem and "\n" not in problem
+
+
+def test_export_problems_in_full(tmp_path):
+    from natgrad.config import export_figures
+
+    cfg = {"post": "", "post_figures": ["a", "zz", "yy"]}
+    with pytest.raises(ConfigError) as info:
+        export_figures(cfg, ["a"])
+    assert str(info.value) == "config key 'post_figures': 'zz' is not a figure of the pipeline"
+    missing = tmp_path / "none.md"
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(missing), "post_figures": []}, ["a"])
+    assert str(info.value) == (
+        f"config key 'post': cannot read {str(missing)!r}: No such file or directory"
+    )
+    post = tmp_path / "post.md"
+    post.write_text('<img src="/assets/gd.v2.png">')  # a dot inside a figure's name
+    assert export_figures({"post": str(post), "post_figures": []}, ["gd.v2"]) == ["gd.v2"]
