@@ -45,6 +45,14 @@ class Preconditioner(Protocol):
     def update(self, grad: NDArray[np.float64], state): ...
 
 
+def _zeros_like_vector(x0: ArrayLike) -> NDArray[np.float64]:
+    """An optimiser's initial moments: zeros shaped like the parameter vector ``x0``."""
+    z = np.zeros_like(np.asarray(x0, dtype=float))
+    if z.ndim != 1:
+        raise ValueError(f"x0 must be a vector, got shape {z.shape}")
+    return z
+
+
 class DiagonalState(NamedTuple):
     """Running second-moment estimate of an AdaGrad or RMSProp preconditioner."""
 
@@ -90,7 +98,7 @@ class AdaGrad:
         _check_eps(self.eps)
 
     def init(self, x0: ArrayLike) -> DiagonalState:
-        return DiagonalState(np.zeros_like(np.asarray(x0, dtype=float)))
+        return DiagonalState(_zeros_like_vector(x0))
 
     def metric(self, state: DiagonalState) -> Diagonal:
         """The diagonal metric this state defines."""
@@ -127,7 +135,7 @@ class RMSProp:
         _check_eps(self.eps)
 
     def init(self, x0: ArrayLike) -> DiagonalState:
-        return DiagonalState(np.zeros_like(np.asarray(x0, dtype=float)))
+        return DiagonalState(_zeros_like_vector(x0))
 
     def metric(self, state: DiagonalState) -> Diagonal:
         """The diagonal metric this state defines."""
@@ -166,7 +174,7 @@ class Adam:
         _check_eps(self.eps)
 
     def init(self, x0: ArrayLike) -> AdamState:
-        z = np.zeros_like(np.asarray(x0, dtype=float))
+        z = _zeros_like_vector(x0)
         return AdamState(0, z, z)
 
     def metric(self, state: AdamState) -> Diagonal:

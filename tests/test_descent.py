@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 import references as R
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from natgrad.descent import (
     AdaGrad,
@@ -325,10 +325,65 @@ def test_hyperparameter_messages_name_the_hyperparameter(make, message):
 def test_divergence_says_what_was_not_finite():
     with pytest.raises(DivergenceError) as err:
         steepest_descent(lambda x: np.array([np.inf, 0.0]), [1.0, 1.0], Euclidean(), 0.1, 3)
-    assert err.value.step == 1 and "the gradient is not finite" in str(err.value)
+    assert str(err.value) == (
+        "steepest descent diverged at step 1 of 3 (lr=0.1): the gradient is not finite; "
+        "lower the learning rate"
+    )
     with pytest.raises(DivergenceError) as err:
         steepest_descent(lambda x: x, [1e300, 1.0], Euclidean(), 1e10, 3)
-    assert err.value.step == 1 and "the iterate is not finite" in str(err.value)
+    assert str(err.value) == (
+        "steepest descent diverged at step 1 of 3 (lr=1e+10): the iterate is not finite; "
+        "lower the learning rate"
+    )
+
+
+@pytest.mark.parametrize("method", [AdaGrad(), RMSProp(decay=0.0), Adam(b2=0.0)])
+def test_a_squared_gradient_that_overflows_in_the_sum_is_divergence(method):
+    """g = 1e154: g^2 = 1e308 is finite, the running second moment plus it is not. Caught
+    before the update, which would make the metric infinite and the steps silently 0."""
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(lambda x: np.full(2, 1e154), [0.0, 0.0], method, 0.1, 3)
+    assert str(err.value) == (
+        "steepest descent diverged at step 2 of 3 (lr=0.1): the squared gradient overflows; "
+        "lower the learning rate"
+    )
+
+
+def test_a_gradient_that_overflows_into_nan_warns_nothing():
+    """inf - inf inside the user's gradient: one DivergenceError, no RuntimeWarning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError, match="the gradient is not finite"):
+            steepest_descent(
+                lambda x: np.exp(1e3 * x) - np.exp(1e3 * x), [1.0, 1.0], Euclidean(), 0.1, 2
+            )
+
+
+@pytest.mark.parametrize("method", [AdaGrad(), RMSProp(), Adam()])
+def test_integer_gradients_are_floats_to_the_optimisers(method):
+    """A gradient function may return integers; squared as int64, 4e9 would wrap."""
+    big = [4_000_000_000, -3]
+    as_ints = steepest_descent(lambda x: big, [1.0, 2.0], method, 0.1, 3)
+    as_floats = steepest_descent(lambda x: np.array(big, dtype=float), [1.0, 2.0], method, 0.1, 3)
+    assert_allclose(as_ints, as_floats, rtol=1e-15)
+
+
+@pytest.mark.parametrize("method", [AdaGrad(), RMSProp(), Adam()])
+def test_optimiser_state_is_shaped_like_the_parameters(method):
+    state = method.init([1, 2, 3])
+    for moment in state[-2:] if isinstance(method, Adam) else state:
+        assert moment.shape == (3,) and moment.dtype == np.float64
+        assert_array_equal(moment, 0.0)
+    with pytest.raises(ValueError) as err:
+        method.init(None)
+    assert str(err.value) == "x0 must be a vector, got shape ()"
+
+
+def test_the_path_is_float_even_from_an_integer_start():
+    path = steepest_descent(lambda x: x, [8, 3], Euclidean(), 0.5, 0)
+    assert path.dtype == np.float64 and path.tolist() == [[8.0, 3.0]]
 
 
 def test_divergence_raises_no_numpy_warnings():
