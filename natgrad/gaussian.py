@@ -94,7 +94,8 @@ def to_mean_std(
     if parameterization == "mean_std":
         mu, s = a, b
     elif parameterization == "mean_logstd":
-        mu, s = a, np.exp(b)
+        with np.errstate(over="ignore"):  # sigma = inf is refused below, without a warning
+            mu, s = a, np.exp(b)
     elif parameterization == "mean_var":
         mu, s = a, np.sqrt(np.where(b > 0, b, np.nan))
     else:

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import gaussian
 from .descent import steepest_descent
+from .errors import DivergenceError, DomainError
 from .gaussian import fisher_information, kl
 from .metrics import Euclidean, FisherMetric, validate_spd
 
@@ -247,6 +248,7 @@ def gaussian_descent(
         J = gaussian.jacobian(mu, s, parameterization)
         return -J.T @ ll.gradient_mean_std(mu, s) / ll.n
 
+    gaussian.to_mean_std(theta0, parameterization)  # a start outside: DomainError, now
     if method == "natural":
         metric = FisherMetric(
             lambda t: gaussian.fisher_information(
@@ -257,7 +259,17 @@ def gaussian_descent(
         metric = Euclidean(2)
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
-    return steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
+    path = steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
+    # A step out of the domain shows at the next gradient; the last step has none.
+    try:
+        gaussian.to_mean_std(path[-1], parameterization)
+    except DomainError as err:
+        if on_divergence == "stop":
+            return path[:-1]
+        raise DivergenceError(
+            len(path) - 1, int(n_steps), lr, f"the iterate left its domain ({err})"
+        ) from None
+    return path
 
 
 def gaussian_mle_path(

@@ -90,7 +90,12 @@ def test_outside_domain():
     # outside without a numpy warning: the domain is checked before any square root
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for theta, param in [([0.0, 0.5], "natural"), ([0.0, -0.5], "mean_var")]:
+        for theta, param in [
+            ([0.0, 0.5], "natural"),
+            ([0.0, 0.0], "natural"),
+            ([0.0, -0.5], "mean_var"),
+            ([0.0, 1e3], "mean_logstd"),  # sigma = e^1000 overflows
+        ]:
             with pytest.raises(DomainError, match="domain"):
                 G.to_mean_std(theta, param)
 
@@ -192,6 +197,16 @@ def test_empirical_fisher_equals_true_at_gaussian_mle(rng):
     # Var(z (z^2 - 1)) = 10 for standard normal z
     assert abs(Fe[1, 1] - F[1, 1]) <= 5 * np.sqrt(60 / n)
     assert abs(Fe[0, 1] * s_hat) <= 5 * np.sqrt(10 / n)
+
+
+@pytest.mark.parametrize("param", PARAMS)
+def test_empirical_fisher_is_the_mean_outer_product_of_the_scores(param):
+    x = np.array([0.3, -1.2, 2.0])
+    s = np.array([G.score(xi, 0.4, 1.5, param) for xi in x])
+    assert_allclose(G.empirical_fisher(x, 0.4, 1.5, param), s.T @ s / 3, rtol=1e-14)
+    with pytest.raises(ValueError) as err:
+        G.empirical_fisher([], 0.4, 1.5, param)
+    assert str(err.value) == "data must contain at least one observation"
 
 
 def test_empirical_fisher_differs_away_from_the_optimum(rng):
@@ -547,6 +562,7 @@ def test_kl_raises_no_numpy_warnings_at_extreme_arguments():
             (0.0, 1.0, 0.0, 1.0 + 1e-15),
         ]:
             assert np.isfinite(G.kl(*args)) and G.kl(*args) >= 0
+        assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # overflows quietly
     # beyond the double range of the sigmas' ratio: log(1e600) - 1/2 to the last few ulps
     assert G.kl(0.0, 1e-300, 0.0, 1e300) == pytest.approx(600 * np.log(10) - 0.5, rel=1e-14)
     assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # (1e600^2 - 1)/2 overflows, as it should

@@ -343,3 +343,12 @@ def test_edges_that_are_inside():
     # lower or upper Cholesky factor: the same solution
     G = np.array([[4.0, 1.0], [1.0, 3.0]])
     assert_allclose(cholesky_solve(G, [1.0, 2.0]), np.linalg.solve(G, [1.0, 2.0]), rtol=1e-15)
+
+
+def test_fisher_metric_passes_float_points_and_returns_a_float_tensor():
+    seen = []
+    m = FisherMetric(lambda x: seen.append(x.dtype) or [[2, 0], [0, 1]])
+    G = m.matrix([1, 2])
+    assert seen == [np.float64]
+    assert G.dtype == np.float64
+    assert_allclose(G, [[2.0, 0.0], [0.0, 1.0]], rtol=0)

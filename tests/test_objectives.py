@@ -536,3 +536,72 @@ def test_likelihood_messages_in_full(call, message):
     # a single observation has a likelihood and an MLE of its mean, not of its spread
     one = GaussianLogLikelihood([2.5])
     assert one.n == 1 and one.centred_ss == 0.0 and one.offset(2.0) == 0.5
+
+
+def test_quadratic_keeps_a_validated_read_only_float_matrix():
+    q = Quadratic([[2, 0], [0, 1]])
+    assert isinstance(q.A, np.ndarray) and q.A.dtype == np.float64
+    assert not q.A.flags.writeable
+    assert_allclose(q.value([1, 1]), 3.0, rtol=1e-15)
+
+
+def test_centred_sum_of_squares_keeps_its_digits_far_from_zero():
+    """Data at 1000 with a spread of 1e-9: the mean's rounding error (mean_lo, ~1e-14) is
+    not negligible against the residuals. Against 50 digits, 1e-12 relative."""
+    import mpmath as mp
+
+    for seed in range(3):
+        x = 1000 + 1e-9 * np.random.default_rng(seed).standard_normal(1000)
+        ll = GaussianLogLikelihood.from_data(x)
+        assert ll.mean_lo != 0.0  # otherwise this data would not test the correction
+        with mp.workdps(50):
+            X = [mp.mpf(float(v)) for v in x]
+            m = mp.fsum(X) / len(X)
+            ref = float(mp.fsum((v - m) ** 2 for v in X))
+        assert abs(ll.centred_ss - ref) <= 1e-12 * ref, (seed, ll.centred_ss, ref)
+
+
+def test_excess_mean_nll_is_vectorised_over_leading_axes():
+    ll = GaussianLogLikelihood.from_data([0.1, -0.4, 1.3, 0.7])
+    thetas = np.array([[0.0, 0.0], [0.5, -0.3], [-1.0, 0.4]])
+    got = ll.excess_mean_nll(thetas)
+    assert got.shape == (3,)
+    assert_allclose(got, [ll.excess_mean_nll(t) for t in thetas], rtol=1e-15)
+    assert ll.excess_mean_nll(thetas.reshape(3, 1, 2)).shape == (3, 1)
+
+
+def test_reparameterized_path_passes_on_divergence_on():
+    ll = GaussianLogLikelihood.from_data(np.random.default_rng(0).normal(2.0, 0.5, 500))
+    with pytest.raises(DivergenceError):
+        reparameterized_path(ll, 0.0, np.exp(-3.0), "mean_logstd", "gd", 1e6, 20)
+    stopped = reparameterized_path(
+        ll, 0.0, np.exp(-3.0), "mean_logstd", "gd", 1e6, 20, on_divergence="stop"
+    )
+    assert 1 <= len(stopped) < 21 and np.all(np.isfinite(stopped))
+
+
+@pytest.mark.parametrize(
+    ("parameterization", "theta0", "lr"),
+    [("mean_std", [2.0, 3.0], 10.0), ("natural", [0.0, -0.5], 10.0)],
+)
+def test_a_last_step_out_of_the_domain_is_divergence(parameterization, theta0, lr):
+    """The step's gradient would find it, but the last step has no next gradient: sigma < 0
+    (or eta2 > 0) after step 1 of 1 is reported, or dropped with on_divergence="stop"."""
+    ll = GaussianLogLikelihood.from_data(np.random.default_rng(0).normal(2.0, 0.5, 500))
+    with pytest.raises(DivergenceError) as err:
+        gaussian_descent(ll, theta0, parameterization, "gd", lr, 1)
+    assert err.value.step == 1
+    assert str(err.value).startswith(
+        f"steepest descent diverged at step 1 of 1 (lr={lr:g}): the iterate left its domain "
+        f"(theta is outside the domain of the {parameterization} parameterization)"
+    )
+    stopped = gaussian_descent(ll, theta0, parameterization, "gd", lr, 1, on_divergence="stop")
+    assert_allclose(stopped, [theta0], rtol=0)
+
+
+def test_a_start_outside_the_domain_is_refused_as_such():
+    from natgrad.gaussian import DomainError
+
+    ll = GaussianLogLikelihood.from_data([0.0, 1.0])
+    with pytest.raises(DomainError, match="outside the domain of the mean_std"):
+        gaussian_descent(ll, [0.0, -1.0], "mean_std", "gd", 0.1, 3, on_divergence="stop")
