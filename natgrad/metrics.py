@@ -102,10 +102,11 @@ def cholesky_solve(G: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     from scipy.linalg import cho_factor, cho_solve
 
     try:
-        factor = cho_factor(np.asarray(G, dtype=float), lower=True, check_finite=True)
+        # float64 first: a float32 G would be factorised in single precision
+        factor = cho_factor(np.asarray(G, dtype=float))
     except np.linalg.LinAlgError:
         raise ValueError("metric tensor is not positive definite; add damping") from None
-    return cho_solve(factor, np.asarray(b, dtype=float))
+    return cho_solve(factor, b)
 
 
 class Metric:

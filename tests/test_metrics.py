@@ -352,3 +352,18 @@ def test_fisher_metric_passes_float_points_and_returns_a_float_tensor():
     assert seen == [np.float64]
     assert G.dtype == np.float64
     assert_allclose(G, [[2.0, 0.0], [0.0, 1.0]], rtol=0)
+
+
+def test_cholesky_solve_works_in_double_precision_whatever_it_is_given():
+    G = np.array([[4.0, 1.0], [1.0, 3.0 + 1e-9]])
+    b = np.array([1.0, 2.0])
+    want = np.linalg.solve(G.astype(np.float32).astype(float), b)
+    got = cholesky_solve(G.astype(np.float32), b.astype(np.float32))
+    assert got.dtype == np.float64
+    assert_allclose(got, want, rtol=1e-14)  # float32 arithmetic would give ~1e-7
+    assert_allclose(cholesky_solve([[2, 0], [0, 4]], [1, 1]), [0.5, 0.25], rtol=1e-15)  # sqrt(2)^2
+
+
+def test_metric_parameters_are_stored_as_floats():
+    assert Diagonal([1, 2]).scales.dtype == np.float64
+    assert Mahalanobis([[2, 0], [0, 1]]).A.dtype == np.float64
