@@ -820,3 +820,35 @@ def test_export_problems_in_full(tmp_path):
     post = tmp_path / "post.md"
     post.write_text('<img src="/assets/gd.v2.png">')  # a dot inside a figure's name
     assert export_figures({"post": str(post), "post_figures": []}, ["gd.v2"]) == ["gd.v2"]
+
+
+def test_figures_are_at_most_10000_pixels_a_side(schema, default_config):
+    """figsize times dpi: exactly 10000 is allowed, beyond is refused before any job."""
+    cfg = copy.deepcopy(default_config)
+    cfg["dpi"] = 100
+    cfg["equidistant_points"]["figsize"] = [8, 100]
+    validate_config(cfg, schema)  # the edge: 10000 pixels
+    cfg["equidistant_points"]["figsize"] = [8, 100.5]
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == (
+        "config key 'equidistant_points.figsize': [8, 100.5] at dpi 100 is 10050 pixels wide; "
+        "at most 10000 per side"
+    )
+
+
+def test_matrix_symmetry_edge_and_scale(schema):
+    """Off by exactly rtol times the largest entry: accepted; the largest entry may be
+    on the diagonal."""
+    assert spd2_problem([[1.0, 0.0], [1e-10, 1.0]]) is None
+    assert spd2_problem([[1e6, 1.0], [1.0 + 1e-5, 1.0]]) is None
+    assert spd2_problem([[1.0, 0.0], [3e-10, 1.0]]).startswith("matrix must be symmetric")
+
+
+def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
+    import yaml
+
+    from natgrad.config import _safe_loader
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    assert _safe_loader() is yaml.SafeLoader

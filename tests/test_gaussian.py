@@ -566,3 +566,11 @@ def test_kl_raises_no_numpy_warnings_at_extreme_arguments():
     # beyond the double range of the sigmas' ratio: log(1e600) - 1/2 to the last few ulps
     assert G.kl(0.0, 1e-300, 0.0, 1e300) == pytest.approx(600 * np.log(10) - 0.5, rel=1e-14)
     assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # (1e600^2 - 1)/2 overflows, as it should
+
+
+def test_unknown_parameterisation_message_in_full():
+    with pytest.raises(ValueError) as info:
+        G.fisher_information(0.0, 1.0, "polar")
+    assert str(info.value).startswith(
+        "parameterization must be one of mean_std, mean_logstd, mean_var, natural; "
+    )
