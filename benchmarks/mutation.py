@@ -43,21 +43,25 @@ EQUIVALENT = ROOT / "benchmarks" / "mutation-equivalent.yaml"
 
 @dataclass(frozen=True)
 class Equivalent:
-    """Mutants of ``function`` whose changed lines match ``mutation``: why they live."""
+    """Mutants of ``functions`` whose changed lines match ``mutation``: why they live."""
 
-    function: str
+    functions: tuple[str, ...]
     mutation: str
     reason: str
 
     def explains(self, function: str, change: str) -> bool:
-        return function == self.function and re.search(self.mutation, change, re.M) is not None
+        return function in self.functions and re.search(self.mutation, change, re.M) is not None
 
 
 def load_equivalents(path: Path = EQUIVALENT) -> list[Equivalent]:
-    entries = yaml.safe_load(path.read_text())
-    for e in entries:
+    """The entries of ``path``; ``function`` is one name or a list of them."""
+    out = []
+    for e in yaml.safe_load(path.read_text()):
         re.compile(e["mutation"])  # a bad pattern fails here, not silently
-    return [Equivalent(e["function"], e["mutation"], e["reason"]) for e in entries]
+        names = e["function"]
+        functions = tuple(names) if isinstance(names, list) else (names,)
+        out.append(Equivalent(functions, e["mutation"], e["reason"]))
+    return out
 
 
 def function_of(key: str) -> str:

@@ -178,7 +178,7 @@ class GaussianLogLikelihood:
     def fisher(self, theta: ArrayLike) -> NDArray[np.float64]:
         """Fisher information of the n observations: ``n diag(1/sigma^2, 2)``."""
         t = np.asarray(theta, dtype=float)
-        return self.n * fisher_information(t[..., 0], np.exp(t[..., 1]), "mean_logstd")
+        return self.n * fisher_information(t[..., 0], np.exp(t[..., 1]))
 
     def mean_nll(self, theta: ArrayLike) -> NDArray[np.float64] | float:
         """Negative log-likelihood per observation at ``theta = (mu, log sigma)``."""

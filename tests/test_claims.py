@@ -158,6 +158,8 @@ def test_monte_carlo_tolerance_is_five_standard_errors():
     assert claims_module._within(np.array([0.49, -0.99]), se, 0.0)
     assert not claims_module._within(np.array([0.51, 0.0]), se, 0.0)
     assert not claims_module._within(np.array([0.0, -1.01]), se, 0.0)
+    # the bound itself is inside: 1e-12 of slack for closed forms compared exactly
+    assert claims_module._within(1e-12, 0.0, 0.0)
 
 
 def test_the_standard_error_is_the_sample_standard_deviation_over_root_n():
@@ -285,3 +287,26 @@ def test_the_committed_table_is_what_the_code_computes(root, default_config):
         json.dumps(compute_claims(**default_config["claims"]), default=lambda o: o.tolist())
     )
     assert compare_data(committed, fresh) == []
+
+
+def test_every_changed_verdict_is_named_in_one_message():
+    rows = [
+        {"id": "C1", "draft": "a", "expected": "holds", "verdict": "fails"},
+        {"id": "C2", "draft": "b", "expected": "holds", "verdict": "holds"},
+        {"id": "C3", "draft": "c", "expected": "erratum", "verdict": "holds"},
+    ]
+    with pytest.raises(ClaimError) as err:
+        check_claims(rows)
+    assert str(err.value) == (
+        "claims changed verdict: C1 (a): expected holds, computed fails; "
+        "C3 (c): expected erratum, computed holds"
+    )
+
+
+def test_values_are_shown_to_four_significant_digits():
+    from natgrad.claims import _fmt
+
+    assert _fmt(0.123456) == "0.1235"
+    assert _fmt(np.array([1 / 3, 2 / 3])) == "[0.3333, 0.6667]"
+    assert _fmt([1, 2]) == "[1., 2.]"  # floats, as every value the claims report
+    assert _fmt({"a": 0.5, "b": [1e-20, 1.0]}) == "a: 0.5; b: [0., 1.]"

@@ -852,3 +852,18 @@ def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert _safe_loader() is yaml.SafeLoader
+
+
+def test_a_reference_is_replaced_by_its_target_and_the_siblings_win():
+    from natgrad.config import _resolve
+
+    schema = {"$defs": {"p": {"type": "object", "properties": {"a": {"default": 1}}, "default": 3}}}
+    node = {"$ref": "#/$defs/p", "default": 2}
+    assert _resolve(node, schema) == {
+        "type": "object",
+        "properties": {"a": {"default": 1}},
+        "default": 2,
+    }
+    assert _resolve({"type": "number"}, schema) == {"type": "number"}
+    whole = {**schema, "type": "object", "properties": {"x": {"$ref": "#/$defs/p"}}}
+    assert defaults(whole) == {"x": {"a": 1}}
