@@ -194,22 +194,22 @@ class Adam:
 
 
 def _step(grad_fn, x, metric, state, lr, damping):
-    """One step: ``(x_new, state, None)``, or ``(None, state, why)`` if it diverges."""
-    try:
-        g = np.asarray(grad_fn(x), dtype=float)
-        if not np.all(np.isfinite(g)):
-            return None, state, "the gradient is not finite"
-        if state is None:
-            d = metric.direction(g, x, damping=damping)
-        elif not np.all(np.isfinite(state.second_moment + g * g)):
-            # g^2 overflows before the iterate does when lr is far too large
-            return None, state, "the squared gradient overflows"
-        else:
-            d, state = metric.update(g, state)
-        x_new = x - lr * d
-    except DomainError as err:
-        # the step left the coordinates' domain (e.g. sigma <= 0): too large
-        return None, state, f"the iterate left its domain ({err})"
+    """One step: ``(x_new, state, None)``, or ``(None, state, why)`` if it diverges.
+
+    A :class:`DomainError` (``x`` itself is outside the coordinates' domain,
+    found by the gradient or the metric at ``x``) propagates to the caller.
+    """
+    g = np.asarray(grad_fn(x), dtype=float)
+    if not np.all(np.isfinite(g)):
+        return None, state, "the gradient is not finite"
+    if state is None:
+        d = metric.direction(g, x, damping=damping)
+    elif not np.all(np.isfinite(state.second_moment + g * g)):
+        # g^2 overflows before the iterate does when lr is far too large
+        return None, state, "the squared gradient overflows"
+    else:
+        d, state = metric.update(g, state)
+    x_new = x - lr * d
     if not np.all(np.isfinite(x_new)):
         return None, state, "the iterate is not finite"
     return x_new, state, None
@@ -274,7 +274,19 @@ def steepest_descent(
     # Overflow is detected below, explicitly, instead of through warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(n_steps)):
-            x_new, state, why = _step(grad_fn, x, metric, state, lr, damping)
+            try:
+                x_new, state, why = _step(grad_fn, x, metric, state, lr, damping)
+            except DomainError as err:
+                if t == 0:
+                    raise  # the start is outside the domain: bad input, not divergence
+                # Step t's iterate left the domain (e.g. sigma <= 0): it diverged,
+                # and the iterate is not a point of the path.
+                iterates.pop()
+                if on_divergence == "stop":
+                    break
+                raise DivergenceError(
+                    t, int(n_steps), lr, f"the iterate left its domain ({err})"
+                ) from None
             if why:
                 if on_divergence == "stop":
                     break

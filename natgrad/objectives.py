@@ -260,7 +260,7 @@ def gaussian_descent(
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
     path = steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
-    # A step out of the domain shows at the next gradient; the last step has none.
+    # A step out of the domain shows at the next gradient; the last iterate has none.
     try:
         gaussian.to_mean_std(path[-1], parameterization)
     except DomainError as err:

@@ -458,3 +458,26 @@ def test_float32_inputs_give_float64_results():
         ),
     )
     assert iterations_to_tolerance(np.float32([1.0, 0.25, 0.125]), 0.25) == 1
+
+
+def test_an_iterate_out_of_the_domain_is_its_steps_divergence_and_not_in_the_path():
+    """The gradient at x_t finds x_t outside the domain: step t diverged (not t + 1), and
+    with on_divergence="stop" x_t is not returned. A start outside is bad input."""
+    from natgrad.errors import DomainError
+
+    def grad(x):
+        if x[0] < 0:
+            raise DomainError("x[0] < 0 is outside the domain")
+        return np.array([1.0, 0.0])
+
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(grad, [1.5, 0.0], Euclidean(), 1.0, 5)
+    assert err.value.step == 2  # x_2 = -0.5
+    assert str(err.value) == (
+        "steepest descent diverged at step 2 of 5 (lr=1): the iterate left its domain "
+        "(x[0] < 0 is outside the domain); lower the learning rate"
+    )
+    path = steepest_descent(grad, [1.5, 0.0], Euclidean(), 1.0, 5, on_divergence="stop")
+    assert_allclose(path, [[1.5, 0.0], [0.5, 0.0]], rtol=0)
+    with pytest.raises(DomainError, match="outside the domain"):
+        steepest_descent(grad, [-1.0, 0.0], Euclidean(), 1.0, 5, on_divergence="stop")

@@ -227,14 +227,17 @@ def test_natural_gradient_converges_to_the_mle_in_every_parameterization(ll500, 
 
 def test_a_step_out_of_the_domain_is_divergence_naming_the_numbers(ll500):
     """Gradient descent in (mu, sigma) with a huge step sends sigma below 0: from sigma = 50
-    the NLL's slope is about 1/50, and a step of 10^4 moves sigma by about -200."""
+    the NLL's slope is about 1/50, and a step of 10^4 moves sigma by about -200: step 1
+    diverged (found by the gradient at its iterate, in step 2), and the path stops at x0."""
     from natgrad.descent import DivergenceError
 
-    with pytest.raises(DivergenceError, match=r"step 2 of 5 \(lr=10000\): the iterate left"):
+    with pytest.raises(DivergenceError, match=r"step 1 of 5 \(lr=10000\): the iterate left"):
         reparameterized_path(ll500, 1.0, 50.0, "mean_std", "gd", 1e4, 5)
     with pytest.raises(DivergenceError) as err:
         reparameterized_path(ll500, 1.0, 50.0, "mean_std", "gd", 1e4, 5)
-    assert (err.value.step, err.value.n_steps, err.value.lr) == (2, 5, 1e4)
+    assert (err.value.step, err.value.n_steps, err.value.lr) == (1, 5, 1e4)
+    stopped = reparameterized_path(ll500, 1.0, 50.0, "mean_std", "gd", 1e4, 5, on_divergence="stop")
+    assert_allclose(stopped, [[1.0, 50.0]], rtol=0)
 
 
 def test_from_sample_is_the_seeded_draws():
@@ -597,6 +600,19 @@ def test_a_last_step_out_of_the_domain_is_divergence(parameterization, theta0, l
     )
     stopped = gaussian_descent(ll, theta0, parameterization, "gd", lr, 1, on_divergence="stop")
     assert_allclose(stopped, [theta0], rtol=0)
+
+
+def test_the_last_of_several_steps_out_of_the_domain_is_divergence_too():
+    """Found by the check after the loop (no gradient follows the last iterate): the same
+    step number as a longer run finds through the next gradient."""
+    ll = GaussianLogLikelihood.from_data(np.random.default_rng(0).normal(2.0, 0.5, 500))
+    for n_steps in (3, 5):
+        with pytest.raises(DivergenceError) as err:
+            gaussian_descent(ll, [2.0, 3.0], "mean_std", "gd", 2.5, n_steps)
+        assert err.value.step == 3
+    stopped = gaussian_descent(ll, [2.0, 3.0], "mean_std", "gd", 2.5, 3, on_divergence="stop")
+    assert stopped.shape == (3, 2) and np.all(stopped[:, 1] > 0)
+    assert_allclose(gaussian_descent(ll, [2.0, 3.0], "mean_std", "gd", 2.5, 0), [[2.0, 3.0]])
 
 
 def test_a_start_outside_the_domain_is_refused_as_such():
