@@ -29,8 +29,9 @@ __all__ = [
 SYMMETRY_RTOL = 1e-10
 
 
-def _frozen(a: ArrayLike) -> NDArray[np.float64]:
-    out = np.array(a, dtype=float)
+def _frozen(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A read-only copy of the validated float64 array ``a``."""
+    out = np.array(a)
     out.setflags(write=False)
     return out
 
@@ -185,9 +186,9 @@ class Metric:
 
 
 def _check_dim(grad: ArrayLike, dim: int) -> NDArray[np.float64]:
-    """``grad`` as floats, if its last axis has the metric's ``dim`` coordinates."""
+    """``grad`` as floats, if it is a vector of the metric's ``dim`` coordinates."""
     g = np.asarray(grad, dtype=float)
-    if g.shape[-1:] != (dim,):
+    if g.shape != (dim,):
         raise ValueError(f"the gradient has shape {g.shape}; the metric is {dim}-dimensional")
     return g
 

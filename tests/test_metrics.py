@@ -367,3 +367,11 @@ def test_cholesky_solve_works_in_double_precision_whatever_it_is_given():
 def test_metric_parameters_are_stored_as_floats():
     assert Diagonal([1, 2]).scales.dtype == np.float64
     assert Mahalanobis([[2, 0], [0, 1]]).A.dtype == np.float64
+
+
+def test_a_direction_is_of_one_gradient_vector():
+    """(p,) in, (p,) out, as Metric.direction documents: a batch is refused, not broadcast."""
+    for m in (Euclidean(2), Diagonal([1.0, 2.0])):
+        assert m.direction([1.0, 2.0]).shape == (2,)
+        with pytest.raises(ValueError, match=r"the gradient has shape \(3, 2\)"):
+            m.direction(np.ones((3, 2)))
