@@ -619,5 +619,6 @@ def test_a_start_outside_the_domain_is_refused_as_such():
     from natgrad.gaussian import DomainError
 
     ll = GaussianLogLikelihood.from_data([0.0, 1.0])
-    with pytest.raises(DomainError, match="outside the domain of the mean_std"):
-        gaussian_descent(ll, [0.0, -1.0], "mean_std", "gd", 0.1, 3, on_divergence="stop")
+    for n_steps in (0, 3):  # no step at all: still not a path
+        with pytest.raises(DomainError, match="outside the domain of the mean_std"):
+            gaussian_descent(ll, [0.0, -1.0], "mean_std", "gd", 0.1, n_steps, on_divergence="stop")
