@@ -244,14 +244,23 @@ def steepest_descent(
         Added to the diagonal of a metric's tensor before solving; an adaptive
         preconditioner refuses it (its ``eps`` plays that part).
     on_divergence : {"raise", "stop"}
-        If an iterate becomes non-finite: ``"raise"`` a :class:`DivergenceError`,
-        or ``"stop"`` and return the finite iterates computed so far.
+        If an iterate becomes non-finite, or the gradient or the metric at it
+        raises :class:`~natgrad.errors.DomainError` (it left the coordinates'
+        domain): ``"raise"`` a :class:`DivergenceError` naming that iterate's
+        step, or ``"stop"`` and return the iterates before it.
 
     Returns
     -------
     ndarray, shape (n_steps + 1, p)
         The iterates, ``x0`` first. With ``on_divergence="stop"`` it may be
-        shorter, and it never contains a non-finite value.
+        shorter, and it never contains a non-finite value or a point found
+        outside the domain. The last iterate has no gradient after it, so no
+        domain check: :func:`natgrad.objectives.gaussian_descent` adds one.
+
+    Raises
+    ------
+    DomainError
+        If ``x0`` itself is outside the domain (bad input, not divergence).
     """
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be positive and finite, got {lr!r}")
