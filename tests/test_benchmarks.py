@@ -24,7 +24,7 @@ def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     out = tmp_path / "bench.txt"
     table = run("bench_pipeline.py", "--repeat", "1", "--sweep", "1", "2", "--out", str(out))
     assert out.read_text().strip() == table.strip()
-    for row in "abcdefgh":
+    for row in "abcdefghk":
         assert f"({row}) " in table, row
     for ratio in ("(a) / ((c) + (b))", "(d) / (e)", "(f) / (g)", "sweep: s per extra variant"):
         assert ratio in table, ratio
@@ -32,6 +32,8 @@ def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     assert "jobs run by (f): gd_euclidean_mahalanobis\n" in table  # exactly one job
     assert "pandas installed:" in table
     assert "one process per figure: (a) >= (h) +" in table
+    assert "with each job's first-draw set-up: (k) +" in table
+    assert "(a) / bound, turn by turn: " in table
 
 
 def test_library_benchmark_reports_its_table(tmp_path):
