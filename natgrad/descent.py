@@ -193,7 +193,11 @@ class Adam:
         return self.metric(state).direction(m_hat), state
 
 
-def _step(grad_fn, x, metric, state, lr, damping):
+def _left_domain(err: DomainError) -> str:
+    return f"the iterate left its domain ({err})"
+
+
+def _step(grad_fn, x, metric, state, lr, damping, domain):
     """One step: ``(x_new, state, None)``, or ``(None, state, why)`` if it diverges.
 
     A :class:`DomainError` (``x`` itself is outside the coordinates' domain,
@@ -212,6 +216,11 @@ def _step(grad_fn, x, metric, state, lr, damping):
     x_new = x - lr * d
     if not np.all(np.isfinite(x_new)):
         return None, state, "the iterate is not finite"
+    if domain is not None:
+        try:
+            domain(x_new)
+        except DomainError as err:
+            return None, state, _left_domain(err)
     return x_new, state, None
 
 
@@ -224,6 +233,7 @@ def steepest_descent(
     *,
     damping: float = 0.0,
     on_divergence: str = "raise",
+    domain: Callable[[NDArray[np.float64]], object] | None = None,
 ) -> NDArray[np.float64]:
     """Iterate ``x_{t+1} = x_t - lr * metric.direction(grad_fn(x_t), x_t)``.
 
@@ -248,14 +258,18 @@ def steepest_descent(
         raises :class:`~natgrad.errors.DomainError` (it left the coordinates'
         domain): ``"raise"`` a :class:`DivergenceError` naming that iterate's
         step, or ``"stop"`` and return the iterates before it.
+    domain : callable, optional
+        Raises :class:`~natgrad.errors.DomainError` for a point outside the
+        coordinates' domain; called on ``x0`` and on every new iterate. Without
+        it a point outside is found only by the gradient or the metric at it,
+        which the last iterate never meets.
 
     Returns
     -------
     ndarray, shape (n_steps + 1, p)
         The iterates, ``x0`` first. With ``on_divergence="stop"`` it may be
         shorter, and it never contains a non-finite value or a point found
-        outside the domain. The last iterate has no gradient after it, so no
-        domain check: :func:`natgrad.objectives.gaussian_descent` adds one.
+        outside the domain.
 
     Raises
     ------
@@ -278,13 +292,15 @@ def steepest_descent(
     if x.ndim != 1 or not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be a finite vector, got {x0!r}")
 
+    if domain is not None:
+        domain(x)  # a start outside: DomainError, bad input
     state = metric.init(x) if adaptive else None
     iterates = [x]
     # Overflow is detected below, explicitly, instead of through warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(int(n_steps)):
             try:
-                x_new, state, why = _step(grad_fn, x, metric, state, lr, damping)
+                x_new, state, why = _step(grad_fn, x, metric, state, lr, damping, domain)
             except DomainError as err:
                 if t == 0:
                     raise  # the start is outside the domain: bad input, not divergence
@@ -293,9 +309,7 @@ def steepest_descent(
                 iterates.pop()
                 if on_divergence == "stop":
                     break
-                raise DivergenceError(
-                    t, int(n_steps), lr, f"the iterate left its domain ({err})"
-                ) from None
+                raise DivergenceError(t, int(n_steps), lr, _left_domain(err)) from None
             if why:
                 if on_divergence == "stop":
                     break

@@ -11,7 +11,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import gaussian
 from .descent import steepest_descent
-from .errors import DivergenceError, DomainError
 from .gaussian import fisher_information, kl
 from .metrics import Euclidean, FisherMetric, validate_spd
 
@@ -248,7 +247,6 @@ def gaussian_descent(
         J = gaussian.jacobian(mu, s, parameterization)
         return -J.T @ ll.gradient_mean_std(mu, s) / ll.n
 
-    gaussian.to_mean_std(theta0, parameterization)  # a start outside: DomainError, now
     if method == "natural":
         metric = FisherMetric(
             lambda t: gaussian.fisher_information(
@@ -259,17 +257,15 @@ def gaussian_descent(
         metric = Euclidean(2)
     else:
         raise ValueError(f"method must be 'gd' or 'natural', got {method!r}")
-    path = steepest_descent(grad, theta0, metric, lr, n_steps, on_divergence=on_divergence)
-    # A step out of the domain shows at the next gradient; the last iterate has none.
-    try:
-        gaussian.to_mean_std(path[-1], parameterization)
-    except DomainError as err:
-        if on_divergence == "stop":
-            return path[:-1]
-        raise DivergenceError(
-            len(path) - 1, int(n_steps), lr, f"the iterate left its domain ({err})"
-        ) from None
-    return path
+    return steepest_descent(
+        grad,
+        theta0,
+        metric,
+        lr,
+        n_steps,
+        on_divergence=on_divergence,
+        domain=lambda t: gaussian.to_mean_std(t, parameterization),
+    )
 
 
 def gaussian_mle_path(

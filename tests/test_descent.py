@@ -481,3 +481,28 @@ def test_an_iterate_out_of_the_domain_is_its_steps_divergence_and_not_in_the_pat
     assert_allclose(path, [[1.5, 0.0], [0.5, 0.0]], rtol=0)
     with pytest.raises(DomainError, match="outside the domain"):
         steepest_descent(grad, [-1.0, 0.0], Euclidean(), 1.0, 5, on_divergence="stop")
+
+
+def test_a_domain_check_finds_even_the_last_iterate_outside():
+    """With ``domain`` every new iterate is checked where it is made: the last one too,
+    which no gradient follows; the start is checked before any step."""
+    from natgrad.errors import DomainError
+
+    def domain(x):
+        if x[0] < 0:
+            raise DomainError("x[0] < 0 is outside the domain")
+
+    grad = lambda x: np.array([1.0, 0.0])  # noqa: E731
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(grad, [1.5, 0.0], Euclidean(), 1.0, 2, domain=domain)
+    assert str(err.value) == (
+        "steepest descent diverged at step 2 of 2 (lr=1): the iterate left its domain "
+        "(x[0] < 0 is outside the domain); lower the learning rate"
+    )
+    path = steepest_descent(
+        grad, [1.5, 0.0], Euclidean(), 1.0, 2, domain=domain, on_divergence="stop"
+    )
+    assert_allclose(path, [[1.5, 0.0], [0.5, 0.0]], rtol=0)
+    assert len(steepest_descent(grad, [1.5, 0.0], Euclidean(), 1.0, 2)) == 3  # unchecked
+    with pytest.raises(DomainError):
+        steepest_descent(grad, [-1.0, 0.0], Euclidean(), 1.0, 0, domain=domain)
