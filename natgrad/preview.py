@@ -208,7 +208,6 @@ class Preview:
 #: child then forgets natgrad and imports it from disk, as edited.
 WARM_MODULES = [
     "numpy",
-    "scipy.linalg",
     "matplotlib",
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
