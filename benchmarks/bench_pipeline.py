@@ -16,8 +16,14 @@ Works in a temporary copy of the repository and measures, as whole processes
                         imports
     (k) start-up floor  the same jobs, each also drawing one tiny figure with a
                         mathtext title to PNG: what every new process pays before
-                        its first figure (fonts, the mathtext parser, Agg, PNG
-                        encoding; measured 0.15 to 0.44 s a figure, 2026-11-26)
+                        its first figure (mathtext's parser, about 0.08 s, font
+                        matching, Agg and PNG set-up; 0.0 to 0.2 s a figure beyond
+                        a second draw in the same process, 2026-11-26)
+
+The cold build is held against the one-process-per-figure bound
+(k) + ((b) - one start-up) / cores: every job pays its imports and its first
+draw's set-up, and the drawing that (b) does in one process spreads over the
+cores at best. The looser bound from (h), without the first draws, is printed too.
 
 and the peak memory of the largest job (Snakemake's per-rule benchmark files),
 and the cost of the sweep target at several sizes, batched as config.yaml says
@@ -213,13 +219,15 @@ def main(argv=None) -> int:
         turns["k"].append(triv_cold(startup))
     R.update({k: median(v) for k, v in turns.items()})
     cores = os.cpu_count()
-    bounds = [h + (b - import_once) / cores for b, h in zip(turns["b"], turns["h"], strict=True)]
+    # Every job pays its imports and its first draw's set-up ((k), one job each);
+    # the drawing (b) does beyond that, in one process, spreads over the cores at best.
+    bounds = [k + (b - startup_once) / cores for b, k in zip(turns["b"], turns["k"], strict=True)]
     cold_ratios = [a / bound for a, bound in zip(turns["a"], bounds, strict=True)]
-    # The same bound with each job's first-draw set-up in its floor: (b) pays it once.
-    startup_bounds = [
-        k + (b - startup_once) / cores for b, k in zip(turns["b"], turns["k"], strict=True)
+    # The looser bound that leaves the first draws out.
+    import_bounds = [
+        h + (b - import_once) / cores for b, h in zip(turns["b"], turns["h"], strict=True)
     ]
-    startup_ratios = [a / bound for a, bound in zip(turns["a"], startup_bounds, strict=True)]
+    import_ratios = [a / bound for a, bound in zip(turns["a"], import_bounds, strict=True)]
     directive = {}
     for kind in ("script", "shell"):
         directive_workflow(tmp / kind, n_jobs - 1, work, kind)
@@ -294,12 +302,9 @@ def main(argv=None) -> int:
         ("(i) jobs importing natgrad.render, script:", directive["script"]),
         ("(j) the same jobs, shell: python", directive["shell"]),
     ]
-    # Each figure job pays the imports; the drawing in (b) beyond its one
-    # import spreads over the cores at best.
-    bound = median(bounds)
     goals = [
         ("(a) / one-process-per-figure bound", median(cold_ratios), "<= 1.1"),
-        ("(a) / the same with first-draw set-up", median(startup_ratios), "(see README)"),
+        ("(a) / the bound without first draws", median(import_ratios), "(information)"),
         ("(a) / ((c) + (b))", R["a"] / (R["c"] + R["b"]), "(not a goal on 2 cores)"),
         ("(d) / (e)", R["d"] / R["e"], "<= 1.10"),
         ("(f) / (g)", R["f"] / R["g"], "<= 1.1"),
@@ -339,10 +344,10 @@ def main(argv=None) -> int:
     lines += [
         "",
         f"largest job by peak memory: {largest} ({rss:.0f} MB max RSS)",
-        f"one process per figure: (a) >= (h) + ((b) - one import {import_once:.2f} s) / "
-        f"{os.cpu_count()} cores = {bound:.2f} s",
-        f"with each job's first-draw set-up: (k) + ((b) - one start-up {startup_once:.2f} s) / "
-        f"{cores} cores = {median(startup_bounds):.2f} s",
+        f"one process per figure: (a) >= (k) + ((b) - one start-up {startup_once:.2f} s) / "
+        f"{cores} cores = {median(bounds):.2f} s",
+        f"without the first draws: (h) + ((b) - one import {import_once:.2f} s) / "
+        f"{cores} cores = {median(import_bounds):.2f} s",
         "(a) / bound, turn by turn: "
         + ", ".join(f"{r:.2f}" for r in sorted(cold_ratios))
         + f"; (a) from {min(turns['a']):.2f} to {max(turns['a']):.2f} s",

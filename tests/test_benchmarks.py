@@ -31,8 +31,8 @@ def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     assert "largest job by peak memory" in table
     assert "jobs run by (f): gd_euclidean_mahalanobis\n" in table  # exactly one job
     assert "pandas installed:" in table
-    assert "one process per figure: (a) >= (h) +" in table
-    assert "with each job's first-draw set-up: (k) +" in table
+    assert "one process per figure: (a) >= (k) +" in table
+    assert "without the first draws: (h) +" in table
     assert "(a) / bound, turn by turn: " in table
 
 
