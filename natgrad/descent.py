@@ -77,8 +77,23 @@ def _check_decay(name: str, value: float) -> None:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
 
 
+class _RootSecondMoment:
+    """What AdaGrad and RMSProp share: a zero second moment to start, and the
+    metric ``diag(sqrt(second moment) + eps)`` it defines (no dataclass fields, so
+    that each optimiser keeps its own field order)."""
+
+    eps: float
+
+    def init(self, x0: ArrayLike) -> DiagonalState:
+        return DiagonalState(_zeros_like_vector(x0))
+
+    def metric(self, state: DiagonalState) -> Diagonal:
+        """The diagonal metric this state defines."""
+        return Diagonal(np.sqrt(state.second_moment) + self.eps)
+
+
 @dataclass(frozen=True)
-class AdaGrad:
+class AdaGrad(_RootSecondMoment):
     """AdaGrad: the diagonal metric ``diag(sqrt(sum_s g_s^2) + eps)``.
 
     Duchi, Hazan & Singer (2011), diagonal version: the sum of squared gradients
@@ -97,20 +112,13 @@ class AdaGrad:
     def __post_init__(self) -> None:
         _check_eps(self.eps)
 
-    def init(self, x0: ArrayLike) -> DiagonalState:
-        return DiagonalState(_zeros_like_vector(x0))
-
-    def metric(self, state: DiagonalState) -> Diagonal:
-        """The diagonal metric this state defines."""
-        return Diagonal(np.sqrt(state.second_moment) + self.eps)
-
     def update(self, grad: NDArray[np.float64], state: DiagonalState):
         state = DiagonalState(state.second_moment + grad**2)
         return self.metric(state).direction(grad), state
 
 
 @dataclass(frozen=True)
-class RMSProp:
+class RMSProp(_RootSecondMoment):
     """RMSProp: ``diag(sqrt(v_t) + eps)`` with v an exponential average of g^2.
 
     ``v_t = decay v_{t-1} + (1 - decay) g_t^2`` from ``v_0 = 0``, with no bias
@@ -133,13 +141,6 @@ class RMSProp:
     def __post_init__(self) -> None:
         _check_decay("decay", self.decay)
         _check_eps(self.eps)
-
-    def init(self, x0: ArrayLike) -> DiagonalState:
-        return DiagonalState(_zeros_like_vector(x0))
-
-    def metric(self, state: DiagonalState) -> Diagonal:
-        """The diagonal metric this state defines."""
-        return Diagonal(np.sqrt(state.second_moment) + self.eps)
 
     def update(self, grad: NDArray[np.float64], state: DiagonalState):
         v = self.decay * state.second_moment + (1.0 - self.decay) * grad**2
