@@ -308,6 +308,14 @@ def test_edges_of_the_arguments_are_accepted():
     assert iterations_to_tolerance([1.0, 0.25, 0.125], 0.25) == 1
 
 
+def test_optimiser_fields_keep_their_order():
+    """The shared base of AdaGrad and RMSProp has no fields: positional arguments
+    still mean what each optimiser's signature says."""
+    assert RMSProp(0.5) == RMSProp(decay=0.5, eps=1e-8)
+    assert RMSProp(0.5, 1e-6).eps == 1e-6
+    assert AdaGrad(1e-6) == AdaGrad(eps=1e-6)
+
+
 @pytest.mark.parametrize(
     "make, message",
     [
