@@ -157,7 +157,9 @@ class Metric:
         """
         _check_damping(damping)
         G = self.matrix(x)
-        return cholesky_solve(G + damping * np.eye(G.shape[0]), grad)
+        # the same message for a gradient of the wrong size as Euclidean and Diagonal give
+        g = _check_dim(grad, len(G))
+        return cholesky_solve(G + damping * np.eye(G.shape[0]), g)
 
     def sqdist(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64] | float:
         """Squared length ``(x - y)^T G (x - y)``, with G evaluated at ``y``.

@@ -351,6 +351,14 @@ def test_float32_inputs_give_float64_results():
             "the gradient has shape (3,); the metric is 2-dimensional",
         ),
         (
+            lambda: Mahalanobis([[2.0, 0.5], [0.5, 1.0]]).direction([1.0, 2.0, 3.0]),
+            "the gradient has shape (3,); the metric is 2-dimensional",
+        ),
+        (
+            lambda: FisherMetric(lambda x: np.eye(2)).direction([[1.0, 2.0]], np.zeros(2)),
+            "the gradient has shape (1, 2); the metric is 2-dimensional",
+        ),
+        (
             # one scale would broadcast over both coordinates: refused, not spread
             lambda: Diagonal([2.0]).direction([1.0, 2.0]),
             "the gradient has shape (2,); the metric is 1-dimensional",
