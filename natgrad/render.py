@@ -51,7 +51,7 @@ def render(
     figure_paths: Sequence[str | os.PathLike],
     data_path: str | os.PathLike,
     *,
-    usetex: str | bool = "auto",
+    usetex: bool = False,
     dpi: float = 100,
     on_divergence: str = "raise",
 ) -> dict:
@@ -67,7 +67,8 @@ def render(
         One output per format (.png, .pdf, .svg).
     data_path : path-like
         Where the JSON sidecar of drawn numbers goes.
-    usetex : {"auto", True, False}
+    usetex : bool
+        Set text with LaTeX (which must be installed) rather than mathtext.
     dpi : float
     on_divergence : {"raise", "stop"}
         What a diverging descent does: fail naming the setting, or draw the

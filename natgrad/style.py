@@ -1,4 +1,9 @@
-"""The figures' look: one style file, and LaTeX only where it is installed."""
+"""The figures' look: one style file, and the text engine the config names.
+
+``usetex: false`` (the default) sets text with matplotlib's mathtext in Computer
+Modern on every machine; ``usetex: true`` with LaTeX, which must then be
+installed. There is no "use LaTeX if present": one config gives one look.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,24 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["STYLE_FILE", "USETEX_CHOICES", "latex_available", "resolve_usetex", "style_context"]
+__all__ = [
+    "STYLE_FILE",
+    "USETEX_CHOICES",
+    "LATEX_PACKAGES",
+    "latex_available",
+    "resolve_usetex",
+    "style_context",
+]
 
 #: The matplotlib style file every figure uses.
 STYLE_FILE = Path(__file__).with_name("natgrad.mplstyle")
 
-USETEX_CHOICES = ("auto", True, False)
+USETEX_CHOICES = (True, False)
+
+#: What a Debian machine installs for ``usetex: true`` (what .ci/run installs).
+LATEX_PACKAGES = (
+    "texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvipng cm-super"
+)
 
 # PNG output with usetex needs dvipng as well as latex.
 _TEX_PROGRAMS = ("latex", "dvipng")
@@ -22,27 +39,26 @@ def latex_available() -> bool:
     return all(shutil.which(p) for p in _TEX_PROGRAMS)
 
 
-def resolve_usetex(setting: str | bool) -> bool:
-    """Turn the config's ``usetex`` (``"auto"``, true or false) into a bool.
+def resolve_usetex(setting: bool) -> bool:
+    """The config's ``usetex`` as a bool, once LaTeX is known to be there if asked for.
 
     Raises
     ------
     ValueError
-        If ``setting`` is true but LaTeX is not installed, or is not a valid choice.
+        If ``setting`` is true but LaTeX is not installed, or is not a boolean.
     """
-    if setting == "auto":
-        return latex_available()
     if setting is True:
         if not latex_available():
             raise ValueError(
                 "usetex: true, but LaTeX is not installed (needs "
                 + " and ".join(_TEX_PROGRAMS)
-                + "); set usetex: auto to fall back to mathtext"
+                + "); install it (Debian: apt-get install " + LATEX_PACKAGES
+                + ") or set usetex: false for mathtext"
             )
         return True
     if setting is False:
         return False
-    raise ValueError(f"usetex must be auto, true or false, got {setting!r}")
+    raise ValueError(f"usetex must be true or false, got {setting!r}")
 
 
 @contextmanager

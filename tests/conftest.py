@@ -54,6 +54,40 @@ def random_spd(rng, p, cond=None):
     return (G + G.T) / 2
 
 
+# The programs matplotlib's usetex runs; hiding them is "a machine without LaTeX".
+TEX_PROGRAMS = ("latex", "pdflatex", "dvipng", "dvips", "kpsewhich", "tex", "luatex", "xelatex")
+
+
+@pytest.fixture(scope="session")
+def path_without_latex(tmp_path_factory):
+    """A PATH on which no TeX program is found: each directory of PATH that holds
+    one is replaced by a folder of links to everything else in it."""
+    import os
+
+    dirs = []
+    for i, d in enumerate(os.environ.get("PATH", "").split(os.pathsep)):
+        if not d or not Path(d).is_dir():
+            continue
+        if not any((Path(d) / p).exists() for p in TEX_PROGRAMS):
+            dirs.append(d)
+            continue
+        shadow = tmp_path_factory.mktemp(f"no-tex-{i}")
+        for entry in Path(d).iterdir():
+            if entry.name not in TEX_PROGRAMS:
+                (shadow / entry.name).symlink_to(entry)
+        dirs.append(str(shadow))
+    return os.pathsep.join(dirs)
+
+
+@pytest.fixture
+def without_latex(monkeypatch, path_without_latex):
+    """This process, and what it starts, on a machine without LaTeX."""
+    import shutil
+
+    monkeypatch.setenv("PATH", path_without_latex)
+    assert not any(shutil.which(p) for p in TEX_PROGRAMS)
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""

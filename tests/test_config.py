@@ -198,14 +198,23 @@ def test_non_mapping_config(schema, bad):
         validate_config(bad, schema)
 
 
-def test_usetex_true_without_latex(schema, default_config, monkeypatch):
-    import natgrad.style
-
-    monkeypatch.setattr(natgrad.style, "latex_available", lambda: False)
+def test_usetex_true_without_latex(schema, default_config, without_latex):
     cfg = dict(default_config, usetex=True)
-    with pytest.raises(ConfigError, match="usetex.*LaTeX is not installed"):
+    with pytest.raises(ConfigError) as err:
         validate_config(cfg, schema)
-    assert validate_config(dict(default_config, usetex="auto"), schema)["usetex"] == "auto"
+    assert str(err.value) == (
+        "config key 'usetex': usetex: true, but LaTeX is not installed (needs latex and "
+        "dvipng); install it (Debian: apt-get install texlive-latex-base texlive-latex-extra "
+        "texlive-fonts-recommended dvipng cm-super) or set usetex: false for mathtext"
+    )
+    assert validate_config(dict(default_config, usetex=False), schema)["usetex"] is False
+
+
+@pytest.mark.parametrize("value", ["auto", "false", 0, None])
+def test_usetex_is_a_boolean(schema, default_config, value):
+    """No "LaTeX if installed": one config, one look on every machine."""
+    with pytest.raises(ConfigError, match="config key 'usetex'"):
+        validate_config(dict(default_config, usetex=value), schema)
 
 
 def test_key_path():
@@ -722,11 +731,15 @@ def test_a_config_that_is_not_a_mapping(schema, config, message):
     assert str(info.value) == message
 
 
-def test_the_remembered_validation_is_keyed_on_content_not_order(tmp_path, monkeypatch):
+def test_the_remembered_validation_is_keyed_on_content_not_order(
+    tmp_path, monkeypatch, path_without_latex
+):
     import datetime
+    import os
 
-    import natgrad.style
     from natgrad.config import _validation_key
+
+    monkeypatch.setenv("PATH", path_without_latex)
 
     c, s = tmp_path / "c.yaml", tmp_path / "s.yaml"
     c.write_text("a: 1\n")
@@ -735,7 +748,13 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(tmp_path, monke
     assert key == _validation_key(c, s, {"b": {"y": 2, "x": 1}, "a": 1})
     # --config values are YAML: a date is a value too
     assert _validation_key(c, s, {"d": datetime.date(2021, 4, 13)}) is not None
-    monkeypatch.setattr(natgrad.style, "latex_available", lambda: True)
+    # LaTeX installed since: what validation found may no longer hold
+    tex = tmp_path / "tex"
+    tex.mkdir()
+    for program in ("latex", "dvipng"):
+        (tex / program).write_text("#!/bin/sh\n")
+        (tex / program).chmod(0o755)
+    monkeypatch.setenv("PATH", os.pathsep.join([str(tex), path_without_latex]))
     assert _validation_key(c, s, {"a": 1, "b": {"x": 1, "y": 2}}) != key
     assert _validation_key(tmp_path / "none.yaml", s, {}) is None
 
