@@ -49,6 +49,7 @@ __all__ = [
     "compare_pixels",
     "compare_dirs",
     "stray_files",
+    "missing_text_engine",
     "main",
 ]
 
@@ -92,6 +93,9 @@ def tier(committed: dict, rebuilt: dict, strict: bool = False) -> tuple[str, str
     if committed.get("versions") != rebuilt.get("versions"):
         why = _first_difference(committed.get("versions"), rebuilt.get("versions"))
         return "tolerance", f"versions differ ({why})"
+    if committed.get("text") != rebuilt.get("text"):
+        why = _first_difference(committed.get("text"), rebuilt.get("text"))
+        return "tolerance", f"text engine differs ({why})"
     if "platform" not in committed or "platform" not in rebuilt:
         return "tolerance", "platform not recorded in the manifest"
     if committed["platform"] != rebuilt["platform"]:
@@ -252,6 +256,7 @@ def compare_dirs(
     levels: int = PIXEL_LEVELS,
     rtol: float = DATA_RTOL,
     current_hashes: dict[str, str] | None = None,
+    current_inputs: bool = False,
 ) -> Comparison:
     """Compare committed artifacts with rebuilt ones, each in its tier (:func:`tier`).
 
@@ -275,6 +280,11 @@ def compare_dirs(
     current_hashes : dict, optional
         Figure -> hash of its current config; a committed figure whose recorded
         hash differs is reported as stale.
+    current_inputs : bool
+        ``rebuilt`` was built from the current checkout: a committed file whose
+        job's recorded inputs (code, style, config: ``inputs_sha256``) differ
+        from the rebuild's is stale, even if it draws the same. A fresh clone
+        rebuilds nothing only when every manifest records its current inputs.
     """
     committed, rebuilt, diff_dir = Path(committed), Path(rebuilt), Path(diff_dir)
     out = Comparison()
@@ -305,6 +315,21 @@ def compare_dirs(
                 f"{name}: stale: config of figure {figure} changed since it was built "
                 "(run snakemake --cores 4 and commit figures/)"
             )
+        elif current_inputs and entry.get("inputs_sha256") != new_a[name].get("inputs_sha256"):
+            problems.append(
+                f"{name}: stale: the code or style behind figure {figure} changed since it "
+                "was built, so a fresh clone would redraw it (run snakemake --cores 4 and "
+                "commit figures/)"
+            )
+        if entry.get("text", {}).get("engine", "mathtext") != new_a[name].get("text", {}).get(
+            "engine", "mathtext"
+        ):
+            problems.append(
+                f"{name}: drawn with {entry.get('text', {}).get('engine', 'mathtext')}, "
+                f"rebuilt with {new_a[name].get('text', {}).get('engine', 'mathtext')}: "
+                "two text engines are not compared"
+            )
+            continue
         path = committed / name
         if not path.exists():
             problems.append(f"{name}: listed in the manifest but missing")
@@ -365,6 +390,27 @@ def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProce
         ],
         capture_output=True,
         text=True,
+    )
+
+
+def missing_text_engine(committed: str | Path) -> str | None:
+    """Why this machine cannot rebuild ``committed`` with the text engine it was
+    drawn with, or None. A figure drawn with LaTeX is checked against a LaTeX
+    rebuild only: mathtext draws another figure."""
+    from .style import LATEX_PACKAGES, latex_available
+
+    try:
+        entries = load_manifest(committed)
+    except (OSError, ValueError, KeyError):
+        return None  # compare_dirs reports an unreadable manifest
+    with_latex = sorted(n for n, e in entries.items() if e.get("text", {}).get("engine") == "latex")
+    if not with_latex or latex_available():
+        return None
+    tex = entries[with_latex[0]]["text"].get("latex", "LaTeX")
+    return (
+        f"{len(with_latex)} file(s) of {Path(committed).name}/ were drawn with LaTeX ({tex}) "
+        "and this machine has no LaTeX (latex and dvipng); install it (Debian: apt-get "
+        f"install {LATEX_PACKAGES}): a mathtext rebuild is not the same figure"
     )
 
 
@@ -438,16 +484,29 @@ def main(argv: list[str] | None = None) -> int:
         return status
 
     root = Path(args.root).resolve()
+    missing = missing_text_engine(root / args.figures)
+    if missing:
+        print(f"natgrad check: {missing}", file=sys.stderr)
+        return 2
     scratch, diff_dir = root / ".check" / "figures", root / ".check" / "diff"
     if diff_dir.exists():
         shutil.rmtree(diff_dir)
     result = _rebuild(root, scratch, args.cores)
+    if result.returncode != 0 and result.stderr.count("\n") <= 2 and "natgrad:" in result.stderr:
+        # the config's own one-line error (Snakefile), before any job
+        print(f"natgrad check: {result.stderr.strip()}", file=sys.stderr)
+        return 2
     if result.returncode != 0:
         print(result.stdout[-2000:] + result.stderr[-2000:], file=sys.stderr)
         print("natgrad check: the rebuild failed (see above)", file=sys.stderr)
         return 2
     comparison = compare_dirs(
-        root / args.figures, scratch, diff_dir, current_hashes=_current_hashes(root), **options
+        root / args.figures,
+        scratch,
+        diff_dir,
+        current_hashes=_current_hashes(root),
+        current_inputs=True,
+        **options,
     )
     status = _report(comparison, "check")
     if not status:

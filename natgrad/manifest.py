@@ -11,13 +11,17 @@ import hashlib
 import json
 import struct
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "MANIFEST_DIR",
     "versions",
+    "text_engine",
     "platform_fingerprint",
+    "inputs_sha256",
+    "align_times",
     "sha256_file",
     "png_size",
     "build_manifest",
@@ -30,8 +34,32 @@ __all__ = [
 MANIFEST_DIR = "manifest"
 
 
+def text_engine(usetex: bool) -> dict[str, str]:
+    """Which engine set a figure's text: ``{"engine": "mathtext"}``, or LaTeX with
+    the first line each of its programs prints of its version (the TeX
+    distribution is named there, e.g. ``TeX Live 2022/Debian``).
+
+    LaTeX's output differs between distributions and versions, so two builds
+    compare byte for byte only when these agree (:func:`natgrad.artifacts.tier`).
+    """
+    if not usetex:
+        return {"engine": "mathtext"}
+    import subprocess
+
+    out = {"engine": "latex"}
+    for program in ("latex", "dvipng"):
+        try:
+            printed = subprocess.run(
+                [program, "--version"], capture_output=True, text=True, check=True
+            ).stdout
+        except (OSError, subprocess.CalledProcessError) as err:
+            printed = f"unknown ({err})"
+        out[program] = printed.splitlines()[0].strip() if printed.strip() else "unknown"
+    return out
+
+
 def versions() -> dict[str, str]:
-    """Versions of what determines a figure's bytes."""
+    """Versions of what determines a figure's bytes (the text engine aside)."""
     import matplotlib
     import matplotlib.ft2font
     import numpy
@@ -60,12 +88,10 @@ def platform_fingerprint() -> dict[str, Any]:
     import platform
 
     import matplotlib.ft2font
+    import numpy
     import threadpoolctl
-    from numpy._core._multiarray_umath import (
-        __cpu_baseline__,
-        __cpu_dispatch__,
-        __cpu_features__,
-    )
+
+    simd = numpy.show_config(mode="dicts")["SIMD Extensions"]
 
     blas = sorted(
         (
@@ -84,8 +110,8 @@ def platform_fingerprint() -> dict[str, Any]:
         "machine": platform.machine(),
         "system": platform.system(),
         "numpy_simd": {
-            "baseline": list(__cpu_baseline__),
-            "dispatched": [f for f in __cpu_dispatch__ if __cpu_features__.get(f)],
+            "baseline": list(simd["baseline"]),
+            "dispatched": list(simd.get("found", [])),
         },
         "blas": blas,
         "freetype": matplotlib.ft2font.__freetype_version__,
@@ -94,6 +120,84 @@ def platform_fingerprint() -> dict[str, Any]:
 
 def sha256_file(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def inputs_sha256(files: Iterable[str | Path], params: str) -> str:
+    """sha256 of everything a job is made from: each input file's path and
+    content, and its params (the job's JSON).
+
+    Recorded in the job's manifest, so that whether a committed figure is current
+    can be told from content alone: a fresh ``git clone`` gives every file the
+    same new time, and has none of Snakemake's records.
+    """
+    h = hashlib.sha256()
+    for f in sorted(Path(f).as_posix() for f in files):
+        h.update(f"{f}\0{_sha256_of(f, *_stamp(f))}\0".encode())
+    h.update(params.encode())
+    return h.hexdigest()
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    st = Path(path).stat()
+    return st.st_mtime_ns, st.st_size
+
+
+@cache
+def _sha256_of(path: str, mtime_ns: int, size: int) -> str:
+    """:func:`sha256_file`, once per version of a file in this process: the Snakefile
+    hashes the modules every figure job shares once per job."""
+    return sha256_file(path)
+
+
+def align_times(
+    manifest: str | Path, outputs: Iterable[str | Path], inputs: Iterable[str | Path], digest: str
+) -> str:
+    """Make the outputs' times say what their manifest's recorded inputs say.
+
+    Snakemake decides what to rerun from file times (and from its own records,
+    which a fresh clone lacks). Where every output exists, is what ``manifest``
+    lists, and the manifest's ``inputs_sha256`` is ``digest``, the outputs are
+    current: they are given a time after every input's. Where the digest
+    differs, they are out of date: they are given a time before every input's,
+    so that Snakemake reruns their job even without its records. Contents are
+    never touched.
+
+    Returns
+    -------
+    str
+        ``"missing"`` (nothing to do: the job will run), ``"current"`` or ``"stale"``.
+    """
+    import os
+    import time
+
+    outputs, inputs = [Path(p) for p in outputs], [Path(p) for p in inputs]
+    try:
+        out_times = [p.stat().st_mtime_ns for p in outputs]
+        in_times = [p.stat().st_mtime_ns for p in inputs]
+        recorded = json.loads(Path(manifest).read_text())
+    except (OSError, ValueError):
+        return "missing"
+    oldest_out, newest_in = min(out_times), max(in_times, default=0)
+    current = isinstance(recorded, dict) and recorded.get("inputs_sha256") == digest
+    if current and oldest_out <= newest_in:
+        # Files edited by hand since (or a manifest not theirs) are not current.
+        listed = recorded.get("artifacts", {})
+        out_dir = Path(manifest).parent.parent
+        current = all(
+            listed.get(Path(os.path.relpath(p, out_dir)).as_posix(), {}).get("sha256")
+            == sha256_file(p)
+            for p in outputs
+            if p != Path(manifest)
+        )
+        if current:
+            now = max(time.time_ns(), newest_in + 1_000_000)
+            for p in outputs:
+                os.utime(p, ns=(now, now))
+    if not current and oldest_out > newest_in:
+        then = min(in_times, default=oldest_out) - 1_000_000_000
+        for p in outputs:
+            os.utime(p, ns=(then, then))
+    return "current" if current else "stale"
 
 
 def png_size(path: str | Path) -> list[int] | None:
@@ -106,15 +210,28 @@ def png_size(path: str | Path) -> list[int] | None:
 
 
 def build_manifest(
-    out_dir: str | Path, artifacts: dict[str, Iterable[str | Path]], config_hashes: dict[str, str]
+    out_dir: str | Path,
+    artifacts: dict[str, Iterable[str | Path]],
+    config_hashes: dict[str, str],
+    *,
+    usetex: bool | None = None,
+    inputs: str | None = None,
 ) -> dict[str, Any]:
     """The manifest of ``artifacts`` (figure name -> its files, relative to ``out_dir``).
+
+    Parameters
+    ----------
+    usetex : bool or None
+        The text engine the figures were drawn with; None for files without text
+        (the claims table).
+    inputs : str or None
+        :func:`inputs_sha256` of the job that wrote them.
 
     Returns
     -------
     dict
-        ``{"versions": ..., "platform": ..., "artifacts": {relative path:
-        {figure, sha256, pixels, config_sha256}}}``
+        ``{"versions": ..., "platform": ..., "text": ..., "inputs_sha256": ...,
+        "artifacts": {relative path: {figure, sha256, pixels, config_sha256}}}``
     """
     out_dir = Path(out_dir)
     entries = {}
@@ -127,22 +244,28 @@ def build_manifest(
                 "pixels": png_size(p),
                 "config_sha256": config_hashes[figure],
             }
-    return {
-        "versions": versions(),
-        "platform": platform_fingerprint(),
-        "artifacts": dict(sorted(entries.items())),
-    }
+    manifest = {"versions": versions(), "platform": platform_fingerprint()}
+    if usetex is not None:
+        manifest["text"] = text_engine(usetex)
+    if inputs is not None:
+        manifest["inputs_sha256"] = inputs
+    return {**manifest, "artifacts": dict(sorted(entries.items()))}
 
 
 def write_manifest(
-    out_dir: str | Path, figure: str, files: Iterable[str | Path], config_hash: str
+    out_dir: str | Path,
+    figure: str,
+    files: Iterable[str | Path],
+    config_hash: str,
+    **recorded,
 ) -> dict[str, Any]:
-    """Write ``<out_dir>/manifest/<figure>.json`` for ``files`` (paths below ``out_dir``)."""
+    """Write ``<out_dir>/manifest/<figure>.json`` for ``files`` (paths below ``out_dir``);
+    ``recorded`` as for :func:`build_manifest` (``usetex``, ``inputs``)."""
     from .io import write_json
 
     out_dir = Path(out_dir)
     rel = [Path(f).resolve().relative_to(out_dir.resolve()).as_posix() for f in files]
-    manifest = build_manifest(out_dir, {figure: rel}, {figure: config_hash})
+    manifest = build_manifest(out_dir, {figure: rel}, {figure: config_hash}, **recorded)
     (out_dir / MANIFEST_DIR).mkdir(exist_ok=True)
     write_json(manifest, out_dir / MANIFEST_DIR / f"{figure}.json")
     return manifest
@@ -150,11 +273,13 @@ def write_manifest(
 
 def load_manifest(directory: str | Path) -> dict[str, dict]:
     """Every artifact recorded in ``<directory>/manifest/*.json``, each with the
-    versions and platform (when recorded) of the job that built it."""
+    versions, platform, text engine and inputs (when recorded) of the job that built it."""
     entries = {}
     for fragment in sorted((Path(directory) / MANIFEST_DIR).glob("*.json")):
         data = json.loads(fragment.read_text())
-        built_by = {k: data[k] for k in ("versions", "platform") if k in data}
+        built_by = {
+            k: data[k] for k in ("versions", "platform", "text", "inputs_sha256") if k in data
+        }
         for name, entry in data["artifacts"].items():
             entries[name] = {**entry, **built_by}
     return entries

@@ -109,12 +109,16 @@ def render_batch(
     figure_paths: Sequence[str | os.PathLike],
     data_paths: Sequence[str | os.PathLike],
     manifest_paths: Sequence[str | os.PathLike],
+    *,
+    inputs: str | None = None,
     **options,
 ) -> None:
     """:func:`render` figure ``name`` once per section, each with its own manifest.
 
     A figure job is a batch of one; a sweep job a batch of variants. The
     figure paths are the variants' files in order, the same number of formats each.
+    Each manifest records the text engine and ``inputs``, the job's
+    :func:`~natgrad.manifest.inputs_sha256`.
 
     Raises
     ------
@@ -133,4 +137,11 @@ def render_batch(
                 raise FigureError(f"{Path(files[0]).stem}: {err}") from None
             raise
         out_dir = Path(manifest).parent.parent
-        write_manifest(out_dir, Path(manifest).stem, [*files, data], digest)
+        write_manifest(
+            out_dir,
+            Path(manifest).stem,
+            [*files, data],
+            digest,
+            usetex=options.get("usetex", False),
+            inputs=inputs,
+        )

@@ -79,13 +79,15 @@ def test_platform_fingerprint_follows_numpy_dispatch_and_blas(root):
     assert here["machine"] and here["numpy_simd"]["baseline"]
     assert all(set(lib) == {"api", "library", "version", "kernel"} for lib in here["blas"])
     assert str(root) not in json.dumps(here) and "site-packages" not in json.dumps(here)
-    from numpy._core._multiarray_umath import __cpu_dispatch__
+    import numpy
 
+    simd = numpy.show_config(mode="dicts")["SIMD Extensions"]
+    dispatchable = simd.get("found", []) + simd.get("not found", [])
     script = (
         "import json; from natgrad.manifest import platform_fingerprint as f; "
         "print(json.dumps(f()))"
     )
-    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(dispatchable)}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     restricted = json.loads(out.stdout)

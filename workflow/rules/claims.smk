@@ -1,7 +1,7 @@
 rule claims:
     """Check every quantitative statement of the draft; fail if a verdict changes."""
     input:
-        code=sources("claims.py", "io.py", "manifest.py"),
+        code=CLAIMS_CODE,
     output:
         md=report(f"{OUT}/claims.md", caption="../report/claims.rst", category="claims"),
         json=f"{OUT}/claims.json",
@@ -9,6 +9,7 @@ rule claims:
     params:
         claims=config["claims"],
         config_sha256=config_sha256(config["claims"]),
+        inputs_sha256=CLAIMS_INPUTS,
     log:
         "logs/claims.log",
     benchmark:

@@ -17,6 +17,7 @@ from natgrad.config import (  # noqa: E402
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
+from natgrad.manifest import align_times, inputs_sha256  # noqa: E402
 from natgrad.sources import imported_sources  # noqa: E402
 
 
@@ -75,21 +76,32 @@ class RenderJob:
     manifest: list
     caption: str | None = None
 
+    @property
+    def code(self):
+        """The files the job reads: the natgrad modules its figure imports, the
+        style and the adapter."""
+        return [*sources("render.py", f"figures/{self.figure}.py"), STYLE, ADAPTER]
+
     def spec(self):
         """The job's params as one JSON string, the render adapter's first argument:
-        everything it draws from, and each variant's config hash. Key order is
-        drawing order, so it is kept."""
+        everything it draws from, each variant's config hash, and the hash of all
+        of it with the code (:func:`natgrad.manifest.inputs_sha256`), which its
+        manifests record. Key order is drawing order, so it is kept."""
         per = [figure_params(config, self.figure, s) for s in self.sections]
-        return json.dumps(
-            {
-                "name": self.figure,
-                "sections": [p["figure"] for p in per],
-                "config_sha256": [p["config_sha256"] for p in per],
-                "usetex": config["usetex"],
-                "dpi": config["dpi"],
-                "on_divergence": config["on_divergence"],
-            }
-        )
+        params = {
+            "name": self.figure,
+            "sections": [p["figure"] for p in per],
+            "config_sha256": [p["config_sha256"] for p in per],
+            "usetex": config["usetex"],
+            "dpi": config["dpi"],
+            "on_divergence": config["on_divergence"],
+        }
+        params["inputs_sha256"] = inputs_sha256(self.code, json.dumps(params))
+        return json.dumps(params)
+
+    @property
+    def outputs(self):
+        return [*self.figures, *self.data, *self.manifest]
 
 
 # Every figure of the post (and those it promises): one job each.
@@ -134,6 +146,22 @@ _lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
 SWEEP_JOBS = {
     f"sweep_gd_{i // _size}": sweep_job(_lrs[i : i + _size]) for i in range(0, len(_lrs), _size)
 }
+
+
+# The claims table: its code and config, hashed as a figure job's are.
+CLAIMS_CODE = sources("claims.py", "io.py", "manifest.py")
+CLAIMS_INPUTS = inputs_sha256(CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True))
+CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
+
+# A fresh clone gives every file the same new time and has no Snakemake records,
+# so Snakemake alone would redraw everything (or, after a touch, nothing when
+# the config changed). Each job's manifest records the hash of its inputs: where
+# it matches, the outputs are made newer than the inputs; where it does not, older.
+for _job in FIGURE_JOBS.values():
+    align_times(
+        _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"]
+    )
+align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
 
 
 def reported(job, files):

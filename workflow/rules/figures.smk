@@ -9,7 +9,7 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         name:
             rule_name
         input:
-            code=sources("render.py", f"figures/{job.figure}.py"),
+            code=job.code[:-2],
             style=STYLE,
             adapter=ADAPTER,
         output:

@@ -29,6 +29,7 @@ try:
     render_batch(
         p["name"], p["sections"], p["config_sha256"], args.figures, args.data, args.manifest,
         usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"],
+        inputs=p["inputs_sha256"],
     )  # fmt: skip
 except FigureError as err:
     # One line in the log and on the terminal; Snakemake removes the job's outputs.

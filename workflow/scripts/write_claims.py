@@ -23,5 +23,9 @@ write_json(claims, snakemake.output.json)
 atomic_write(snakemake.output.md, lambda tmp: Path(tmp).write_text(claims_markdown(claims)))
 out = snakemake.output
 write_manifest(
-    Path(out.manifest).parent.parent, "claims", [out.md, out.json], snakemake.params.config_sha256
+    Path(out.manifest).parent.parent,
+    "claims",
+    [out.md, out.json],
+    snakemake.params.config_sha256,
+    inputs=snakemake.params.inputs_sha256,
 )
