@@ -26,10 +26,12 @@ __all__ = [
     "defaults",
     "figure_params",
     "key_path",
+    "command_line_values",
     "load_config_file",
     "load_schema",
     "merge",
     "mathtext_problem",
+    "latex_problem",
     "check_texts",
     "post_images",
     "export_figures",
@@ -147,6 +149,31 @@ def check_output_dir(path: str) -> None:
         raise ConfigError(f"{where} does not exist, nor does its parent {str(p.parent)!r}")
     elif not os.access(p.parent, os.W_OK | os.X_OK):
         raise ConfigError(f"{where} does not exist and {str(p.parent)!r} is not writable")
+
+
+def command_line_values(value: Any) -> Any:
+    """``--config`` values as config.yaml would mean them.
+
+    Snakemake reads ``--config key=value`` as a number, ``True``/``False``, or
+    else YAML with every scalar a string (``usetex=false`` gives ``"false"``,
+    ``gaussian_data={n: 500}`` gives ``{"n": "500"}``). Each such string is read
+    again as a YAML scalar by the loader config.yaml is read with, where that
+    gives a boolean, a number or null; any other string stays as it is.
+    """
+    import yaml
+
+    if isinstance(value, dict):
+        return {k: command_line_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [command_line_values(v) for v in value]
+    if isinstance(value, str):
+        try:
+            read = yaml.load(value, Loader=_safe_loader())
+        except yaml.YAMLError:
+            return value
+        if read is None or isinstance(read, bool | int | float):
+            return read
+    return value
 
 
 def merge(base: dict, override: dict) -> dict:
@@ -468,6 +495,9 @@ def _texts(value: Any, node: Any, schema: dict, path: list):
             yield from _texts(v, node.get("items", {}), schema, [*path, i])
 
 
+_UNBALANCED = "unbalanced $ (an odd number of unescaped dollar signs)"
+
+
 def mathtext_problem(text: str) -> str | None:
     """Why matplotlib's mathtext cannot draw ``text``, or None.
 
@@ -476,7 +506,7 @@ def mathtext_problem(text: str) -> str | None:
     """
     dollars = len(re.findall(r"(?<!\\)\$", text))
     if dollars % 2:
-        return "unbalanced $ (an odd number of unescaped dollar signs)"
+        return _UNBALANCED
     if not dollars:
         return None
     from matplotlib.mathtext import MathTextParser
@@ -490,13 +520,40 @@ def mathtext_problem(text: str) -> str | None:
     return None
 
 
-def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> None:
-    """Every title and label of ``config`` must be drawable by mathtext.
+def latex_problem(text: str) -> str | None:
+    """Why LaTeX, as matplotlib's usetex runs it in the natgrad style, cannot
+    typeset ``text``, or None.
 
-    Parsing needs matplotlib (about 0.3 s to import), and the Snakefile checks on
-    every run: strings already found good are remembered in ``cache`` (a JSON
-    list of their sha256), so a run in which no text changed imports nothing.
-    With ``usetex`` on, LaTeX sets the text and nothing is checked here.
+    It runs what drawing the text would (:meth:`matplotlib.texmanager.TexManager.make_dvi`),
+    about 0.2 s a text; the result lands in matplotlib's TeX cache, which the
+    figure jobs then read.
+    """
+    dollars = len(re.findall(r"(?<!\\)\$", text))
+    if dollars % 2:
+        return _UNBALANCED
+    from matplotlib.texmanager import TexManager
+
+    from .style import style_context
+
+    with style_context(True):
+        import matplotlib as mpl
+
+        try:
+            TexManager.make_dvi(text, mpl.rcParams["font.size"])
+        except RuntimeError as err:
+            said = [ln[2:].strip() for ln in str(err).splitlines() if ln.startswith("! ")]
+            return f"LaTeX cannot typeset it: {said[0] if said else 'LaTeX failed'}"
+    return None
+
+
+def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> None:
+    """Every title and label of ``config`` must be drawable by the engine that
+    will draw it: mathtext, or LaTeX with ``usetex: true``.
+
+    Parsing needs matplotlib (about 0.3 s to import; LaTeX takes 0.2 s a text),
+    and the Snakefile checks on every run: texts already found good are
+    remembered in ``cache`` (a JSON list of the sha256 of engine and text), so a
+    run in which no text changed imports nothing.
 
     Raises
     ------
@@ -506,22 +563,31 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     import hashlib
     import json
 
-    if resolve_usetex(config["usetex"]):
-        return
+    engine = "latex" if resolve_usetex(config["usetex"]) else "mathtext"
+    problem_of = latex_problem if engine == "latex" else mathtext_problem
     cache = Path(cache) if cache else None
     try:
         good = set(json.loads(cache.read_text())) if cache and cache.is_file() else set()
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         good = set()
 
     def digest(text: str) -> str:
-        return hashlib.sha256(text.encode()).hexdigest()
+        return hashlib.sha256(f"{engine}\0{text}".encode()).hexdigest()
 
     new = [(p, t) for p, t in _texts(config, schema, schema, []) if digest(t) not in good]
+    unique = list(dict.fromkeys(t for _, t in new))
+    if engine == "latex" and len(unique) > 1:
+        # each text is a LaTeX process: run them side by side
+        import os
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            problems = dict(zip(unique, pool.map(problem_of, unique), strict=True))
+    else:
+        problems = {t: problem_of(t) for t in unique}
     for path, text in new:
-        problem = mathtext_problem(text)
-        if problem:
-            raise ConfigError(f"config key '{key_path(path)}': {_describe(text)}: {problem}")
+        if problems[text]:
+            raise ConfigError(f"config key '{key_path(path)}': {_describe(text)}: {problems[text]}")
     if new and cache:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)

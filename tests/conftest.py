@@ -89,6 +89,16 @@ def without_latex(monkeypatch, path_without_latex):
 
 
 @pytest.fixture(scope="session")
+def latex():
+    """LaTeX, as a mathematics blogger has it; where it is missing, the test fails
+    saying how to install it (tests marked ``latex``: ``-m "not latex"`` leaves them out)."""
+    from natgrad.style import LATEX_PACKAGES, latex_available
+
+    if not latex_available():
+        pytest.fail(f"needs LaTeX (latex and dvipng): apt-get install {LATEX_PACKAGES}")
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""
     import shutil

@@ -759,14 +759,52 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
     assert _validation_key(tmp_path / "none.yaml", s, {}) is None
 
 
-def test_prepare_remembers_even_when_no_text_is_checked(repo, tmp_path, monkeypatch):
-    """With usetex on, check_texts writes nothing: prepare makes the cache folder itself."""
+@pytest.mark.latex
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("$\\log p(x|\\mu, \\sigma^2)$", None),
+        ("50% of $x_1$", None),
+        ("$\\log p", "unbalanced $ (an odd number of unescaped dollar signs)"),
+        ("$p_1", "unbalanced $ (an odd number of unescaped dollar signs)"),
+        ("$\\notacommand$", "LaTeX cannot typeset it: Undefined control sequence."),
+        ("$x^{$", "LaTeX cannot typeset it: Missing } inserted."),
+    ],
+)
+def test_latex_problem_is_what_latex_says(latex, text, problem):
+    from natgrad.config import latex_problem
+
+    assert latex_problem(text) == problem
+
+
+@pytest.mark.latex
+def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
+    latex, schema, default_config, tmp_path, monkeypatch
+):
+    """mathtext accepting a text says nothing of LaTeX: the remembered texts are
+    keyed on the engine too."""
     import natgrad.config as C
 
-    monkeypatch.setattr(C, "resolve_usetex", lambda value: True)
-    cache = tmp_path / "not" / "yet" / "there"
-    C.prepare(repo, {}, cache)
-    assert (cache / "config-ok.json").is_file() and not (cache / "texts-ok.json").exists()
+    cache = tmp_path / "texts.json"
+    C.check_texts(validate_config(default_config, schema), schema, cache)
+    by_mathtext = set(json.loads(cache.read_text()))
+    typeset = []
+    real = C.latex_problem
+    monkeypatch.setattr(C, "latex_problem", lambda t: typeset.append(t) or real(t))
+    C.check_texts(validate_config(dict(default_config, usetex=True), schema), schema, cache)
+    texts = {t for _, t in C._texts(validate_config(default_config, schema), schema, schema, [])}
+    assert set(typeset) == texts and len(typeset) == len(texts)
+    both = set(json.loads(cache.read_text()))
+    assert by_mathtext < both and len(both) == 2 * len(by_mathtext)
+    cfg = copy.deepcopy(default_config)
+    cfg.update(usetex=True)
+    cfg["gaussian_isocontours_fisher"]["title"] = "$\\notacommand$"
+    with pytest.raises(ConfigError) as info:
+        C.check_texts(validate_config(cfg, schema), schema, cache)
+    assert str(info.value) == (
+        "config key 'gaussian_isocontours_fisher.title': '$\\\\notacommand$': LaTeX cannot "
+        "typeset it: Undefined control sequence."
+    )
 
 
 def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_path, monkeypatch):

@@ -11,9 +11,11 @@ sys.path.insert(0, workflow.basedir)
 
 from natgrad.config import (  # noqa: E402
     ConfigError,
+    command_line_values,
     config_sha256,
     export_figures,
     figure_params,
+    merge,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
@@ -23,13 +25,15 @@ from natgrad.sources import imported_sources  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
-# Values given with --config or --configfile override it.
+# Values given with --config or --configfile override it; --config values mean
+# what they would in config.yaml (Snakemake reads usetex=false as a string).
 # The validated config (and the texts found drawable) are remembered there, so
 # that a run whose config did not change imports neither jsonschema nor matplotlib.
 CHECKED = Path(".snakemake", "natgrad")
 FIGURES = registry()
 try:
-    _checked = prepare(workflow.basedir, config, CHECKED)
+    _overrides = merge(config, command_line_values(dict(workflow.config_settings.config)))
+    _checked = prepare(workflow.basedir, _overrides, CHECKED)
     EXPORT = export_figures(_checked, FIGURES)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
@@ -157,11 +161,14 @@ CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/cla
 # so Snakemake alone would redraw everything (or, after a touch, nothing when
 # the config changed). Each job's manifest records the hash of its inputs: where
 # it matches, the outputs are made newer than the inputs; where it does not, older.
-for _job in FIGURE_JOBS.values():
-    align_times(
-        _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"]
-    )
-align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
+# Only the main process: a job's own run of this file (cluster executors) must
+# not touch what other jobs are writing.
+if workflow.is_main_process:
+    for _job in FIGURE_JOBS.values():
+        align_times(
+            _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"]
+        )
+    align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
 
 
 def reported(job, files):
