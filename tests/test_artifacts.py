@@ -4,6 +4,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import matplotlib.image as mpimg
 import pytest
@@ -427,3 +428,85 @@ def test_export_refuses_a_missing_destination(built, tmp_path, dest):
     assert "blog_assets" in out
     assert "Traceback" not in out
     assert not (tmp_path / "missing").exists()
+
+
+def test_inputs_sha256_is_of_paths_contents_and_params(tmp_path, monkeypatch):
+    from natgrad.manifest import inputs_sha256
+
+    monkeypatch.chdir(tmp_path)
+    Path("a.py").write_text("a")
+    Path("b.py").write_text("b")
+    digest = inputs_sha256(["a.py", "b.py"], "{}")
+    assert digest == inputs_sha256(["b.py", "a.py"], "{}")  # a set of files
+    assert digest != inputs_sha256(["a.py", "b.py"], '{"dpi": 101}')
+    assert digest != inputs_sha256(["a.py"], "{}")
+    Path("b.py").write_text("b2")
+    assert digest != inputs_sha256(["a.py", "b.py"], "{}")
+    Path("b.py").write_text("b")
+    assert digest == inputs_sha256(["a.py", "b.py"], "{}")
+    Path("c.py").write_text("b")  # same content, another file
+    assert digest != inputs_sha256(["a.py", "c.py"], "{}")
+
+
+def _job(tmp_path, digest="d1"):
+    """An input and a job's outputs under out/, with its manifest recording ``digest``."""
+    import os
+
+    from natgrad.io import write_json
+    from natgrad.manifest import sha256_file
+
+    source = tmp_path / "code.py"
+    source.write_text("code")
+    out = tmp_path / "out"
+    (out / "manifest").mkdir(parents=True)
+    fig = out / "f.png"
+    fig.write_bytes(b"png")
+    manifest = out / "manifest" / "f.json"
+    write_json(
+        {"inputs_sha256": digest, "artifacts": {"f.png": {"sha256": sha256_file(fig)}}}, manifest
+    )
+    # as after a clone: outputs no newer than their input
+    for p in (fig, manifest):
+        os.utime(p, ns=(source.stat().st_mtime_ns,) * 2)
+    return source, fig, manifest
+
+
+def test_align_times_dates_current_outputs_after_their_inputs(tmp_path):
+    from natgrad.manifest import align_times
+
+    source, fig, manifest = _job(tmp_path)
+    assert align_times(manifest, [fig, manifest], [source], "d1") == "current"
+    assert min(fig.stat().st_mtime_ns, manifest.stat().st_mtime_ns) > source.stat().st_mtime_ns
+    assert fig.read_bytes() == b"png"
+    before = fig.stat().st_mtime_ns
+    assert align_times(manifest, [fig, manifest], [source], "d1") == "current"
+    assert fig.stat().st_mtime_ns == before  # in order already: nothing touched
+
+
+def test_align_times_dates_stale_outputs_before_their_inputs(tmp_path):
+    import os
+
+    from natgrad.manifest import align_times
+
+    source, fig, manifest = _job(tmp_path)
+    later = source.stat().st_mtime_ns + 10**9
+    for p in (fig, manifest):
+        os.utime(p, ns=(later, later))  # as after a touch, or an earlier build
+    assert align_times(manifest, [fig, manifest], [source], "d2") == "stale"
+    assert max(fig.stat().st_mtime_ns, manifest.stat().st_mtime_ns) < source.stat().st_mtime_ns
+
+
+def test_align_times_leaves_edited_or_missing_outputs_to_snakemake(tmp_path):
+    from natgrad.manifest import align_times
+
+    source, fig, manifest = _job(tmp_path)
+    fig.write_bytes(b"edited by hand")
+    import os
+
+    os.utime(fig, ns=(source.stat().st_mtime_ns,) * 2)
+    assert align_times(manifest, [fig, manifest], [source], "d1") == "stale"
+    assert fig.stat().st_mtime_ns <= source.stat().st_mtime_ns
+    fig.unlink()
+    assert align_times(manifest, [fig, manifest], [source], "d1") == "missing"
+    manifest.write_text("not json")
+    assert align_times(manifest, [manifest], [source], "d1") == "missing"
