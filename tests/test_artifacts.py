@@ -21,6 +21,7 @@ from pipeline import (
 
 from natgrad.artifacts import (
     DATA_RTOL,
+    PIXEL_LEVELS,
     compare_data,
     compare_dirs,
     compare_pixels,
@@ -510,3 +511,158 @@ def test_align_times_leaves_edited_or_missing_outputs_to_snakemake(tmp_path):
     assert align_times(manifest, [fig, manifest], [source], "d1") == "missing"
     manifest.write_text("not json")
     assert align_times(manifest, [manifest], [source], "d1") == "missing"
+
+
+def _flat_png(path, level, pixel=None):
+    """A 20 x 20 grey PNG at ``level`` of 255, with the pixel (10, 10) at ``pixel``:
+    no edge, so that pixel's neighbourhood in the other image is one colour and
+    the tolerance in levels is all that is left."""
+    import numpy as np
+    from PIL import Image
+
+    img = np.full((20, 20, 3), level, dtype=np.uint8)
+    img[10, 10] = level if pixel is None else pixel
+    Image.fromarray(img).save(path)
+
+
+def _one_figure(tmp_path, name, committed_bytes, rebuilt_bytes, *, other_platform=True):
+    """Two output dirs holding one figure ``f.png`` (or ``f.json``), each with a
+    manifest as its machine would write it."""
+    from natgrad.manifest import sha256_file
+
+    dirs = []
+    for label, write in (("committed", committed_bytes), ("rebuilt", rebuilt_bytes)):
+        out = tmp_path / label
+        (out / "manifest").mkdir(parents=True)
+        write(out / name)
+        platform = {"machine": "x86_64", "blas": [{"kernel": "Haswell"}]}
+        if label == "rebuilt" and other_platform:
+            platform = {"machine": "x86_64", "blas": [{"kernel": "SkylakeX"}]}
+        manifest = {
+            "versions": versions(),
+            "platform": platform,
+            "text": {"engine": "mathtext"},
+            "artifacts": {name: {"figure": "f", "sha256": sha256_file(out / name),
+                                 "pixels": None, "config_sha256": "c"}},
+        }  # fmt: skip
+        (out / "manifest" / "f.json").write_text(json.dumps(manifest))
+        dirs.append(out)
+    return dirs
+
+
+@pytest.mark.parametrize("off, caught", [(PIXEL_LEVELS, False), (PIXEL_LEVELS + 1, True)])
+def test_the_pixel_tolerance_at_its_edge(tmp_path, off, caught):
+    """Across platforms a pixel may be PIXEL_LEVELS levels outside its neighbourhood's
+    colours, not one more; and PIXEL_LEVELS is 2, as the README states."""
+    assert PIXEL_LEVELS == 2
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 128 + off)
+    )
+    comparison = compare_dirs(committed, rebuilt, tmp_path / "diff")
+    assert comparison.tiers["f.png"][0] == "tolerance"
+    if caught:
+        (problem,) = comparison.problems
+        assert problem.startswith("f.png: pixels differ: 1 pixel(s) outside their neighbourhood")
+    else:
+        assert comparison.problems == []
+
+
+@pytest.mark.parametrize("factor, caught", [(0.9, False), (1.1, True)])
+def test_the_data_tolerance_at_its_edge(tmp_path, factor, caught):
+    """DATA_RTOL (1e-9, as the README states) relative to the array's largest magnitude."""
+    assert DATA_RTOL == 1e-9
+    scale = 4.0
+    committed, rebuilt = _one_figure(
+        tmp_path,
+        "f.json",
+        lambda p: p.write_text(json.dumps({"x": [scale, 1.0]})),
+        lambda p: p.write_text(json.dumps({"x": [scale, 1.0 + factor * DATA_RTOL * scale]})),
+    )
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert (problems != []) is caught, problems
+
+
+def test_the_rms_tolerance_across_versions_at_its_edge(tmp_path):
+    """With other versions only the RMS counts: a uniform shift of 1 level (RMS of the
+    three colour channels and the unchanged alpha, compare_images: 1.0) is beyond tol 0.5."""
+    from natgrad.io import write_json
+
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 129)
+    )
+    fragment = rebuilt / "manifest" / "f.json"
+    manifest = json.loads(fragment.read_text())
+    manifest["versions"] = {**manifest["versions"], "matplotlib": "0.0-other"}
+    write_json(manifest, fragment)
+    (problem,) = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert problem.startswith("f.png: pixels differ, RMS 1 > tol 0.5")
+    assert compare_dirs(committed, rebuilt, tmp_path / "diff", tol=1.0).problems == []
+
+
+# Every part of a manifest that decides the tier: (key path, another value).
+FINGERPRINT = [
+    (("platform", "machine"), "aarch64"),
+    (("platform", "system"), "Darwin"),
+    (("platform", "numpy_simd", "baseline"), ["SSE", "SSE2"]),
+    (("platform", "numpy_simd", "dispatched"), []),
+    (("platform", "blas", 0, "api"), "mkl"),
+    (("platform", "blas", 0, "library"), "libmkl_rt"),
+    (("platform", "blas", 0, "version"), "0.3.21"),
+    (("platform", "blas", 0, "kernel"), "Zen"),
+    (("platform", "freetype"), "2.6.1"),
+    *(
+        (("versions", k), "0.0-other")
+        for k in ("natgrad", "matplotlib", "numpy", "freetype", "pillow")
+    ),
+    (("text", "latex"), "pdfTeX 3.141592653-2.6-1.40.25 (TeX Live 2023)"),
+    (("text", "dvipng"), "dvipng 1.16"),
+]
+
+
+def _here(usetex=False):
+    from natgrad.manifest import text_engine
+
+    return {"versions": versions(), "platform": platform_fingerprint(), "text": text_engine(usetex)}
+
+
+@pytest.mark.parametrize(
+    "path, value", FINGERPRINT, ids=[".".join(map(str, p)) for p, _ in FINGERPRINT]
+)
+def test_every_part_of_the_fingerprint_decides_the_tier(path, value, latex):
+    import copy
+
+    here = _here(usetex=path[0] == "text")
+    assert tier(here, copy.deepcopy(here)) == ("bytes", "same versions and platform")
+    other = copy.deepcopy(here)
+    node = other
+    for part in path[:-1]:
+        node = node[part]
+    assert node[path[-1]] != value
+    node[path[-1]] = value
+    applied, why = tier(here, other)
+    assert applied == "tolerance", why
+    assert str(path[-1]) in why or "blas" in why
+
+
+def test_the_fingerprint_names_every_blas_library_this_process_loaded():
+    """numpy's BLAS is OpenBLAS with a kernel chosen by CPU: the fingerprint must hold it."""
+    import threadpoolctl
+
+    loaded = [lib for lib in threadpoolctl.threadpool_info() if lib.get("user_api") == "blas"]
+    assert loaded, "numpy loads a BLAS"
+    recorded = platform_fingerprint()["blas"]
+    assert sorted((b["library"], b["kernel"], b["version"], b["api"]) for b in recorded) == sorted(
+        (lib["prefix"], lib.get("architecture"), lib.get("version"), lib.get("internal_api"))
+        for lib in loaded
+    )
+    assert all(b["kernel"] for b in recorded)
+
+
+@pytest.mark.latex
+def test_the_text_engine_is_recorded_with_its_distribution(latex):
+    from natgrad.manifest import text_engine
+
+    assert text_engine(False) == {"engine": "mathtext"}
+    tex = text_engine(True)
+    assert tex["engine"] == "latex"
+    assert "TeX" in tex["latex"] and "dvipng" in tex["dvipng"]
