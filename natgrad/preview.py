@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import re
+import signal
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -458,30 +459,42 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    # Ctrl-C, and a kill's SIGTERM, stop it wherever it is (a drawing with LaTeX
+    # takes seconds), also when started from a shell that ignores SIGINT in
+    # background jobs, from which Python would inherit the ignoring.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     root = Path(args.root).resolve()
-    start_fork_server(root)
-    preview = Preview(root, Path(args.out) if args.out else root / ".preview")
-    preview.update()
-    server = PreviewServer(preview, args.port)
+    preview = server = None
     stop, ready = threading.Event(), threading.Event()
-    watcher = threading.Thread(target=watch, args=(preview, stop, ready), daemon=True)
-    watcher.start()
-    ready.wait(timeout=30)
-    host, port = server.server_address[:2]
-    print(f"natgrad preview: http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
+        start_fork_server(root)
+        preview = Preview(root, Path(args.out) if args.out else root / ".preview")
+        preview.update()
+        server = PreviewServer(preview, args.port)
+        watcher = threading.Thread(target=watch, args=(preview, stop, ready), daemon=True)
+        watcher.start()
+        ready.wait(timeout=30)
+        host, port = server.server_address[:2]
+        print(f"natgrad preview: http://{host}:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
-        preview.close()
-        server.closing = True
-        with preview.changed:
-            preview.changed.notify_all()
-        server.server_close()
+        if preview is not None:
+            preview.close()
+        if server is not None:
+            server.closing = True
+            with preview.changed:
+                preview.changed.notify_all()
+            server.server_close()
         print("natgrad preview: stopped", file=sys.stderr, flush=True)
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

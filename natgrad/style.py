@@ -67,4 +67,8 @@ def style_context(usetex: bool):
     import matplotlib as mpl
 
     with mpl.rc_context(fname=str(STYLE_FILE), rc={"text.usetex": bool(usetex)}):
+        if usetex:
+            # LaTeX knows Computer Modern by this name, not by cmr10's file name
+            # (otherwise matplotlib warns once per text that it found no font).
+            mpl.rcParams["font.serif"] = ["Computer Modern Roman", *mpl.rcParams["font.serif"]]
         yield

@@ -28,14 +28,27 @@ class Running:
 
     def __init__(self, repo: Path):
         self.repo = repo
+        # In a session of its own, so that stop() can end the preview's fork
+        # server and workers too, whatever state they are in.
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "natgrad.preview", "--port", "0"],
             cwd=repo,
             stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
         )
         self.log = []
+        try:
+            self._wait_for_start()
+        except BaseException:
+            self.kill()
+            raise
+        # keep reading: a full pipe would block the preview's next write
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _wait_for_start(self) -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             line = self.proc.stderr.readline()
@@ -47,9 +60,6 @@ class Running:
                 break
         else:
             raise AssertionError("the preview did not start")
-        # keep reading: a full pipe would block the preview's next write
-        self.reader = threading.Thread(target=self._drain, daemon=True)
-        self.reader.start()
 
     def _drain(self) -> None:
         for line in self.proc.stderr:
@@ -87,12 +97,37 @@ class Running:
         assert old in text, old
         config.write_text(text.replace(old, new, 1))
 
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            self.proc.wait(timeout=30)
-        self.reader.join(timeout=10)
+    def stop(self, timeout: float = 30) -> int:
+        """Ctrl-C, as a person stops it; whatever is left of its processes after
+        ``timeout`` is killed, and a preview that had not stopped is an error."""
+        try:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGINT)
+                self.proc.wait(timeout=timeout)
+        finally:
+            self.kill()
+            self.reader.join(timeout=10)
         return self.proc.returncode
+
+    def kill(self) -> None:
+        """End every process of the preview's session: it, its fork server, its workers."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait(timeout=30)
+
+    def group(self) -> list[int]:
+        """Processes still alive in the preview's session (its own pid is the group's id)."""
+        alive = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == self.proc.pid and fields[0] != "Z":  # pgrp, not a zombie
+                alive.append(int(stat.parent.name))
+        return alive
 
 
 @pytest.fixture
@@ -257,3 +292,36 @@ def test_the_page_shows_a_bad_config_and_recovers(preview, browser, tmp_path):
     preview.edit("title: '$\\log p'", good)
     preview.wait(lambda: error_line() == "", "the recovery")
     assert preview.proc.poll() is None
+
+
+@pytest.mark.latex
+@pytest.mark.parametrize("after", [1.0, 6.0])
+def test_ctrl_c_stops_it_while_latex_draws(latex, tmp_path, after):
+    """Stopped within seconds wherever it is, its fork server and workers too: at 1 s
+    it is still drawing the first figures with LaTeX; at 6 s, after a save, again."""
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "config.yaml"
+    config.write_text(config.read_text().replace("\nusetex: false ", "\nusetex: true  ", 1))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "natgrad.preview", "--port", "0"],
+        cwd=repo,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    running = Running.__new__(Running)
+    running.proc = proc
+    try:
+        time.sleep(after)
+        if after > 2:
+            config.write_text(config.read_text().replace("n_steps: 10\n", "n_steps: 11\n", 1))
+            time.sleep(0.5)
+        start = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        # its fork server may be warming up (drawing with mathtext): it follows soon
+        deadline = time.monotonic() + 20
+        while running.group() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert running.group() == [], f"left running {time.monotonic() - start:.1f} s after Ctrl-C"
+    finally:
+        running.kill()
