@@ -1,9 +1,9 @@
 """pyproject.toml (pip) and environment.yml (conda-forge) list the same dependencies."""
 
 import re
+import tomllib
 
 import pytest
-import tomllib
 import yaml
 
 # conda-forge names that differ from PyPI's
@@ -91,3 +91,76 @@ def test_the_rules_environment_is_conda_forge_only(root):
     runs = re.findall(r"^\s+(?:script|shell):$", rules, flags=re.M)
     assert len(conda) == len(runs) == 3  # figures, claims, export
     assert 'ENV = "../envs/natgrad.yaml"' in rules
+
+
+def _pins(path):
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower()] = version
+    return pins
+
+
+def test_constraints_lowest_is_every_floor_of_pyproject(root):
+    """.ci/run builds and tests at these: the ranges' floors are versions that work."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    floors = {}
+    for dep in project["dependencies"]:
+        req = Requirement(dep)
+        (low,) = [s.version for s in req.specifier if s.operator == ">="]
+        floors[req.name.lower()] = low
+    from packaging.version import Version
+
+    lowest = _pins(root / "constraints-lowest.txt")
+    assert {k: Version(v) for k, v in lowest.items()} == {k: Version(v) for k, v in floors.items()}
+
+
+@pytest.mark.parametrize("pins", ["constraints.txt", "constraints-lowest.txt"])
+def test_pins_lie_in_the_ranges(root, pins):
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    pinned = _pins(root / pins)
+    for dep in project["dependencies"]:
+        req = Requirement(dep)
+        assert req.specifier.contains(pinned[req.name.lower()]), (pins, dep)
+
+
+def test_requires_python_is_what_the_pins_install(root):
+    """Every pinned dependency installed here runs on the lowest Python the project
+    claims, and at least one of them needs it (numpy 2.4 needs 3.11)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    (low,) = [s.version for s in SpecifierSet(project["requires-python"]) if s.operator == ">="]
+    below = f"{low.split('.')[0]}.{int(low.split('.')[1]) - 1}"
+    needs, pinned = [], _pins(root / "constraints.txt")
+    for name, version in pinned.items():
+        try:
+            meta = metadata(name)
+        except PackageNotFoundError:
+            continue
+        if meta["Version"] != version or not meta["Requires-Python"]:
+            continue  # not the pinned version here (e.g. at the floors)
+        spec = SpecifierSet(meta["Requires-Python"])
+        assert spec.contains(low), f"{name} {version} does not run on Python {low}"
+        if not spec.contains(below):
+            needs.append(name)
+    if all(metadata(n)["Version"] == v for n, v in pinned.items() if _installed(n)):
+        assert needs, f"no pinned dependency needs Python {low}: requires-python could be lower"
+
+
+def _installed(name):
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        metadata(name)
+    except PackageNotFoundError:
+        return False
+    return True
