@@ -12,11 +12,11 @@ sys.path.insert(0, workflow.basedir)
 from natgrad.config import (  # noqa: E402
     ConfigError,
     config_sha256,
-    export_figures,
     figure_params,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
+from natgrad.post import export_figures  # noqa: E402
 from natgrad.sources import imported_sources  # noqa: E402
 
 
@@ -29,6 +29,7 @@ CHECKED = Path(".snakemake", "natgrad")
 FIGURES = registry()
 try:
     _checked = prepare(workflow.basedir, config, CHECKED)
+    # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
