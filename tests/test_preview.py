@@ -11,16 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from pipeline import copy_repo, run_snakemake
 
 from natgrad.preview import caption_text
 
 pytestmark = pytest.mark.slow
-
-# Debian's chromium and its driver (.ci/run installs them); elsewhere, e.g. on
-# GitHub's runners, the environment names a Chrome and its driver.
-CHROMIUM = os.environ.get("NATGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("NATGRAD_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 class Running:
@@ -188,26 +184,7 @@ def test_captions_are_the_reports_first_paragraph_with_config_values():
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-        "--window-size=900,1200",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path / "chromium")
     yield driver
     driver.quit()
 
