@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium
-from pipeline import copy_repo, run_snakemake
+from pipeline import FIGURES, copy_repo, run_snakemake
 
 from natgrad.preview import caption_text
 
@@ -234,3 +234,31 @@ def test_the_page_shows_a_bad_config_and_recovers(preview, browser, tmp_path):
     preview.edit("title: '$\\log p'", good)
     preview.wait(lambda: error_line() == "", "the recovery")
     assert preview.proc.poll() is None
+
+
+def shown_widths(driver):
+    """Each loaded figure's rendered width in CSS px, by name; None until all have loaded."""
+    return driver.execute_script(
+        "const imgs = Array.from(document.images);"
+        "if (!imgs.length || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return null;"
+        "return Object.fromEntries(imgs.map((i) => [i.alt, i.getBoundingClientRect().width]));"
+    )
+
+
+def test_the_page_shows_each_figure_at_the_display_width(preview, browser):
+    """As the blog shows them (config's display_width, 535 px by default), so the
+    author sees the figures at a reader's size; a saved change resizes them."""
+    import yaml
+
+    width = yaml.safe_load((preview.repo / "config.yaml").read_text())["display_width"]
+    assert width == 535
+    browser.get(f"http://127.0.0.1:{preview.port}/")
+    shown = preview.wait(lambda: shown_widths(browser), "every figure")
+    assert sorted(shown) == sorted(FIGURES)
+    # Chromium lays out in units of 1/64 px
+    assert all(abs(w - width) <= 1 / 64 for w in shown.values()), shown
+    preview.edit("display_width: 535 ", "display_width: 400.5 ")
+    preview.wait(
+        lambda: all(abs(w - 400.5) <= 1 / 64 for w in (shown_widths(browser) or {0: 0}).values()),
+        "the figures at the new width",
+    )
