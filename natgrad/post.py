@@ -11,7 +11,9 @@ Jekyll reads a post in three steps, and so does :func:`read_images`:
 3. Markdown becomes HTML: markdown-it-py parses it into tokens and renders them
    as the page the browser receives (Markdown images, inline and reference-style,
    become ``<img>``, code blocks and inline code are escaped text, raw HTML passes
-   through).
+   through). Its HTML blocks end where Jekyll's kramdown ends them, not where
+   CommonMark does: a block-level element at its closing tag, a line starting
+   with ``<img>`` not at all (it starts a paragraph).
 
 The page is then read once by the standard library's :class:`html.parser.HTMLParser`:
 every ``<img>`` with a ``src`` outside comments, ``<script>`` and ``<style>``, each
@@ -236,21 +238,78 @@ class _PageImages(HTMLParser):
             self._close_figure()
 
 
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+# Elements whose content HTML itself reads as text up to the closing tag, and
+# elements that have no content (a block of one line).
+_RAW_TEXT = {"script", "pre", "style", "textarea"}
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
 
-def _span_tag_line(line: str) -> bool:
-    """Whether ``line`` starts with a tag of a span-level element, such as ``<img>``.
+class _Depth(HTMLParser):
+    """How deep inside ``name`` elements the HTML fed so far is (comments skipped)."""
 
-    CommonMark makes a line that is one such tag an HTML block running to the
-    next blank line (its block type 7), so Markdown after it is not read;
-    kramdown, Jekyll's Markdown, reads the line as the start of a paragraph.
+    def __init__(self, name: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.name, self.depth = name, 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self.depth += tag == self.name
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        pass  # <figure/> opens nothing
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= tag == self.name
+
+
+def _element_lines(lines: list[str], name: str) -> int:
+    """How many of ``lines`` the ``name`` element opened on the first spans: up to
+    its closing tag, or all of them if it is never closed."""
+    if name in _VOID:
+        return 1
+    depth = _Depth(name)
+    for n, line in enumerate(lines, start=1):
+        depth.feed(line + "\n")
+        if depth.depth <= 0:
+            return n
+    return len(lines)
+
+
+def _kramdown_html_block(original):
+    """markdown-it's html_block rule, changed where kramdown reads HTML otherwise.
+
+    Jekyll's kramdown (``parse_block_html: false``) reads an element of a block-level
+    tag that starts a line as raw HTML up to its closing tag, blank lines and
+    Markdown included; CommonMark ends it at the first blank line and reads the rest
+    as Markdown. A line starting with a span-level tag (``<img>``) or a closing tag
+    starts a paragraph in kramdown; in CommonMark an HTML block, to the next blank
+    line, that hides the Markdown after it. Comments, ``<?``, ``<!``, ``<script>``,
+    ``<pre>``, ``<style>`` and ``<textarea>`` end where both say.
     """
     from markdown_it.common.html_blocks import block_names
 
-    match = _TAG_NAME.match(line)
-    block = {*block_names, "script", "pre", "style", "textarea"}
-    return match is not None and match.group(1).lower() not in block
+    blocks = set(block_names) - _RAW_TEXT
+
+    def rule(state, start: int, end: int, silent: bool) -> bool:
+        if state.is_code_block(start):
+            return False
+        line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+        tag = _TAG.match(line)
+        if tag is None or tag.group(2).lower() in _RAW_TEXT:
+            return original(state, start, end, silent)
+        if tag.group(1) or tag.group(2).lower() not in blocks:
+            return False
+        if silent:
+            return True
+        lines = [state.src[state.bMarks[i] : state.eMarks[i]] for i in range(start, end)]
+        stop = start + _element_lines(lines, tag.group(2).lower())
+        token = state.push("html_block", "", 0)
+        token.map = [start, stop]
+        token.content = state.getLines(start, stop, state.blkIndent, True)
+        state.line = stop
+        return True
+
+    return rule
 
 
 def _markdown_to_html(text: str) -> str:
@@ -258,16 +317,12 @@ def _markdown_to_html(text: str) -> str:
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import html_block
 
-    def kramdown_html_block(state, start: int, end: int, silent: bool) -> bool:
-        line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
-        if _span_tag_line(line):
-            return False
-        return html_block(state, start, end, silent)
-
     # CommonMark with GitHub's tables, as Jekyll's kramdown reads GFM by default
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.block.ruler.at(
-        "html_block", kramdown_html_block, {"alt": ["paragraph", "reference", "blockquote"]}
+        "html_block",
+        _kramdown_html_block(html_block),
+        {"alt": ["paragraph", "reference", "blockquote"]},
     )
     return md.render(text)
 

@@ -11,77 +11,137 @@ def assets(text, markdown=True):
     return [image.asset for image in read_images(text, markdown=markdown)]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # <img> tags, as the post's author writes them
-        '<img src="/assets/x.png">',
-        "<img src='/assets/x.png'/>",
-        '<IMG WIDTH="500" SRC="/assets/x.png" />',
-        '<center>\n  <img\n    src="/assets/x.png"\n    width="500">\n</center>',
-        'Some text <img src="/assets/x.png"> in a paragraph.',
-        '<p align="center">\n  <img src="/assets/x.png" width="500">\n</p>',
-        # with Liquid in front of the path
-        '<img src="{{ site.baseurl }}/assets/x.png">',
-        '<img src="{{site.baseurl}}/assets/x.png">',
-        '<img src="{{- site.baseurl -}}/assets/x.png">',
-        '<img src="{{ site.url }}{{ site.baseurl }}/assets/x.png">',
-        '<img src="{{ site.github.url }}/assets/x.png">',
-        '<img src="{{ "/assets/x.png" | relative_url }}">',
-        "<img src=\"{{ '/assets/x.png' | absolute_url }}\">",
-        "<img src=\"{{ 'assets/x.png' | relative_url }}\">",
-        '<img src="{{ "/assets/x.png" | prepend: site.baseurl }}">',
-        '<img src="{{ site.baseurl | append: "/assets/x.png" }}">',
-        # Markdown, inline and reference-style
-        "![a figure](/assets/x.png)",
-        '![a figure](/assets/x.png "its title")',
-        "![a figure](</assets/x.png>)",
-        '![a figure]({{ "/assets/x.png" | relative_url }})',
-        "![a figure]({{ site.baseurl }}/assets/x.png)",
-        "![a figure][fig]\n\n[fig]: /assets/x.png",
-        "![fig][]\n\n[fig]: /assets/x.png",
-        "![Fig]\n\n[fig]: </assets/x.png> 'title'",
-        "![a figure][fig]\n\n[fig]: {{ site.baseurl }}/assets/x.png",
-        "* a list item ![a figure](/assets/x.png)",
-        "> quoted ![a figure](/assets/x.png)",
-        "| a | b |\n|---|---|\n| ![a figure](/assets/x.png) | 1 |",
-        # <figure>s
-        '<figure>\n  <img src="/assets/x.png">\n  <figcaption>A figure.</figcaption>\n</figure>',
-        '<center>\n<figure>\n  <img src="{{ site.baseurl }}/assets/x.png">\n</figure>\n</center>',
-    ],
-)
+# Each names /assets/x.png once, as a reader sees it.
+SHOWN = [
+    # <img> tags, as the post's author writes them
+    '<img src="/assets/x.png">',
+    "<img src='/assets/x.png'/>",
+    '<IMG WIDTH="500" SRC="/assets/x.png" />',
+    '<center>\n  <img\n    src="/assets/x.png"\n    width="500">\n</center>',
+    'Some text <img src="/assets/x.png"> in a paragraph.',
+    '<p align="center">\n  <img src="/assets/x.png" width="500">\n</p>',
+    # with Liquid in front of the path
+    '<img src="{{ site.baseurl }}/assets/x.png">',
+    '<img src="{{site.baseurl}}/assets/x.png">',
+    '<img src="{{- site.baseurl -}}/assets/x.png">',
+    '<img src="{{ site.url }}{{ site.baseurl }}/assets/x.png">',
+    '<img src="{{ site.github.url }}/assets/x.png">',
+    '<img src="{{ "/assets/x.png" | relative_url }}">',
+    "<img src=\"{{ '/assets/x.png' | absolute_url }}\">",
+    "<img src=\"{{ 'assets/x.png' | relative_url }}\">",
+    '<img src="{{ "/assets/x.png" | prepend: site.baseurl }}">',
+    '<img src="{{ site.baseurl | append: "/assets/x.png" }}">',
+    # Markdown, inline and reference-style
+    "![a figure](/assets/x.png)",
+    '![a figure](/assets/x.png "its title")',
+    "![a figure](</assets/x.png>)",
+    '![a figure]({{ "/assets/x.png" | relative_url }})',
+    "![a figure]({{ site.baseurl }}/assets/x.png)",
+    "![a figure][fig]\n\n[fig]: /assets/x.png",
+    "![fig][]\n\n[fig]: /assets/x.png",
+    "![Fig]\n\n[fig]: </assets/x.png> 'title'",
+    "![a figure][fig]\n\n[fig]: {{ site.baseurl }}/assets/x.png",
+    "* a list item ![a figure](/assets/x.png)",
+    "> quoted ![a figure](/assets/x.png)",
+    "| a | b |\n|---|---|\n| ![a figure](/assets/x.png) | 1 |",
+    # <figure>s
+    '<figure>\n  <img src="/assets/x.png">\n  <figcaption>A figure.</figcaption>\n</figure>',
+    '<center>\n<figure>\n  <img src="{{ site.baseurl }}/assets/x.png">\n</figure>\n</center>',
+]
+
+
+@pytest.mark.parametrize("text", SHOWN)
 def test_every_syntax_names_the_image(text):
     assert assets(text) == ["x.png"]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # HTML comments: in a block, inline, spanning blank lines, inside a block element
-        '<!-- <img src="/assets/x.png"> -->',
-        "<!--\n![a figure](/assets/x.png)\n\nmore\n-->",
-        'Text <!-- <img src="/assets/x.png"> --> text.',
-        "Text <!-- ![a figure](/assets/x.png) --> text.",
-        '<div>\n<!-- <img src="/assets/x.png">\n\n-->\n</div>',
-        # code: fenced, tilde-fenced, indented, inline
-        '```html\n<img src="/assets/x.png">\n```',
-        "~~~\n![a figure](/assets/x.png)\n~~~",
-        'Text:\n\n    <img src="/assets/x.png">',
-        'Write `<img src="/assets/x.png">` or `![a](/assets/x.png)`.',
-        # what no reader sees as an image
-        "<script>document.write('<img src=\"/assets/x.png\">')</script>",
-        "<style>/* <img src='/assets/x.png'> */</style>",
-        "{% comment %}\n![a figure](/assets/x.png)\n{% endcomment %}",
-        '{% highlight html %}\n<img src="/assets/x.png">\n{% endhighlight %}',
-        "[a link, not an image](/assets/x.png)",
-        "\\![escaped](/assets/x.png)",
-        "<img alt='no src'>",
-        # a reference-style image whose definition is missing is text
-        "![a figure][nowhere]",
-    ],
-)
+# Each names /assets/x.png where no reader sees an image.
+UNSEEN = [
+    # HTML comments: in a block, inline, spanning blank lines, inside a block element
+    '<!-- <img src="/assets/x.png"> -->',
+    "<!--\n![a figure](/assets/x.png)\n\nmore\n-->",
+    'Text <!-- <img src="/assets/x.png"> --> text.',
+    "Text <!-- ![a figure](/assets/x.png) --> text.",
+    '<div>\n<!-- <img src="/assets/x.png">\n\n-->\n</div>',
+    # code: fenced, tilde-fenced, indented, inline
+    '```html\n<img src="/assets/x.png">\n```',
+    "~~~\n![a figure](/assets/x.png)\n~~~",
+    'Text:\n\n    <img src="/assets/x.png">',
+    'Write `<img src="/assets/x.png">` or `![a](/assets/x.png)`.',
+    # what no reader sees as an image
+    "<script>document.write('<img src=\"/assets/x.png\">')</script>",
+    "<style>/* <img src='/assets/x.png'> */</style>",
+    "{% comment %}\n![a figure](/assets/x.png)\n{% endcomment %}",
+    '{% highlight html %}\n<img src="/assets/x.png">\n{% endhighlight %}',
+    "[a link, not an image](/assets/x.png)",
+    "\\![escaped](/assets/x.png)",
+    "<img alt='no src'>",
+    # a reference-style image whose definition is missing is text
+    "![a figure][nowhere]",
+]
+
+
+@pytest.mark.parametrize("text", UNSEEN)
 def test_what_no_reader_sees_is_not_an_image(text):
     assert read_images(text) == []
+
+
+# HTML blocks as kramdown (Jekyll's Markdown) reads them, and the images they show.
+BLOCKS = [
+    # a block element is raw HTML up to its closing tag, blank lines and Markdown included
+    ("<figure>\n\n![x](/assets/x.png)\n\n</figure>", []),
+    ('<div>\n<img src="/assets/x.png">\n\n<img src="/assets/y.png">\n</div>', ["x", "y"]),
+    ("<DIV>\n![x](/assets/x.png)\n</DIV>\n\n![y](/assets/y.png)", ["y"]),
+    ("<p>\n  <!-- </p> -->\n  ![x](/assets/x.png)\n</p>\n\n![y](/assets/y.png)", ["y"]),
+    ("text\n<div>\n![x](/assets/x.png)\n</div>", []),
+    # ... and never closed, to the end
+    ("<div>\n![x](/assets/x.png)\n\nafter ![y](/assets/y.png)", []),
+    # closed on its line, or empty: Markdown follows on the next line
+    ('<div><img src="/assets/x.png"></div>\n![y](/assets/y.png)', ["x", "y"]),
+    ("<figure/>\n![y](/assets/y.png)", ["y"]),
+    ("<hr>\n![y](/assets/y.png)", ["y"]),
+    (
+        '<center>\n<figure>\n<img src="/assets/x.png">\n\n<figcaption>a</figcaption>\n'
+        "</figure>\n</center>\n![y](/assets/y.png)",
+        ["x", "y"],
+    ),
+    # a span-level tag or a closing tag starts a paragraph, Markdown read after it
+    ('<img src="/assets/x.png">\n![y](/assets/y.png)', ["x", "y"]),
+    ("</div>\n![y](/assets/y.png)", ["y"]),
+    ("<span>![x](/assets/x.png)</span>", ["x"]),
+    ("* item\n\n  <div>\n  ![x](/assets/x.png)\n  </div>", []),
+]
+
+
+@pytest.mark.parametrize("text, shown", BLOCKS)
+def test_html_blocks_end_where_kramdown_ends_them(text, shown):
+    assert assets(text) == [f"{name}.png" for name in shown]
+
+
+@pytest.mark.slow
+def test_every_case_reads_as_jekylls_kramdown_reads_it():
+    """The cases above without Liquid (Jekyll's, not kramdown's), through the real
+    kramdown that Debian's jekyll brings, as Jekyll calls it: its page's images are
+    the ones read here."""
+    import json
+    import subprocess
+
+    from browser import require
+
+    ruby = require("ruby", "apt-get install jekyll (it brings ruby-kramdown)")
+    cases = [t for t in SHOWN + UNSEEN + [t for t, _ in BLOCKS] if "{" not in t]
+    script = (
+        'require "json"; require "kramdown"; require "kramdown-parser-gfm"; '
+        "puts JSON.generate(JSON.parse(STDIN.read).map { |t| "
+        'Kramdown::Document.new(t, input: "GFM", hard_wrap: false).to_html })'
+    )
+    run = subprocess.run(
+        [ruby, "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    for text, page in zip(cases, json.loads(run.stdout), strict=True):
+        ours = [i.src for i in read_images(text)]
+        assert ours == [i.src for i in read_images(page, markdown=False)], (text, page)
 
 
 @pytest.mark.parametrize(
