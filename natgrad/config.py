@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import math
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,6 @@ __all__ = [
     "mathtext_problem",
     "latex_problem",
     "check_texts",
-    "post_images",
-    "export_figures",
     "spd2_problem",
     "validate_config",
 ]
@@ -436,47 +433,6 @@ def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None =
                 pass  # a read-only working directory validates again next time
     check_output_dir(checked["output_dir"])
     return checked
-
-
-_IMG = re.compile(r"""<img\s[^>]*?src\s*=\s*["']/assets/([^"']+)["']""", re.IGNORECASE)
-
-
-def post_images(path: str | Path) -> list[str]:
-    """The file names of ``/assets/`` that the post's ``<img src=...>`` tags name, in order."""
-    try:
-        text = Path(path).read_text()
-    except OSError as err:
-        raise ConfigError(f"config key 'post': cannot read {str(path)!r}: {err.strerror}") from None
-    return list(dict.fromkeys(_IMG.findall(text)))
-
-
-def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
-    """The figures export copies: those the post names (config ``post``), else ``post_figures``.
-
-    Raises
-    ------
-    ConfigError
-        Naming an image of the post, or a figure of ``post_figures``, that the
-        pipeline does not build.
-    """
-    known = set(figures)
-    if not config["post"]:
-        unknown = [f for f in config["post_figures"] if f not in known]
-        if unknown:
-            raise ConfigError(
-                f"config key 'post_figures': {unknown[0]!r} is not a figure of the pipeline"
-            )
-        return list(config["post_figures"])
-    names = []
-    for image in post_images(config["post"]):
-        stem, dot, ext = image.rpartition(".")
-        if not (dot and ext == "png" and stem in known):
-            raise ConfigError(
-                f"config key 'post': {config['post']} shows /assets/{image}, which the "
-                "pipeline does not build"
-            )
-        names.append(stem)
-    return names
 
 
 def _texts(value: Any, node: Any, schema: dict, path: list):

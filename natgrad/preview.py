@@ -90,6 +90,8 @@ class Preview:
     out: Path
     figures: dict[str, FigureState] = field(default_factory=dict)
     config_error: str | None = None
+    #: CSS px the page shows each figure at: config's display_width, as the blog does
+    display_width: float | None = None
     generation: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
     _pool: object = None
@@ -117,6 +119,7 @@ class Preview:
             self._publish(config_error=f"natgrad: {err}")
             log.error("natgrad: %s", err)
             return []
+        self.display_width = config["display_width"]
         forget()  # files may have changed since the last update
         registry.cache_clear()
         names = list(registry())
@@ -192,6 +195,7 @@ class Preview:
             return {
                 "generation": self.generation,
                 "config_error": self.config_error,
+                "display_width": self.display_width,
                 "figures": [
                     {
                         "name": s.name,
@@ -270,7 +274,8 @@ PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>natgrad preview</title>
 <style>
 body {{ font-family: Georgia, serif; max-width: 760px; margin: 2em auto; color: #222; }}
-img {{ max-width: 700px; width: 100%; }}
+:root {{ --display-width: {display_width}; }}
+img {{ width: var(--display-width); }}
 .error {{ color: #b00; font-family: monospace; white-space: pre-wrap; }}
 figure {{ margin: 2em 0; }}
 </style></head><body>
@@ -280,6 +285,9 @@ figure {{ margin: 2em 0; }}
 <script>
 function apply(state) {{
   document.getElementById("config-error").textContent = state.config_error || "";
+  if (state.display_width) {{
+    document.documentElement.style.setProperty("--display-width", state.display_width + "px");
+  }}
   for (const f of state.figures) {{
     const img = document.getElementById("img-" + f.name);
     if (img && f.version && img.dataset.version !== String(f.version)) {{
@@ -316,7 +324,12 @@ def page(state: dict) -> str:
         )
         for f in state["figures"]
     )
-    return PAGE.format(config_error=html.escape(state["config_error"] or ""), figures=figures)
+    width = state.get("display_width")
+    return PAGE.format(
+        config_error=html.escape(state["config_error"] or ""),
+        display_width=f"{width}px" if width else "100%",
+        figures=figures,
+    )
 
 
 class Handler(BaseHTTPRequestHandler):

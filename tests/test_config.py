@@ -340,37 +340,6 @@ def test_a_remembered_config_is_validated_again_when_anything_changes(root, repo
     assert prepare(repo, {}, cache) == first
 
 
-POST = """---
-img: "/assets/gaussian_isocontours_fisher.png"
----
-<center>
-  <img src="/assets/equidistant_points.png">
-</center>
-Text. <img width="500" src='/assets/gd_euclidean_mahalanobis.png'/>
-<img src="/assets/equidistant_points.png">
-"""
-
-
-def test_export_follows_the_post(default_config, schema, tmp_path):
-    from natgrad.config import export_figures, post_images
-    from natgrad.figures import registry
-
-    post = tmp_path / "post.md"
-    post.write_text(POST)
-    assert post_images(post) == ["equidistant_points.png", "gd_euclidean_mahalanobis.png"]
-    cfg = validate_config(dict(default_config, post=str(post)), schema)
-    assert export_figures(cfg, registry()) == ["equidistant_points", "gd_euclidean_mahalanobis"]
-    post.write_text(POST + '<img src="/assets/missing_figure.png">\n')
-    with pytest.raises(ConfigError, match="shows /assets/missing_figure.png, which the pipeline"):
-        export_figures(cfg, registry())
-    # without a post: the post's four figures
-    cfg = validate_config(default_config, schema)
-    assert export_figures(cfg, registry()) == cfg["post_figures"]
-    assert "univariate_gaussian_euclidean" in cfg["post_figures"] and len(cfg["post_figures"]) == 4
-    with pytest.raises(ConfigError, match="config key 'post': cannot read"):
-        post_images(tmp_path / "nope.md")
-
-
 def test_merge_is_recursive_at_every_depth_and_pure():
     from natgrad.config import merge
 
@@ -852,24 +821,6 @@ def test_a_mathtext_error_is_matplotlibs_last_line_without_the_exception_name():
     problem = mathtext_problem("$x^{$")
     assert problem.startswith("mathtext cannot draw it: Expected end_group, found end of text")
     assert "Exception" not in problem and "\n" not in problem
-
-
-def test_export_problems_in_full(tmp_path):
-    from natgrad.config import export_figures
-
-    cfg = {"post": "", "post_figures": ["a", "zz", "yy"]}
-    with pytest.raises(ConfigError) as info:
-        export_figures(cfg, ["a"])
-    assert str(info.value) == "config key 'post_figures': 'zz' is not a figure of the pipeline"
-    missing = tmp_path / "none.md"
-    with pytest.raises(ConfigError) as info:
-        export_figures({"post": str(missing), "post_figures": []}, ["a"])
-    assert str(info.value) == (
-        f"config key 'post': cannot read {str(missing)!r}: No such file or directory"
-    )
-    post = tmp_path / "post.md"
-    post.write_text('<img src="/assets/gd.v2.png">')  # a dot inside a figure's name
-    assert export_figures({"post": str(post), "post_figures": []}, ["gd.v2"]) == ["gd.v2"]
 
 
 def test_figures_are_at_most_10000_pixels_a_side(schema, default_config):

@@ -11,16 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from pipeline import copy_repo, run_snakemake
+from browser import chromium
+from pipeline import FIGURES, copy_repo, run_snakemake
 
 from natgrad.preview import caption_text
 
 pytestmark = pytest.mark.slow
-
-# Debian's chromium and its driver (.ci/run installs them); elsewhere, e.g. on
-# GitHub's runners, the environment names a Chrome and its driver.
-CHROMIUM = os.environ.get("NATGRAD_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("NATGRAD_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 class Running:
@@ -223,26 +219,7 @@ def test_captions_are_the_reports_first_paragraph_with_config_values():
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-        "--window-size=900,1200",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = chromium(tmp_path / "chromium")
     yield driver
     driver.quit()
 
@@ -325,3 +302,31 @@ def test_ctrl_c_stops_it_while_latex_draws(latex, tmp_path, after):
         assert running.group() == [], f"left running {time.monotonic() - start:.1f} s after Ctrl-C"
     finally:
         running.kill()
+
+
+def shown_widths(driver):
+    """Each loaded figure's rendered width in CSS px, by name; None until all have loaded."""
+    return driver.execute_script(
+        "const imgs = Array.from(document.images);"
+        "if (!imgs.length || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return null;"
+        "return Object.fromEntries(imgs.map((i) => [i.alt, i.getBoundingClientRect().width]));"
+    )
+
+
+def test_the_page_shows_each_figure_at_the_display_width(preview, browser):
+    """As the blog shows them (config's display_width, 535 px by default), so the
+    author sees the figures at a reader's size; a saved change resizes them."""
+    import yaml
+
+    width = yaml.safe_load((preview.repo / "config.yaml").read_text())["display_width"]
+    assert width == 535
+    browser.get(f"http://127.0.0.1:{preview.port}/")
+    shown = preview.wait(lambda: shown_widths(browser), "every figure")
+    assert sorted(shown) == sorted(FIGURES)
+    # Chromium lays out in units of 1/64 px
+    assert all(abs(w - width) <= 1 / 64 for w in shown.values()), shown
+    preview.edit("display_width: 535 ", "display_width: 400.5 ")
+    preview.wait(
+        lambda: all(abs(w - 400.5) <= 1 / 64 for w in (shown_widths(browser) or {0: 0}).values()),
+        "the figures at the new width",
+    )

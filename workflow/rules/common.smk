@@ -13,13 +13,13 @@ from natgrad.config import (  # noqa: E402
     ConfigError,
     command_line_values,
     config_sha256,
-    export_figures,
     figure_params,
     merge,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
 from natgrad.manifest import align_times, inputs_sha256  # noqa: E402
+from natgrad.post import export_figures  # noqa: E402
 from natgrad.sources import imported_sources  # noqa: E402
 
 
@@ -34,6 +34,7 @@ FIGURES = registry()
 try:
     _overrides = merge(config, command_line_values(dict(workflow.config_settings.config)))
     _checked = prepare(workflow.basedir, _overrides, CHECKED)
+    # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")

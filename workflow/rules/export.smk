@@ -1,8 +1,8 @@
 rule export:
-    """Copy the post's figures (those config's post names) into the blog's assets folder."""
+    """Copy the figures the post shows (config's post; else post_figures) into the blog's assets."""
     input:
         need_blog_assets,
-        figures=[f"{OUT}/{name}.png" for name in EXPORT],
+        figures=[f"{OUT}/{name}" for name in EXPORT],
     params:
         dest=config["blog_assets"],
     log:

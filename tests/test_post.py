@@ -1,0 +1,365 @@
+"""natgrad.post: the images a post shows, whatever syntax names them, and what export copies."""
+
+import pytest
+
+from natgrad.config import ConfigError, load_schema, validate_config
+from natgrad.figures import registry
+from natgrad.post import Image, export_figures, post_images, read_images, render_liquid
+
+
+def assets(text, markdown=True):
+    return [image.asset for image in read_images(text, markdown=markdown)]
+
+
+# Each names /assets/x.png once, as a reader sees it.
+SHOWN = [
+    # <img> tags, as the post's author writes them
+    '<img src="/assets/x.png">',
+    "<img src='/assets/x.png'/>",
+    '<IMG WIDTH="500" SRC="/assets/x.png" />',
+    '<center>\n  <img\n    src="/assets/x.png"\n    width="500">\n</center>',
+    'Some text <img src="/assets/x.png"> in a paragraph.',
+    '<p align="center">\n  <img src="/assets/x.png" width="500">\n</p>',
+    # with Liquid in front of the path
+    '<img src="{{ site.baseurl }}/assets/x.png">',
+    '<img src="{{site.baseurl}}/assets/x.png">',
+    '<img src="{{- site.baseurl -}}/assets/x.png">',
+    '<img src="{{ site.url }}{{ site.baseurl }}/assets/x.png">',
+    '<img src="{{ site.github.url }}/assets/x.png">',
+    '<img src="{{ "/assets/x.png" | relative_url }}">',
+    "<img src=\"{{ '/assets/x.png' | absolute_url }}\">",
+    "<img src=\"{{ 'assets/x.png' | relative_url }}\">",
+    '<img src="{{ "/assets/x.png" | prepend: site.baseurl }}">',
+    '<img src="{{ site.baseurl | append: "/assets/x.png" }}">',
+    # Markdown, inline and reference-style
+    "![a figure](/assets/x.png)",
+    '![a figure](/assets/x.png "its title")',
+    "![a figure](</assets/x.png>)",
+    '![a figure]({{ "/assets/x.png" | relative_url }})',
+    "![a figure]({{ site.baseurl }}/assets/x.png)",
+    "![a figure][fig]\n\n[fig]: /assets/x.png",
+    "![fig][]\n\n[fig]: /assets/x.png",
+    "![Fig]\n\n[fig]: </assets/x.png> 'title'",
+    "![a figure][fig]\n\n[fig]: {{ site.baseurl }}/assets/x.png",
+    "* a list item ![a figure](/assets/x.png)",
+    "> quoted ![a figure](/assets/x.png)",
+    "| a | b |\n|---|---|\n| ![a figure](/assets/x.png) | 1 |",
+    # <figure>s
+    '<figure>\n  <img src="/assets/x.png">\n  <figcaption>A figure.</figcaption>\n</figure>',
+    '<center>\n<figure>\n  <img src="{{ site.baseurl }}/assets/x.png">\n</figure>\n</center>',
+]
+
+
+@pytest.mark.parametrize("text", SHOWN)
+def test_every_syntax_names_the_image(text):
+    assert assets(text) == ["x.png"]
+
+
+# Each names /assets/x.png where no reader sees an image.
+UNSEEN = [
+    # HTML comments: in a block, inline, spanning blank lines, inside a block element
+    '<!-- <img src="/assets/x.png"> -->',
+    "<!--\n![a figure](/assets/x.png)\n\nmore\n-->",
+    'Text <!-- <img src="/assets/x.png"> --> text.',
+    "Text <!-- ![a figure](/assets/x.png) --> text.",
+    '<div>\n<!-- <img src="/assets/x.png">\n\n-->\n</div>',
+    # code: fenced, tilde-fenced, indented, inline
+    '```html\n<img src="/assets/x.png">\n```',
+    "~~~\n![a figure](/assets/x.png)\n~~~",
+    'Text:\n\n    <img src="/assets/x.png">',
+    'Write `<img src="/assets/x.png">` or `![a](/assets/x.png)`.',
+    # what no reader sees as an image
+    "<script>document.write('<img src=\"/assets/x.png\">')</script>",
+    "<style>/* <img src='/assets/x.png'> */</style>",
+    "{% comment %}\n![a figure](/assets/x.png)\n{% endcomment %}",
+    '{% highlight html %}\n<img src="/assets/x.png">\n{% endhighlight %}',
+    "[a link, not an image](/assets/x.png)",
+    "\\![escaped](/assets/x.png)",
+    "<img alt='no src'>",
+    # a reference-style image whose definition is missing is text
+    "![a figure][nowhere]",
+]
+
+
+@pytest.mark.parametrize("text", UNSEEN)
+def test_what_no_reader_sees_is_not_an_image(text):
+    assert read_images(text) == []
+
+
+# HTML blocks as kramdown (Jekyll's Markdown) reads them, and the images they show.
+BLOCKS = [
+    # a block element is raw HTML up to its closing tag, blank lines and Markdown included
+    ("<figure>\n\n![x](/assets/x.png)\n\n</figure>", []),
+    ('<div>\n<img src="/assets/x.png">\n\n<img src="/assets/y.png">\n</div>', ["x", "y"]),
+    ("<DIV>\n![x](/assets/x.png)\n</DIV>\n\n![y](/assets/y.png)", ["y"]),
+    ("<p>\n  <!-- </p> -->\n  ![x](/assets/x.png)\n</p>\n\n![y](/assets/y.png)", ["y"]),
+    ("text\n<div>\n![x](/assets/x.png)\n</div>", []),
+    # ... and never closed, to the end
+    ("<div>\n![x](/assets/x.png)\n\nafter ![y](/assets/y.png)", []),
+    # closed on its line, or empty: Markdown follows on the next line
+    ('<div><img src="/assets/x.png"></div>\n![y](/assets/y.png)', ["x", "y"]),
+    ("<figure/>\n![y](/assets/y.png)", ["y"]),
+    ("<hr>\n![y](/assets/y.png)", ["y"]),
+    (
+        '<center>\n<figure>\n<img src="/assets/x.png">\n\n<figcaption>a</figcaption>\n'
+        "</figure>\n</center>\n![y](/assets/y.png)",
+        ["x", "y"],
+    ),
+    # a span-level tag or a closing tag starts a paragraph, Markdown read after it
+    ('<img src="/assets/x.png">\n![y](/assets/y.png)', ["x", "y"]),
+    ("</div>\n![y](/assets/y.png)", ["y"]),
+    ("<span>![x](/assets/x.png)</span>", ["x"]),
+    ("* item\n\n  <div>\n  ![x](/assets/x.png)\n  </div>", []),
+]
+
+
+@pytest.mark.parametrize("text, shown", BLOCKS)
+def test_html_blocks_end_where_kramdown_ends_them(text, shown):
+    assert assets(text) == [f"{name}.png" for name in shown]
+
+
+@pytest.mark.slow
+def test_every_case_reads_as_jekylls_kramdown_reads_it():
+    """The cases above without Liquid (Jekyll's, not kramdown's), through the real
+    kramdown that Debian's jekyll brings, as Jekyll calls it: its page's images are
+    the ones read here."""
+    import json
+    import subprocess
+
+    from browser import require
+
+    ruby = require("ruby", "apt-get install jekyll (it brings ruby-kramdown)")
+    cases = [t for t in SHOWN + UNSEEN + [t for t, _ in BLOCKS] if "{" not in t]
+    script = (
+        'require "json"; require "kramdown"; require "kramdown-parser-gfm"; '
+        "puts JSON.generate(JSON.parse(STDIN.read).map { |t| "
+        'Kramdown::Document.new(t, input: "GFM", hard_wrap: false).to_html })'
+    )
+    run = subprocess.run(
+        [ruby, "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    for text, page in zip(cases, json.loads(run.stdout), strict=True):
+        ours = [i.src for i in read_images(text)]
+        assert ours == [i.src for i in read_images(page, markdown=False)], (text, page)
+
+
+@pytest.mark.parametrize(
+    "text, src",
+    [
+        # another site's image, another folder, or a URL from other variables
+        ('<img src="https://example.org/assets/x.png">', "https://example.org/assets/x.png"),
+        ('<img src="//example.org/assets/x.png">', "//example.org/assets/x.png"),
+        ("![a](/images/x.png)", "/images/x.png"),
+        ("![a](assets/x.png)", "assets/x.png"),
+        ('<img src="{{ page.dir }}/assets/x.png">', "{{ page.dir }}/assets/x.png"),
+        ("<img src=\"{{ '/assets/x.png' | upcase }}\">", "{{ '/assets/x.png' | upcase }}"),
+        # {% raw %} keeps Liquid as written: the browser gets the braces
+        (
+            '{% raw %}<img src="{{ site.baseurl }}/assets/x.png">{% endraw %}',
+            "{{ site.baseurl }}/assets/x.png",
+        ),
+    ],
+)
+def test_images_outside_the_assets_folder_are_not_the_pipelines(text, src):
+    (image,) = read_images(text)
+    assert image.src == src and image.asset is None
+
+
+def test_front_matter_is_data_not_page():
+    post = '---\nimg: "/assets/y.png"\nlayout: post\n---\n![a figure](/assets/x.png)\n'
+    assert assets(post) == ["x.png"]
+    # "---" later in the text is a rule, not front matter; without a closing line
+    # there is none
+    assert assets('text\n---\n<img src="/assets/y.png">\n---\n') == ["y.png"]
+    assert assets('---\n<img src="/assets/y.png">\n') == ["y.png"]
+
+
+def test_alt_text_and_captions_are_read_with_each_image():
+    post = """
+<center>
+<figure>
+  <img src="/assets/a.png" alt="first">
+  <img src="/assets/b.png">
+  <figcaption>Two panels:
+    <em>left</em> &amp; right.</figcaption>
+</figure>
+</center>
+
+![the *third* one](/assets/c.png)
+"""
+    assert read_images(post) == [
+        Image("/assets/a.png", "first", "Two panels: left & right."),
+        Image("/assets/b.png", "", "Two panels: left & right."),
+        Image("/assets/c.png", "the third one", ""),
+    ]
+
+
+def test_page_order_once_each_and_urls_decoded(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text(
+        '![b](/assets/b.png)\n\n<img src="/assets/a.png">\n\n![again](/assets/b.png)\n\n'
+        "![spaced](/assets/my%20figure.png?v=2#top)\n"
+    )
+    assert post_images(post) == ["b.png", "a.png", "my figure.png"]
+
+
+def test_markdown_after_an_img_line_is_read_as_kramdown_reads_it():
+    # CommonMark would make the <img> line an HTML block reaching to the blank
+    # line, with the Markdown image in it as text; kramdown makes it a paragraph
+    post = '<img src="/assets/a.png" alt="A">\n![b](/assets/b.png)\ntext\n'
+    assert assets(post) == ["a.png", "b.png"]
+
+
+def test_an_html_post_is_not_markdown(tmp_path):
+    post = tmp_path / "post.html"
+    post.write_text('---\n---\n<img src="/assets/a.png">\n![b](/assets/b.png)\n')
+    assert post_images(post) == ["a.png"]
+    assert assets("    <img src='/assets/a.png'>", markdown=False) == ["a.png"]
+
+
+def test_liquid_is_rendered_only_as_far_as_the_urls_need():
+    assert render_liquid("{{ site.baseurl }}/a {{ x }} {% if y %}b{% endif %}") == "/a {{ x }} b"
+    assert render_liquid("{% raw %}{{ site.url }}{% endraw %}") == "{{ site.url }}"
+    assert render_liquid("a{% comment %}{% comment %}{% endcomment %}b{% endcomment %}c") == "ac"
+    assert render_liquid("a{% comment %} never closed") == "a"
+    assert render_liquid("{{ 'a|b' | relative_url }}") == "/a|b"
+    assert render_liquid("{{ 'unclosed | relative_url }}") == "{{ 'unclosed | relative_url }}"
+
+
+POST_DOC = """---
+layout: post
+img: "/assets/gaussian_isocontours_fisher.png"
+---
+<center>
+<figure>
+  <img src="{{ site.baseurl }}/assets/equidistant_points.png">
+  <figcaption>Equidistant points.</figcaption>
+</figure>
+</center>
+
+Text. ![trajectories]({{ "/assets/gd_euclidean_mahalanobis.png" | relative_url }})
+
+<!-- <img src="/assets/lmc_samples.png"> -->
+
+```python
+plt.savefig("/assets/not_a_figure.png")  # ![x](/assets/code.png)
+```
+
+![equidistant again][eq]
+
+[eq]: /assets/equidistant_points.png
+"""
+
+
+@pytest.fixture(scope="module")
+def schema(root):
+    return load_schema(root / "workflow/schemas/config.schema.yaml")
+
+
+def config_for(post, schema, default_config, **more):
+    return validate_config(dict(default_config, post=str(post), **more), schema)
+
+
+def test_export_copies_exactly_what_the_post_shows(tmp_path, schema, default_config):
+    post = tmp_path / "post.md"
+    post.write_text(POST_DOC)
+    cfg = config_for(post, schema, default_config)
+    assert export_figures(cfg, registry()) == [
+        "equidistant_points.png",
+        "gd_euclidean_mahalanobis.png",
+    ]
+    # without a post: config's post_figures, the post's four figures
+    cfg = validate_config(default_config, schema)
+    assert export_figures(cfg, registry()) == [f"{n}.png" for n in cfg["post_figures"]]
+    assert len(cfg["post_figures"]) == 4
+
+
+def test_a_figure_in_another_built_format_is_exported(tmp_path, schema, default_config):
+    post = tmp_path / "post.md"
+    post.write_text("![svg](/assets/equidistant_points.svg)")
+    cfg = config_for(post, schema, default_config, formats=["png", "svg"])
+    assert export_figures(cfg, registry()) == ["equidistant_points.svg"]
+    with pytest.raises(ConfigError) as info:
+        export_figures(config_for(post, schema, default_config), registry())
+    assert str(info.value) == (
+        f"config key 'post': {post} shows /assets/equidistant_points.svg, which the pipeline "
+        "does not build (add svg to formats)"
+    )
+
+
+def test_a_dot_inside_a_figures_name(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text('<img src="/assets/gd.v2.png">')
+    assert export_figures({"post": str(post), "post_figures": []}, ["gd.v2"]) == ["gd.v2.png"]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            POST_DOC + '\n<img src="/assets/lmc_samples.png">\n',
+            "{post} shows /assets/lmc_samples.png, which the pipeline does not build",
+        ),
+        (
+            "![nested](/assets/img/equidistant_points.png)",
+            "{post} shows /assets/img/equidistant_points.png, which the pipeline does not build",
+        ),
+        (
+            "![a jpeg](/assets/equidistant_points.jpg)",
+            "{post} shows /assets/equidistant_points.jpg, which the pipeline does not build",
+        ),
+        (
+            '<!-- <img src="/assets/equidistant_points.png"> -->\n'
+            "`![x](/assets/equidistant_points.png)`\n"
+            "![elsewhere](https://example.org/assets/equidistant_points.png)\n",
+            "{post} shows none of the pipeline's figures (no image under /assets/ outside "
+            "comments and code); nothing to export",
+        ),
+        (
+            "",
+            "{post} shows none of the pipeline's figures (no image under /assets/ outside "
+            "comments and code); nothing to export",
+        ),
+    ],
+)
+def test_a_post_it_cannot_export_is_one_line_naming_the_post(tmp_path, body, message):
+    post = tmp_path / "2021-04-13-natural-gradients.md"
+    post.write_text(body)
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(post), "post_figures": []}, registry())
+    assert str(info.value) == "config key 'post': " + message.format(post=post)
+
+
+def test_an_unreadable_post_or_an_unknown_post_figure(tmp_path):
+    missing = tmp_path / "none.md"
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(missing), "post_figures": []}, ["a"])
+    assert str(info.value) == (
+        f"config key 'post': cannot read {str(missing)!r}: No such file or directory"
+    )
+    with pytest.raises(ConfigError) as info:
+        post_images(tmp_path)
+    assert str(info.value) == f"config key 'post': cannot read {str(tmp_path)!r}: Is a directory"
+    latin1 = tmp_path / "latin1.md"
+    latin1.write_bytes("caf\xe9 ![a](/assets/a.png)".encode("latin-1"))
+    with pytest.raises(ConfigError) as info:
+        post_images(latin1)
+    assert str(info.value) == f"config key 'post': {str(latin1)!r} is not UTF-8 text"
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": "", "post_figures": ["a", "zz", "yy"]}, ["a"])
+    assert str(info.value) == "config key 'post_figures': 'zz' is not a figure of the pipeline"
+
+
+def test_reading_a_post_imports_markdown_it_only_then(root):
+    """The Snakefile imports natgrad.post on every run; the parser only when `post` is set."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, natgrad.post as p; assert 'markdown_it' not in sys.modules; "
+        "p.export_figures({'post': '', 'post_figures': []}, []); "
+        "assert 'markdown_it' not in sys.modules; p.read_images('x'); "
+        "assert 'markdown_it' in sys.modules"
+    )
+    assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
