@@ -79,6 +79,16 @@ def path_without_latex(tmp_path_factory):
     return os.pathsep.join(dirs)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hide_latex(path_without_latex):
+    """NATGRAD_HIDE_LATEX=1: run the whole session as on a machine without LaTeX
+    (.ci/run does, for the fast tests; those marked ``latex`` then fail)."""
+    import os
+
+    if os.environ.get("NATGRAD_HIDE_LATEX") == "1":
+        os.environ["PATH"] = path_without_latex
+
+
 @pytest.fixture
 def without_latex(monkeypatch, path_without_latex):
     """This process, and what it starts, on a machine without LaTeX."""
