@@ -1,6 +1,7 @@
 """Pipeline benchmark: what a build costs next to Snakemake's floor and the rendering floor.
 
     python benchmarks/bench_pipeline.py [--repeat 3] [--sweep 4 16 64] [--out FILE]
+    python benchmarks/bench_pipeline.py --usetex --sweep   # the LaTeX path, no sweep
 
 Works in a temporary copy of the repository and measures, as whole processes
 (medians of --repeat runs):
@@ -25,6 +26,10 @@ The cold build is held against the one-process-per-figure bound
 draw's set-up, and the drawing that (b) does in one process spreads over the
 cores at best. The looser bound from (h), without the first draws, is printed too.
 
+With ``--usetex`` the copy's config says ``usetex: true`` and every floor draws
+with LaTeX too (the start-up floor's tiny figure included). matplotlib's TeX
+cache is warm after the first build, as it is on an author's machine.
+
 and the peak memory of the largest job (Snakemake's per-rule benchmark files),
 and the cost of the sweep target at several sizes, batched as config.yaml says
 and one variant per job. Prints a table and writes it to --out (default
@@ -40,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import platform
 import re
@@ -131,7 +137,8 @@ def trivial_workflow(path: Path, n_jobs: int, command: str = "true") -> None:
 
 
 FIRST_DRAW = """
-import io
+import io, matplotlib
+matplotlib.rcParams["text.usetex"] = {usetex}
 from matplotlib.figure import Figure
 fig = Figure(figsize=(2, 2))
 fig.add_subplot().set_title(r"$\\mu, \\log\\sigma$")
@@ -139,14 +146,17 @@ fig.savefig(io.BytesIO(), format="png")
 """
 
 
-def import_floor_workflow(path: Path, n_jobs: int, root: Path, first_draw: bool = False) -> None:
+def import_floor_workflow(
+    path: Path, n_jobs: int, root: Path, first_draw: bool = False, usetex: bool = False
+) -> None:
     """n_jobs jobs that each import what a figure job imports, and nothing else; with
-    ``first_draw``, each then draws one tiny figure (the set-up of any first figure)."""
+    ``first_draw``, each then draws one tiny figure (the set-up of any first figure),
+    with LaTeX if ``usetex``."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "imports.py").write_text(
         f"import sys\nsys.path.insert(0, {str(root)!r})\n"
         "import natgrad.render, natgrad.figures.equidistant_points  # noqa: E401\n"
-        + (FIRST_DRAW if first_draw else "")
+        + (FIRST_DRAW.format(usetex=usetex) if first_draw else "")
     )
     trivial_workflow(path, n_jobs, f"{PY} imports.py")
 
@@ -176,11 +186,17 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sweep", type=int, nargs="*", default=[4, 16, 64])
-    ap.add_argument("--out", default=str(ROOT / "logs" / "bench_pipeline.txt"))
+    ap.add_argument("--usetex", action="store_true", help="the LaTeX path: usetex: true")
+    ap.add_argument("--out", default=None, help="default: logs/bench_pipeline[_usetex].txt")
     args = ap.parse_args(argv)
+    suffix = "_usetex" if args.usetex else ""
+    args.out = args.out or str(ROOT / "logs" / f"bench_pipeline{suffix}.txt")
     tmp = Path(tempfile.mkdtemp(prefix="natgrad-bench-"))
     work = tmp / "repo"
     shutil.copytree(ROOT, work, ignore=IGNORE)
+    if args.usetex:
+        config = work / "config.yaml"
+        config.write_text(config.read_text().replace("\nusetex: false ", "\nusetex: true  ", 1))
     figures = work / "figures"
     rows, R = [], {}
 
@@ -198,7 +214,7 @@ def main(argv=None) -> int:
     imports = tmp / "imports"
     import_floor_workflow(imports, n_jobs - 1, work)
     startup = tmp / "startup"
-    import_floor_workflow(startup, n_jobs - 1, work, first_draw=True)
+    import_floor_workflow(startup, n_jobs - 1, work, first_draw=True, usetex=args.usetex)
 
     def triv_cold(path):
         shutil.rmtree(path / "out", ignore_errors=True)
@@ -284,9 +300,11 @@ def main(argv=None) -> int:
     ks, ts = [k for k, _ in sweep], [t for _, t in sweep]
     if len(ks) > 1:
         slope, intercept = statistics.linear_regression(ks, ts)
-    else:
+    elif ks:
         slope, intercept = ts[0] / ks[0], 0.0
-    worst_fit = max(abs(t - (intercept + slope * k)) / t for k, t in sweep)
+    else:
+        slope, intercept = math.nan, math.nan
+    worst_fit = max((abs(t - (intercept + slope * k)) / t for k, t in sweep), default=math.nan)
 
     per_fig_floor = R["b"] / len(names)
     rows = [
@@ -320,6 +338,7 @@ def main(argv=None) -> int:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         f"machine: {machine}",
+        f"text engine: {'LaTeX (usetex: true)' if args.usetex else 'mathtext (usetex: false)'}",
         f"medians of {args.repeat}; (a) runs {n_jobs} jobs",
         "pandas installed: "
         + (
