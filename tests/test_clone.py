@@ -84,3 +84,14 @@ def test_after_a_clone_an_edit_reruns_exactly_its_jobs(
         # the dry run decided nothing for good: undoing the edit undoes the jobs
         path.write_text(text)
         assert jobs_run(run_snakemake(repo, "-n", "--cores", "4")) == []
+
+
+@pytest.mark.parametrize(
+    "value, figures", [("false", []), ("False", []), ("no", []), ("true", FIGURES)]
+)
+def test_command_line_values_mean_what_they_mean_in_config_yaml(origin, tmp_path, value, figures):
+    """`--config usetex=false` is `usetex: false` (Snakemake alone reads the string 'false')."""
+    repo = clone(origin, tmp_path)
+    dry = run_snakemake(repo, "-n", "--cores", "4", "--config", f"usetex={value}")
+    assert dry.returncode == 0, dry.stderr[-2000:]
+    assert jobs_run(dry) == (sorted([*figures, "all"]) if figures else [])

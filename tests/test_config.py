@@ -868,3 +868,26 @@ def test_a_reference_is_replaced_by_its_target_and_the_siblings_win():
     assert _resolve({"type": "number"}, schema) == {"type": "number"}
     whole = {**schema, "type": "object", "properties": {"x": {"$ref": "#/$defs/p"}}}
     assert defaults(whole) == {"x": {"a": 1}}
+
+
+def test_command_line_values_are_read_as_config_yaml_reads_them():
+    from natgrad.config import command_line_values
+
+    # what Snakemake's --config parser leaves as strings
+    given = {
+        "usetex": "false",
+        "gaussian_data": {"n": "500", "sigma": "0.5", "seed": "null"},
+        "formats": ["png", "pdf"],
+        "title": "$x: y$",
+        "output_dir": "figures",
+        "dpi": 100,
+    }
+    assert command_line_values(given) == {
+        "usetex": False,
+        "gaussian_data": {"n": 500, "sigma": 0.5, "seed": None},
+        "formats": ["png", "pdf"],
+        "title": "$x: y$",
+        "output_dir": "figures",
+        "dpi": 100,
+    }
+    assert command_line_values({"t": "[unclosed"}) == {"t": "[unclosed"}
