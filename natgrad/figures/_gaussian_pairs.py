@@ -66,7 +66,8 @@ def build(
         euclid = abs(m2 - m1)
         title = f"$\\sigma^2={var:g}$"
         if show_kl:
-            title += f": $\\|\\Delta\\mu\\|={euclid:g}$, KL$={kl:.3g}$"
+            # KL inside the math: "KL$=32$" gave LaTeX an "=" with nothing on its left, "KL= 32"
+            title += f": $\\|\\Delta\\mu\\|={euclid:g}$, $\\mathrm{{KL}}={kl:.3g}$"
         ax.set_title(title, fontsize=TITLE_SIZE)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
