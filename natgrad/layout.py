@@ -1,8 +1,9 @@
 """Layout checks of a drawn figure, read from the renderer's bounding boxes.
 
-:func:`layout_problems` finds text on text, tick labels on an axis line or
-spine, legends over drawn data and text too small to read at the blog's
-column width. Tests of drawn data do not see these; this does.
+:func:`layout_problems` finds text on text, tick labels and titles on an axis
+line or spine, text cut off by the figure's edge, legends over drawn data and
+text too small to read at the width the blog shows the figure (the config's
+``display_width``). Tests of drawn data do not see these; this does.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ from itertools import combinations
 
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["BLOG_WIDTH", "MIN_TEXT_PX", "layout_problems", "visible_texts"]
+__all__ = ["MIN_TEXT_PX", "display_scale", "layout_problems", "visible_texts"]
 
-#: Width in pixels of the blog's text column, where a figure is shown.
-BLOG_WIDTH = 700
-#: Smallest readable text height, in pixels at :data:`BLOG_WIDTH`.
+#: Smallest readable text height (the font size), in pixels as the figure is shown.
 MIN_TEXT_PX = 9.0
 # Bounding boxes are shrunk by this many pixels before they are intersected:
 # glyph boxes include side bearings and line spacing, so boxes that merely
@@ -51,24 +51,47 @@ def _tick_labels(ax) -> list[Text]:
     return out
 
 
+def _legends(fig: Figure) -> list[tuple[str, Legend]]:
+    """(whose, legend) of every visible legend: the axes' and the figure's own."""
+    out = [(f"legend of {ax.get_title()!r}", ax.get_legend()) for ax in fig.axes]
+    out += [("the figure's legend", legend) for legend in fig.legends]
+    return [(whose, lg) for whose, lg in out if lg is not None and lg.get_visible()]
+
+
 def visible_texts(fig: Figure) -> list[Text]:
     """Every text drawn on ``fig``: titles, axis and tick labels, legend entries, annotations."""
     texts = [t for t in fig.texts if t.get_visible() and t.get_text()]
+    for _, legend in _legends(fig):
+        candidates = [*legend.get_texts(), legend.get_title()]
+        texts += [t for t in candidates if t.get_visible() and t.get_text()]
     for ax in fig.axes:
         if not ax.get_visible():
             continue
         candidates = [ax.title, ax._left_title, ax._right_title]  # noqa: SLF001
         candidates += [ax.xaxis.label, ax.yaxis.label, *ax.texts]
-        legend = ax.get_legend()
-        if legend is not None and legend.get_visible():
-            candidates += [*legend.get_texts(), legend.get_title()]
         texts += [t for t in candidates if t.get_visible() and t.get_text()]
         texts += _tick_labels(ax)
     return texts
 
 
+def _framed_texts(fig: Figure) -> list[tuple[str, Text]]:
+    """(kind, text) of the texts that sit beside a frame and must not cross it:
+    tick labels, titles (a deep glyph, ``\\|`` or ``(``, reaches down past a
+    small title pad) and axis labels."""
+    out = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        out += [("tick label", t) for t in _tick_labels(ax)]
+        titles = [ax.title, ax._left_title, ax._right_title]  # noqa: SLF001
+        out += [("title", t) for t in titles if t.get_visible() and t.get_text()]
+        labels = [ax.xaxis.label, ax.yaxis.label]
+        out += [("axis label", t) for t in labels if t.get_visible() and t.get_text()]
+    return out
+
+
 def _axis_lines(fig: Figure) -> list[tuple[str, Bbox]]:
-    """Spines and lines spanning an axes (axhline/axvline): what a tick label must not cross."""
+    """Spines and lines spanning an axes (axhline/axvline): what a framed text must not cross."""
     out = []
     for i, ax in enumerate(fig.axes):
         for side, spine in ax.spines.items():
@@ -106,22 +129,34 @@ def _data_paths(fig: Figure) -> Iterable[tuple[str, object, bool | None]]:
                 yield f"axes {i} {type(patch).__name__}", path, patch.get_fill()
 
 
-def layout_problems(fig: Figure, *, blog_width: int = BLOG_WIDTH) -> list[str]:
+def display_scale(fig: Figure, display_width: float) -> float:
+    """Shown pixels per drawn pixel when ``fig`` is shown ``display_width`` pixels wide.
+
+    A figure narrower than ``display_width`` is shown at its own size (browsers
+    do not enlarge an image beyond its width under ``max-width: 100%``), so the
+    scale is at most 1.
+    """
+    return min(1.0, display_width / (fig.get_figwidth() * fig.dpi))
+
+
+def layout_problems(fig: Figure, *, display_width: float) -> list[str]:
     """Everything wrong with the layout of ``fig`` as drawn, one line each.
 
     Parameters
     ----------
     fig : matplotlib.figure.Figure
         A figure with a canvas (e.g. Agg); it is drawn first.
-    blog_width : int
-        Width in pixels at which the figure is shown (never enlarged).
+    display_width : float
+        Width in pixels at which the blog shows the figure (the config's
+        ``display_width``); see :func:`display_scale`.
 
     Returns
     -------
     list of str
-        Empty when no two texts overlap, no tick label crosses an axis line or
-        spine, no legend covers drawn data, and every text is at least
-        :data:`MIN_TEXT_PX` pixels high when shown ``blog_width`` wide.
+        Empty when no two texts overlap, no tick label, title or axis label
+        crosses an axis line or spine, no text runs off the figure, no legend
+        (of an axes or of the figure) covers drawn data, and every text is at
+        least :data:`MIN_TEXT_PX` pixels high when shown ``display_width`` wide.
     """
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -131,16 +166,17 @@ def layout_problems(fig: Figure, *, blog_width: int = BLOG_WIDTH) -> list[str]:
     for (a, ba), (b, bb) in combinations(boxes, 2):
         if _shrunk(ba).overlaps(_shrunk(bb)):
             problems.append(f"text on text: {_describe(a)} overlaps {_describe(b)}")
-    ticks = [t for ax in fig.axes for t in _tick_labels(ax)]
-    for label in ticks:
+    for kind, label in _framed_texts(fig):
         box = _shrunk(label.get_window_extent(renderer))
         for what, extent in _axis_lines(fig):
             if box.overlaps(extent):
-                problems.append(f"tick label {_describe(label)} crosses the {what}")
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is None or not legend.get_visible():
-            continue
+                problems.append(f"{kind} {_describe(label)} crosses the {what}")
+    edge = _shrunk(fig.bbox, -_SLACK)
+    for text, box in boxes:
+        inside = edge.x0 <= box.x0 and box.x1 <= edge.x1 and edge.y0 <= box.y0 and box.y1 <= edge.y1
+        if not inside:
+            problems.append(f"text {_describe(text)} is cut by the figure's edge")
+    for whose, legend in _legends(fig):
         box = _shrunk(legend.get_window_extent(renderer))
         for what, path, filled in _data_paths(fig):
             # markers (filled None) are drawn at the vertices
@@ -150,14 +186,14 @@ def layout_problems(fig: Figure, *, blog_width: int = BLOG_WIDTH) -> list[str]:
                 else path.intersects_bbox(box, filled=filled)
             )
             if hit:
-                problems.append(f"legend of {ax.get_title()!r} covers {what}")
+                problems.append(f"{whose} covers {what}")
                 break
-    scale = min(1.0, blog_width / (fig.get_figwidth() * fig.dpi))
+    scale = display_scale(fig, display_width)
     for text in texts:
         px = text.get_fontsize() * fig.dpi / 72.0 * scale
         if px < MIN_TEXT_PX:
             problems.append(
-                f"text {_describe(text)} is {px:.1f} px high at {blog_width} px wide "
+                f"text {_describe(text)} is {px:.1f} px high at {display_width:g} px wide "
                 f"(at least {MIN_TEXT_PX:g})"
             )
     return problems

@@ -20,7 +20,7 @@ def test_kl_figure_titles_state_the_computed_kl(default_config):
         assert_allclose(kl, (m2 - m1) ** 2 / (2 * var), rtol=1e-15)
         kls.append(kl)
         title = ax.get_title()
-        assert f"KL$={kl:.3g}$" in title and f"$\\sigma^2={var:g}$" in title
+        assert f"$\\mathrm{{KL}}={kl:.3g}$" in title and f"$\\sigma^2={var:g}$" in title
         assert re.search(r"\\\|\\Delta\\mu\\\|=4", title)
         x, y = ax.get_lines()[0].get_data()
         assert_allclose(y, np.exp(-0.5 * ((x - m1) / s) ** 2) / (s * np.sqrt(2 * np.pi)))
