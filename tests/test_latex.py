@@ -1,4 +1,5 @@
-"""The figures with ``usetex: true``: drawn by LaTeX, checked by LaTeX, recorded as LaTeX.
+"""The figures with ``usetex: true``: checked by LaTeX, recorded as LaTeX (their layout:
+tests/test_layout.py).
 
 A mathematics blogger has LaTeX (.ci/run installs Debian's TeX Live); these tests
 fail, saying how to install it, where it is missing.
@@ -7,26 +8,10 @@ fail, saying how to install it, where it is missing.
 import json
 import shutil
 
-import matplotlib as mpl
 import pytest
-from conftest import build_figure
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pipeline import FIGURES, copy_repo, jobs_run, run_snakemake
 
-from natgrad.layout import layout_problems
-from natgrad.style import style_context
-
 pytestmark = pytest.mark.latex
-
-
-@pytest.mark.parametrize("name", FIGURES)
-def test_latex_figures_pass_the_layout_checks(latex, default_config, name):
-    """LaTeX's glyphs and spacing are not mathtext's: no text on text, readable sizes."""
-    with style_context(True):
-        assert mpl.rcParams["text.usetex"]
-        _, fig, _ = build_figure(default_config, name)
-        FigureCanvasAgg(fig)
-        assert layout_problems(fig) == []
 
 
 @pytest.fixture(scope="module")

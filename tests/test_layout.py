@@ -36,7 +36,7 @@ def drawn(default_config, name, rc=None, usetex=False):
         return layout_problems(fig, display_width=default_config["display_width"])
 
 
-LATEX = pytest.param(True, id="latex", marks=pytest.mark.slow)
+LATEX = pytest.param(True, id="latex", marks=[pytest.mark.slow, pytest.mark.latex])
 ENGINES = [pytest.param(False, id="mathtext"), LATEX]
 
 
