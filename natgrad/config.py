@@ -484,21 +484,26 @@ def latex_problem(text: str) -> str | None:
     about 0.2 s a text; the result lands in matplotlib's TeX cache, which the
     figure jobs then read.
     """
-    dollars = len(re.findall(r"(?<!\\)\$", text))
-    if dollars % 2:
-        return _UNBALANCED
-    from matplotlib.texmanager import TexManager
-
     from .style import style_context
 
     with style_context(True):
-        import matplotlib as mpl
+        return _latex_problem_in_style(text)
 
-        try:
-            TexManager.make_dvi(text, mpl.rcParams["font.size"])
-        except RuntimeError as err:
-            said = [ln[2:].strip() for ln in str(err).splitlines() if ln.startswith("! ")]
-            return f"LaTeX cannot typeset it: {said[0] if said else 'LaTeX failed'}"
+
+def _latex_problem_in_style(text: str) -> str | None:
+    """:func:`latex_problem` inside the style already: safe to run in several threads
+    at once, as entering and leaving the style (matplotlib's rc_context) is not."""
+    import matplotlib as mpl
+    from matplotlib.texmanager import TexManager
+
+    dollars = len(re.findall(r"(?<!\\)\$", text))
+    if dollars % 2:
+        return _UNBALANCED
+    try:
+        TexManager.make_dvi(text, mpl.rcParams["font.size"])
+    except RuntimeError as err:
+        said = [ln[2:].strip() for ln in str(err).splitlines() if ln.startswith("! ")]
+        return f"LaTeX cannot typeset it: {said[0] if said else 'LaTeX failed'}"
     return None
 
 
@@ -520,7 +525,6 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     import json
 
     engine = "latex" if resolve_usetex(config["usetex"]) else "mathtext"
-    problem_of = latex_problem if engine == "latex" else mathtext_problem
     cache = Path(cache) if cache else None
     try:
         good = set(json.loads(cache.read_text())) if cache and cache.is_file() else set()
@@ -532,15 +536,19 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
 
     new = [(p, t) for p, t in _texts(config, schema, schema, []) if digest(t) not in good]
     unique = list(dict.fromkeys(t for _, t in new))
-    if engine == "latex" and len(unique) > 1:
-        # each text is a LaTeX process: run them side by side
+    if engine == "latex":
+        # each text is a LaTeX process: run them side by side, in the style
+        # entered once (matplotlib's rc_context is not thread-safe)
         import os
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            problems = dict(zip(unique, pool.map(problem_of, unique), strict=True))
+        from .style import style_context
+
+        with style_context(True), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            found = pool.map(_latex_problem_in_style, unique)
+            problems = dict(zip(unique, found, strict=True))
     else:
-        problems = {t: problem_of(t) for t in unique}
+        problems = {t: mathtext_problem(t) for t in unique}
     for path, text in new:
         if problems[text]:
             raise ConfigError(f"config key '{key_path(path)}': {_describe(text)}: {problems[text]}")

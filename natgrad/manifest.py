@@ -122,17 +122,22 @@ def sha256_file(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def inputs_sha256(files: Iterable[str | Path], params: str) -> str:
-    """sha256 of everything a job is made from: each input file's path and
+def inputs_sha256(files: Iterable[str | Path], params: str, root: str | Path = ".") -> str:
+    """sha256 of everything a job is made from: each input file's path (relative to
+    ``root``, the checkout, so that the working directory does not matter) and
     content, and its params (the job's JSON).
 
     Recorded in the job's manifest, so that whether a committed figure is current
     can be told from content alone: a fresh ``git clone`` gives every file the
     same new time, and has none of Snakemake's records.
     """
+    import os
+
+    root = Path(root).resolve()
     h = hashlib.sha256()
-    for f in sorted(Path(f).as_posix() for f in files):
-        h.update(f"{f}\0{_sha256_of(f, *_stamp(f))}\0".encode())
+    named = sorted((Path(os.path.relpath(Path(f).resolve(), root)).as_posix(), f) for f in files)
+    for name, f in named:
+        h.update(f"{name}\0{_sha256_of(str(f), *_stamp(f))}\0".encode())
     h.update(params.encode())
     return h.hexdigest()
 

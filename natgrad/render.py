@@ -110,15 +110,15 @@ def render_batch(
     data_paths: Sequence[str | os.PathLike],
     manifest_paths: Sequence[str | os.PathLike],
     *,
-    inputs: str | None = None,
+    inputs: Sequence[str] | None = None,
     **options,
 ) -> None:
     """:func:`render` figure ``name`` once per section, each with its own manifest.
 
     A figure job is a batch of one; a sweep job a batch of variants. The
     figure paths are the variants' files in order, the same number of formats each.
-    Each manifest records the text engine and ``inputs``, the job's
-    :func:`~natgrad.manifest.inputs_sha256`.
+    Each manifest records the text engine and its variant's ``inputs``
+    (:func:`~natgrad.manifest.inputs_sha256`, one per section).
 
     Raises
     ------
@@ -143,5 +143,5 @@ def render_batch(
             [*files, data],
             digest,
             usetex=options.get("usetex", False),
-            inputs=inputs,
+            inputs=None if inputs is None else inputs[i],
         )

@@ -447,6 +447,11 @@ def test_inputs_sha256_is_of_paths_contents_and_params(tmp_path, monkeypatch):
     assert digest == inputs_sha256(["a.py", "b.py"], "{}")
     Path("c.py").write_text("b")  # same content, another file
     assert digest != inputs_sha256(["a.py", "c.py"], "{}")
+    # the same files named from another working directory: paths are the checkout's
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert inputs_sha256(["../a.py", "../b.py"], "{}", root="..") == digest
+    assert inputs_sha256(["../a.py", "../b.py"], "{}") != digest
 
 
 def _job(tmp_path, digest="d1"):

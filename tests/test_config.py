@@ -758,9 +758,14 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
     C.check_texts(validate_config(default_config, schema), schema, cache)
     by_mathtext = set(json.loads(cache.read_text()))
     typeset = []
-    real = C.latex_problem
-    monkeypatch.setattr(C, "latex_problem", lambda t: typeset.append(t) or real(t))
+    real = C._latex_problem_in_style
+    monkeypatch.setattr(C, "_latex_problem_in_style", lambda t: typeset.append(t) or real(t))
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
     C.check_texts(validate_config(dict(default_config, usetex=True), schema), schema, cache)
+    # texts checked side by side leave matplotlib's settings as they were
+    assert dict(mpl.rcParams) == before
     texts = {t for _, t in C._texts(validate_config(default_config, schema), schema, schema, [])}
     assert set(typeset) == texts and len(typeset) == len(texts)
     both = set(json.loads(cache.read_text()))

@@ -89,20 +89,25 @@ class RenderJob:
 
     def spec(self):
         """The job's params as one JSON string, the render adapter's first argument:
-        everything it draws from, each variant's config hash, and the hash of all
-        of it with the code (:func:`natgrad.manifest.inputs_sha256`), which its
-        manifests record. Key order is drawing order, so it is kept."""
+        everything it draws from, each variant's config hash, and each variant's
+        hash of all of it with the code (:func:`natgrad.manifest.inputs_sha256`),
+        which its manifest records (per variant, so that a sweep batched one way
+        or another writes the same files). Key order is drawing order, so it is kept."""
         per = [figure_params(config, self.figure, s) for s in self.sections]
-        params = {
-            "name": self.figure,
-            "sections": [p["figure"] for p in per],
-            "config_sha256": [p["config_sha256"] for p in per],
-            "usetex": config["usetex"],
-            "dpi": config["dpi"],
-            "on_divergence": config["on_divergence"],
-        }
-        params["inputs_sha256"] = inputs_sha256(self.code, json.dumps(params))
-        return json.dumps(params)
+        return json.dumps(
+            {
+                "name": self.figure,
+                "sections": [p["figure"] for p in per],
+                "config_sha256": [p["config_sha256"] for p in per],
+                "inputs_sha256": [
+                    inputs_sha256(self.code, json.dumps(p, sort_keys=True), workflow.basedir)
+                    for p in per
+                ],
+                "usetex": config["usetex"],
+                "dpi": config["dpi"],
+                "on_divergence": config["on_divergence"],
+            }
+        )
 
     @property
     def outputs(self):
@@ -155,7 +160,9 @@ SWEEP_JOBS = {
 
 # The claims table: its code and config, hashed as a figure job's are.
 CLAIMS_CODE = sources("claims.py", "io.py", "manifest.py")
-CLAIMS_INPUTS = inputs_sha256(CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True))
+CLAIMS_INPUTS = inputs_sha256(
+    CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True), workflow.basedir
+)
 CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
 
 # A fresh clone gives every file the same new time and has no Snakemake records,
@@ -167,7 +174,7 @@ CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/cla
 if workflow.is_main_process:
     for _job in FIGURE_JOBS.values():
         align_times(
-            _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"]
+            _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"][0]
         )
     align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
 
