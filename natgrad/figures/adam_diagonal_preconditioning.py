@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..descent import make_optimizer, steepest_descent
+from ..errors import DomainError
 from ..objectives import Quadratic, rotated_spd
 from ..plotting import METHOD_LABELS, grid, palette, plot_contours
 from ..render import note_if_stopped, setting
@@ -26,6 +27,8 @@ LABEL_SIZE = 34
 TICK_SIZE = 30
 LEGEND_SIZE = 34
 LEGEND_COLUMNS = 3
+#: The gap axis ends here at the latest (see below).
+GAP_CEILING = 1e30
 
 
 def build(
@@ -62,6 +65,14 @@ def build(
         # one mid grey: a grey colormap leaves the low levels, near the paths, white
         plot_contours(X, Y, f.value(XY), ax, levels=levels, colors="0.7", linewidths=0.8)
         paths = {}
+
+        def drawable(x, f=f):
+            # The gap is drawn on a log axis: an iterate whose objective overflows
+            # (|x| beyond 1e154 or so, while x and the gradient are still finite)
+            # has diverged as surely as a non-finite one.
+            if not np.isfinite(f.value(x)):
+                raise DomainError("the objective overflows to inf there")
+
         for method, lr in lrs.items():
             with setting(f"lrs.{method}", lr):
                 paths[method] = steepest_descent(
@@ -71,6 +82,7 @@ def build(
                     lr,
                     n_steps,
                     on_divergence=on_divergence,
+                    domain=drawable,
                 )
             note_if_stopped(paths[method], n_steps, f"lrs.{method}")
         gaps = {}
@@ -84,7 +96,10 @@ def build(
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(title, fontsize=TITLE_SIZE)
-        ax_gap.set_ylim(bottom=floor)
+        # A path cut short by on_divergence: stop can reach gaps near 1e300;
+        # matplotlib's log ticks overflow over so many decades, and such a gap
+        # says only that the path left the chart.
+        ax_gap.set_ylim(floor, min(ax_gap.get_ylim()[1], GAP_CEILING))
         ax_gap.set_xlabel("iteration", fontsize=LABEL_SIZE)
         ax_gap.tick_params(labelsize=TICK_SIZE)
         if col == 0:

@@ -1,6 +1,7 @@
 """What natgrad/figures/adam_diagonal_preconditioning.py draws."""
 
 import numpy as np
+import pytest
 from conftest import build_figure, line_xy
 from numpy.testing import assert_allclose
 
@@ -37,3 +38,28 @@ def test_adam_figure_paths_and_the_diagonal_claim(default_config):
         assert final["mahalanobis"] < 1e-6 * final[m], (m, final)  # only the full metric fixes it
     for m in ("adagrad", "rmsprop", "adam"):
         assert final[m] > final["gd"]  # rotated: the diagonal metric no longer helps
+
+
+def test_a_gap_that_overflows_is_divergence_and_stop_still_draws(default_config, tmp_path):
+    """lr 74 for gradient descent: the iterates stay finite while f(x) overflows to inf
+    (found by tests/test_reliability.py's random mutations, which crashed in the log axis)."""
+    import warnings
+
+    from natgrad.render import FigureError, render
+
+    params = dict(default_config["adam_diagonal_preconditioning"])
+    params["lrs"] = dict(params["lrs"], gd=74)
+    out = tmp_path / "adam.png"
+    with pytest.raises(FigureError) as err:
+        render("adam_diagonal_preconditioning", params, [out], tmp_path / "d.json")
+    assert "\n" not in str(err.value)
+    assert str(err.value).startswith(
+        "figure adam_diagonal_preconditioning: setting lrs.gd = 74: steepest descent diverged "
+    )
+    assert "the objective overflows to inf there" in str(err.value)
+    assert not out.exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # matplotlib's log scale near 1e30
+        render("adam_diagonal_preconditioning", params, [out], tmp_path / "d.json",
+               on_divergence="stop")  # fmt: skip
+    assert out.exists()
