@@ -1,6 +1,10 @@
 """Live preview: every figure redrawn on each save, in a warm process, on a local page.
 
     python -m natgrad.preview [--port 8000] [--root .]
+    python -m natgrad.preview --blog DIR --post PATH [--port 8000]
+
+(The second form previews the blog post itself, built by Jekyll, with these
+figures live in it: :mod:`natgrad.preview_post`.)
 
 Validates the config as the pipeline does, draws every figure once into a
 scratch folder (``.preview/``, never ``figures/``), and serves a page of the
@@ -94,6 +98,10 @@ class Preview:
     display_width: float | None = None
     generation: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
+    #: the figures to draw (None: every figure of the pipeline)
+    names: frozenset[str] | None = None
+    #: the config of the last update that validated
+    config: dict | None = None
     _pool: object = None
     _pool_key: str | None = None
 
@@ -119,10 +127,11 @@ class Preview:
             self._publish(config_error=f"natgrad: {err}")
             log.error("natgrad: %s", err)
             return []
+        self.config = config
         self.display_width = config["display_width"]
         forget()  # files may have changed since the last update
         registry.cache_clear()
-        names = list(registry())
+        names = [n for n in registry() if self.names is None or n in self.names]
         jobs = {}
         for name in names:
             params = figure_params(config, name)
@@ -177,10 +186,16 @@ class Preview:
             self._pool = ctx.Pool(1, initializer=_worker_init, initargs=(str(self.root),))
             self._pool_key = key
         try:
-            return self._pool.apply_async(_draw_jobs, (self.out, jobs)).get(timeout=600)
+            return self._pool.apply_async(self.draw_jobs, (self.out, jobs)).get(timeout=600)
         except Exception as err:  # noqa: BLE001 - a crashed worker is replaced next time
             self.close()
             return dict.fromkeys(jobs, f"natgrad: drawing failed ({type(err).__name__}: {err})")
+
+    @staticmethod
+    def draw_jobs(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
+        """What the worker runs (a module-level function, which the worker imports
+        afresh from disk): :func:`_draw_jobs`."""
+        return _draw_jobs(out, jobs)
 
     def close(self) -> None:
         """Stop the standing worker."""
@@ -470,7 +485,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", default=None, help="scratch folder for the figures (default: <root>/.preview)"
     )
+    parser.add_argument(
+        "--blog", default=None, help="a Jekyll blog: preview its post, built by Jekyll (--post)"
+    )
+    parser.add_argument("--post", default=None, help="the post's file, with --blog")
     args = parser.parse_args(argv)
+    if args.blog or args.post:
+        from .preview_post import main as post_main
+
+        return post_main(args, parser)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     # Ctrl-C, and a kill's SIGTERM, stop it wherever it is (a drawing with LaTeX
     # takes seconds), also when started from a shell that ignores SIGINT in

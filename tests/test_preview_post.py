@@ -1,0 +1,347 @@
+"""The post preview as the author uses it: the fixture blog built by the real jekyll,
+the real command, real saves, read in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from browser import chromium
+from pipeline import copy_repo
+from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
+from test_preview import Running
+
+from natgrad.preview_post import claim_spots, inject
+
+# The post the tests preview: two of the pipeline's figures as the author's post
+# shows them, and two sentences of the author's post that state claims.
+POST = """---
+layout: post
+title: "Live figures"
+---
+
+The figure below shows equidistant points.
+
+<center>
+<figure>
+  <img src="/assets/equidistant_points.png">
+  <figcaption>Equidistant points under different metrics.</figcaption>
+</figure>
+</center>
+
+Finally, for the lower-right term, we can use the fact that
+$\\mathbb{E}[(x - \\mu)^3] = 3\\sigma^4$, resulting in a number.
+
+<figure>
+  <img src="{{ site.baseurl }}/assets/gd_euclidean_mahalanobis.png">
+  <figcaption>Steepest descent under Euclidean and Mahalanobis metrics.</figcaption>
+</figure>
+
+The final line comes from the fact that the expectation of the score is always $0$.
+"""
+FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis"]
+
+
+class RunningPost(Running):
+    """``python -m natgrad.preview --blog BLOG --post POST`` in a copy of the repository."""
+
+    def __init__(self, repo: Path, blog: Path, post: Path):
+        self.repo, self.blog, self.post = repo, blog, post
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "natgrad.preview", "--port", "0"]
+            + ["--blog", str(blog), "--post", str(post)],
+            cwd=repo,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            start_new_session=True,
+        )
+        self.log = []
+        try:
+            self._wait_for_start()
+        except BaseException:
+            self.kill()
+            raise
+        self.url = self.log[-1].split()[2]
+        import threading
+
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def state(self) -> dict:
+        return json.loads(self.request("GET", "/__natgrad/state")[1])
+
+    def version(self, name: str) -> int:
+        return self.state()["figures"][name]["version"]
+
+    def request(self, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, body
+
+
+def blog_copy(tmp_path: Path) -> tuple[Path, Path]:
+    blog = tmp_path / "blog"
+    shutil.copytree(FIXTURE, blog)
+    post = blog / "_posts" / "2021-02-01-live-figures.md"
+    post.write_text(POST)
+    return blog, post
+
+
+@pytest.fixture
+def live(tmp_path):
+    if shutil.which("jekyll") is None:
+        pytest.fail(f"jekyll not found: {JEKYLL_INSTALL}", pytrace=False)
+    repo = copy_repo(tmp_path / "repo")
+    blog, post = blog_copy(tmp_path)
+    running = RunningPost(repo, blog, post)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = chromium(tmp_path / "chromium")
+    driver.set_script_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait(condition, what: str, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# Each of the pipeline's figures on the page once its image has loaded: version
+# the script gave it, rendered width, and the line beside it.
+FIGURE_STATE = """
+const out = {};
+for (const img of document.images) {
+  const name = img.dataset.natgradFigure;
+  if (!name || !img.complete || !img.naturalWidth) continue;
+  const box = document.querySelector('.natgrad-status[data-natgrad-for="' + name + '"]');
+  out[name] = {version: img.dataset.natgradVersion, src: img.currentSrc,
+               width: img.getBoundingClientRect().width, natural: img.naturalWidth,
+               status: box ? box.innerText : ""};
+}
+return out;
+"""
+
+
+def shown(driver, names=FIGURES):
+    state = driver.execute_script(FIGURE_STATE)
+    return state if all(n in state for n in names) else None
+
+
+@pytest.mark.slow
+def test_the_post_shows_its_theme_and_live_figures_with_their_checks(live, browser, tmp_path):
+    assert live.url == f"http://127.0.0.1:{live.port}/live-figures/"
+    browser.get(live.url)
+    figures = wait(lambda: shown(browser), "every figure")
+    # the theme's stylesheet is applied: its column, and each figure at its CSS width
+    column = browser.execute_script(
+        "return document.querySelector('.container').getBoundingClientRect().width"
+    )
+    assert column == COLUMN
+    drawings = live.repo / ".preview" / "post" / "figures"
+    served = {}
+    for name, figure in figures.items():
+        assert figure["width"] == pytest.approx(COLUMN - 2 * FIGURE_MARGIN, abs=1 / 64), name
+        # the preview's drawing, never the blog's assets (which has none)
+        served[name] = base64.b64decode(browser.execute_async_script(FETCH, figure["src"]))
+        assert served[name] == (drawings / f"{name}.png").read_bytes()
+    assert sorted(p.name for p in (live.blog / "assets").iterdir()) == ["css"]
+    # a fresh copy's committed figures are current: the check's verdict, beside each
+    wait(
+        lambda: all(
+            "committed figure is current" in f["status"]
+            for f in (shown(browser) or {0: {"status": ""}}).values()
+        ),
+        "the checks",
+    )
+    # the claims the post states, each with its verdict, where it states it
+    claims = json.loads((live.repo / "figures" / "claims.json").read_text())
+    third = next(c for c in claims if c["draft"].startswith("E[(x - mu)^3] = 3 sigma^4"))
+    score = next(c for c in claims if c["draft"] == "the expectation of the score is always 0")
+    badges = wait(
+        lambda: browser.execute_script(
+            "return Array.from(document.querySelectorAll('.natgrad-claim'),"
+            " (b) => [b.dataset.claim, b.textContent, b.parentElement.textContent])"
+        ),
+        "the claims",
+    )
+    by_id = {claim: (text, passage) for claim, text, passage in badges}
+    assert set(by_id) == {third["id"], score["id"]}
+    assert by_id[third["id"]][0] == f"{third['id']} {third['verdict']}" == f"{third['id']} erratum"
+    assert "lower-right term" in by_id[third["id"]][1]
+    assert by_id[score["id"]][0] == f"{score['id']} holds"
+    assert "expectation of the score" in by_id[score["id"]][1]
+    browser.save_screenshot(str(tmp_path / "post.png"))
+
+    # a saved config change reaches the page's image (its latency is the benchmark's)
+    before = figures["equidistant_points"]
+    live.edit("  linewidth: 6\n", "  linewidth: 3\n")
+    after = wait(
+        lambda: (s := shown(browser)) and s["equidistant_points"]["version"] != before["version"],
+        "the redrawn figure",
+    )
+    after = shown(browser)["equidistant_points"]
+    assert after["natural"] == before["natural"]
+    new = base64.b64decode(browser.execute_async_script(FETCH, after["src"]))
+    assert new != served["equidistant_points"]
+    assert new == (drawings / "equidistant_points.png").read_bytes()
+    # ... and only that figure was redrawn; the committed one is now stale
+    assert (
+        shown(browser)["gd_euclidean_mahalanobis"]["version"]
+        == figures["gd_euclidean_mahalanobis"]["version"]
+    )
+    wait(
+        lambda: "committed figure is stale" in shown(browser)["equidistant_points"]["status"],
+        "the stale verdict",
+    )
+
+
+@pytest.mark.slow
+def test_a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
+    browser.get(live.url)
+    wait(lambda: shown(browser), "the page")
+    browser.execute_script("window.natgradBefore = true")
+    text = live.post.read_text()
+    live.post.write_text(
+        text.replace("shows equidistant points.", "shows points, all equidistant.")
+    )
+    wait(
+        lambda: "shows points, all equidistant." in browser.find_element("tag name", "body").text,
+        "the edited text",
+    )
+    assert browser.execute_script("return window.natgradBefore") is None  # reloaded
+    assert "natgrad preview: jekyll rebuilt the site (build 2)" in live.stderr()
+    # nothing was written into the blog: Jekyll built a mirror of it
+    assert not (live.blog / ".jekyll-metadata").exists() and not (live.blog / "_site").exists()
+    # a Liquid error is Jekyll's one line on the page; the last good page stays
+    live.post.write_text(text + "\n{% nosuchtag %}\n")
+    line = wait(
+        lambda: browser.execute_script(
+            "const e = document.getElementById('natgrad-site-error'); return e && e.textContent"
+        ),
+        "Jekyll's error",
+    )
+    assert line.startswith("jekyll: Liquid Exception: Liquid syntax error")
+    assert str(live.post) in line and "\n" not in line
+
+
+@pytest.mark.slow
+def test_it_refuses_foreign_hosts_and_origins_and_serves_only_the_site(live, tmp_path):
+    port = live.port
+    assert live.request("GET", "/live-figures/")[0] == 200
+    assert live.request("GET", "/live-figures/", {"Host": f"localhost:{port}"})[0] == 200
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}"):
+        status, body = live.request("GET", "/live-figures/", {"Host": host})
+        assert status == 421 and b"Live figures" not in body, host
+    for origin in ("http://evil.example", "null", f"http://127.0.0.1:{port + 1}"):
+        status, _ = live.request("GET", "/__natgrad/events", {"Origin": origin})
+        assert status == 403, origin
+    status, body = live.request("GET", "/assets/equidistant_points.png")
+    assert status == 200 and body.startswith(b"\x89PNG")
+    # a figure the post does not show is not drawn, and not served
+    assert live.request("GET", "/assets/gaussian_fisher_ellipses.png")[0] == 404
+    for path in [
+        "/../config.yaml",
+        "/%2e%2e/repo/config.yaml",
+        "/_config.yml",
+        "/_posts/2021-02-01-live-figures.md",
+        "/assets/../../repo/config.yaml",
+        "/__natgrad/../config.yaml",
+        "/__natgrad/nothing",
+    ]:
+        status, body = live.request("GET", path)
+        assert status == 404 and b"output_dir" not in body and b"layout:" not in body, path
+    for method in ("POST", "PUT", "DELETE"):
+        assert live.request(method, "/live-figures/")[0] == 405
+
+
+def path_without(program: str, tmp_path: Path) -> str:
+    """PATH with every directory holding ``program`` replaced by links to the rest."""
+    dirs = []
+    for i, d in enumerate(os.environ.get("PATH", "").split(os.pathsep)):
+        if not d or not (Path(d) / program).exists():
+            dirs.append(d)
+            continue
+        shadow = tmp_path / f"no-{program}-{i}"
+        shadow.mkdir()
+        for entry in Path(d).iterdir():
+            if entry.name != program:
+                (shadow / entry.name).symlink_to(entry)
+        dirs.append(str(shadow))
+    return os.pathsep.join(dirs)
+
+
+@pytest.mark.slow
+def test_jekyll_missing_or_failing_is_one_line(tmp_path):
+    repo = copy_repo(tmp_path / "repo")
+    blog, post = blog_copy(tmp_path)
+    env = {**os.environ, "PATH": path_without("jekyll", tmp_path)}
+    assert shutil.which("jekyll", path=env["PATH"]) is None
+    args = [sys.executable, "-m", "natgrad.preview", "--blog", str(blog), "--post", str(post)]
+    missing = subprocess.run(args, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2
+    assert missing.stderr == "natgrad preview: jekyll not found: apt-get install jekyll\n"
+    post.write_text(POST + "\n{% nosuchtag %}\n")
+    failing = subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=300)
+    assert failing.returncode == 2
+    [line] = failing.stderr.splitlines()
+    assert line.startswith("natgrad preview: jekyll: Liquid Exception: Liquid syntax error")
+    assert line.endswith(f"Unknown tag 'nosuchtag' in {post}")
+
+
+# -- fast: where the page states a claim, and what the page is given --------------
+
+CLAIMS = [
+    {"id": "C1", "draft": "E[(x - mu)^3] = 3 sigma^4", "verdict": "erratum"},
+    {"id": "C2", "draft": "the expectation of the score is always 0", "verdict": "holds"},
+    {"id": "C3", "draft": "the KL divergence is a metric", "verdict": "erratum"},
+]
+
+
+def test_claims_are_found_in_the_passage_that_states_them():
+    page = (
+        "<html><head><title>t</title></head><body>\n"
+        "<p>The mean is $\\mu$ and the spread is $\\sigma$.</p>\n"
+        "<p>We use the fact that $\\mathbb{E}[(x - \\mu)^3] = 3\\sigma^4$, resulting in</p>\n"
+        "\\[1 - 2 + 3 = 2.\\]\n"
+        "<pre><code>the expectation of the score is always 0</code></pre>\n"
+        "<ul><li>Note that the expectation of the score is always $0$.</li></ul>\n"
+        "</body></html>"
+    )
+    spots = {s.claim: s for s in claim_spots(page, CLAIMS)}
+    # words and formula order, not the mere symbols mu and sigma; never code
+    assert set(spots) == {"C1", "C2"}
+    assert (spots["C1"].tag, spots["C1"].pos) == ("p", (3, 0))
+    assert (spots["C2"].tag, spots["C2"].pos) == ("li", (6, 4))
+    marked = inject(page, "<script src=x></script>", list(spots.values()))
+    assert '<p data-natgrad-claims="C1">We use the fact' in marked
+    assert '<li data-natgrad-claims="C2">Note that' in marked
+    assert marked.index("<script src=x></script>") == marked.index("</head>") - len(
+        "<script src=x></script>"
+    )
+
+
+def test_a_claim_two_passages_state_alike_is_placed_in_neither():
+    page = "<p>the expectation of the score is always 0</p>" * 2
+    assert claim_spots(page, CLAIMS) == []
