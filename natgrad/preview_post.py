@@ -27,7 +27,6 @@ import json
 import logging
 import math
 import mimetypes
-import os
 import queue
 import re
 import shutil
@@ -79,34 +78,15 @@ def _draw_and_record(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
 
 def _record(out: Path, name: str, params: dict) -> None:
     """``out/manifest/<name>.json`` for the drawing, with the ``inputs_sha256`` its
-    pipeline job records: the same files (the natgrad modules the figure imports,
-    the style, the adapter; relative to the checkout) and the same job params
-    (``RenderJob.spec`` in workflow/rules/common.smk, whose key order it keeps)."""
+    pipeline job records: the same files (:func:`natgrad.sources.figure_inputs`)
+    and the same params (``RenderJob.spec`` in workflow/rules/common.smk)."""
     import natgrad
     from natgrad.manifest import inputs_sha256, write_manifest
-    from natgrad.sources import imported_sources
+    from natgrad.sources import figure_inputs
 
     root = Path(natgrad.__file__).resolve().parent.parent
-    package = root / "natgrad"
-    code = [
-        os.path.relpath(p, root)
-        for p in imported_sources(package / "render.py", package / "figures" / f"{name}.py")
-    ]
-    code += ["natgrad/natgrad.mplstyle", "workflow/scripts/render.py"]
-    spec = {
-        "name": name,
-        "sections": [params["figure"]],
-        "config_sha256": [params["config_sha256"]],
-        "usetex": params["usetex"],
-        "dpi": params["dpi"],
-        "on_divergence": params["on_divergence"],
-    }
-    here = os.getcwd()
-    os.chdir(root)  # the worker's own directory: inputs_sha256 reads paths as given
-    try:
-        digest = inputs_sha256(code, json.dumps(spec))
-    finally:
-        os.chdir(here)
+    # the variant's params as figure_params gives them, as RenderJob.spec hashes them
+    digest = inputs_sha256(figure_inputs(name), json.dumps(params, sort_keys=True), root)
     files = [out / f"{name}.png", out / "data" / f"{name}.json"]
     write_manifest(
         out, name, files, params["config_sha256"], usetex=params["usetex"], inputs=digest

@@ -10,7 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-__all__ = ["imported_sources", "forget"]
+__all__ = ["imported_sources", "figure_inputs", "forget"]
 
 PACKAGE = Path(__file__).parent
 
@@ -92,6 +92,20 @@ def imported_sources(*paths: str | Path) -> list[Path]:
         if p.suffix == ".py" and p.is_relative_to(PACKAGE):
             todo.extend(_imports(p) - seen)
     return sorted(seen)
+
+
+def figure_inputs(name: str) -> list[Path]:
+    """Every file a figure's job reads: the natgrad modules its module and the
+    renderer import, the style, and the job's adapter (workflow/scripts/render.py).
+
+    The Snakefile makes them the job's inputs and hashes them into its manifest
+    (:func:`natgrad.manifest.inputs_sha256`); the live preview hashes the same.
+    """
+    return [
+        *imported_sources(PACKAGE / "render.py", PACKAGE / "figures" / f"{name}.py"),
+        PACKAGE / "natgrad.mplstyle",
+        PACKAGE.parent / "workflow" / "scripts" / "render.py",
+    ]
 
 
 def forget() -> None:

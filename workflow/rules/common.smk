@@ -20,7 +20,7 @@ from natgrad.config import (  # noqa: E402
 from natgrad.figures import registry  # noqa: E402
 from natgrad.manifest import align_times, inputs_sha256  # noqa: E402
 from natgrad.post import export_figures  # noqa: E402
-from natgrad.sources import imported_sources  # noqa: E402
+from natgrad.sources import figure_inputs, imported_sources  # noqa: E402
 
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
@@ -83,9 +83,9 @@ class RenderJob:
 
     @property
     def code(self):
-        """The files the job reads: the natgrad modules its figure imports, the
-        style and the adapter."""
-        return [*sources("render.py", f"figures/{self.figure}.py"), STYLE, ADAPTER]
+        """The files the job reads (:func:`natgrad.sources.figure_inputs`): the natgrad
+        modules its figure imports, then the style and the adapter."""
+        return [os.path.relpath(p) for p in figure_inputs(self.figure)]
 
     def spec(self):
         """The job's params as one JSON string, the render adapter's first argument:
