@@ -46,6 +46,13 @@ def _check_param(parameterization: str) -> None:
         )
 
 
+def _finite(out: NDArray[np.float64], what: str) -> NDArray[np.float64]:
+    """``out``, unless an entry left the double range: then one error, never an inf."""
+    if not np.all(np.isfinite(out)):
+        raise OverflowError(f"{what} exceeds the double range (about 1.8e308) at these arguments")
+    return out
+
+
 def _check_sigma(sigma: ArrayLike) -> NDArray[np.float64]:
     s = np.asarray(sigma, dtype=float)
     if not np.all(np.isfinite(s) & (s > 0)):
@@ -158,29 +165,35 @@ def score(
     Returns
     -------
     ndarray, shape (..., 2)
+
+    Raises
+    ------
+    OverflowError
+        If the score leaves the double range (|x - mu| / sigma^2 > 1.8e308).
     """
     _check_param(parameterization)
     x = np.asarray(x, dtype=float)
     mu = np.asarray(mu, dtype=float)
     s = _check_sigma(sigma)
-    r = x - mu
-    z = r / s
-    # z^2 - 1 as (r - s)(r + s) / s^2: near |z| = 1, z^2 rounds to 1 + 2 eps and the
-    # subtraction keeps only that rounding, while r - s is exact there (Sterbenz)
-    w = ((r - s) / s) * ((r + s) / s)
-    if parameterization == "mean_std":
-        a, b = z / s, w / s
-    elif parameterization == "mean_logstd":
-        a, b = z / s, w
-    elif parameterization == "mean_var":
-        a, b = z / s, w / (2.0 * s**2)
-    else:
-        # Exponential family: the score is T(x) - E[T(x)], with T(x) = (x, x^2).
-        # x^2 - (mu^2 + sigma^2) written with x = mu + sigma z, so that it does not
-        # cancel when |mu| >> sigma: sigma (2 mu z + sigma (z^2 - 1)).
-        a, b = r, s * (2.0 * mu * z + s * w)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
+        r = x - mu
+        z = r / s
+        # z^2 - 1 as (r - s)(r + s) / s^2: near |z| = 1, z^2 rounds to 1 + 2 eps and the
+        # subtraction keeps only that rounding, while r - s is exact there (Sterbenz)
+        w = ((r - s) / s) * ((r + s) / s)
+        if parameterization == "mean_std":
+            a, b = z / s, w / s
+        elif parameterization == "mean_logstd":
+            a, b = z / s, w
+        elif parameterization == "mean_var":
+            a, b = z / s, w / (2.0 * s**2)
+        else:
+            # Exponential family: the score is T(x) - E[T(x)], with T(x) = (x, x^2).
+            # x^2 - (mu^2 + sigma^2) written with x = mu + sigma z, so that it does not
+            # cancel when |mu| >> sigma: sigma (2 mu z + sigma (z^2 - 1)).
+            a, b = r, s * (2.0 * mu * z + s * w)
     a, b = np.broadcast_arrays(a, b)
-    return np.stack([a, b], axis=-1)
+    return _finite(np.stack([a, b], axis=-1), "the score")
 
 
 def fisher_information(
@@ -197,26 +210,36 @@ def fisher_information(
     -------
     ndarray, shape (..., 2, 2)
         Broadcast over ``mu`` and ``sigma``.
+
+    Raises
+    ------
+    OverflowError
+        If an entry leaves the double range (sigma below about 1e-154, or 1e-77 for
+        mean_var; above about 1e77 for natural).
     """
     _check_param(parameterization)
     mu = np.asarray(mu, dtype=float)
     s = _check_sigma(sigma)
     mu, s = np.broadcast_arrays(mu, s)
     zero = np.zeros_like(s)
-    if parameterization == "mean_std":
-        rows = [[1.0 / s**2, zero], [zero, 2.0 / s**2]]
-    elif parameterization == "mean_logstd":
-        rows = [[1.0 / s**2, zero], [zero, np.full_like(s, 2.0)]]
-    elif parameterization == "mean_var":
-        rows = [[1.0 / s**2, zero], [zero, 0.5 / s**4]]
-    else:
-        c = 2.0 * mu * s**2
-        rows = [[s**2, c], [c, 4.0 * mu**2 * s**2 + 2.0 * s**4]]
-    return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+    with np.errstate(over="ignore"):  # sigma beyond about 1e+-154: refused below
+        if parameterization == "mean_std":
+            rows = [[1.0 / s**2, zero], [zero, 2.0 / s**2]]
+        elif parameterization == "mean_logstd":
+            rows = [[1.0 / s**2, zero], [zero, np.full_like(s, 2.0)]]
+        elif parameterization == "mean_var":
+            rows = [[1.0 / s**2, zero], [zero, 0.5 / s**4]]
+        else:
+            c = 2.0 * mu * s**2
+            rows = [[s**2, c], [c, 4.0 * mu**2 * s**2 + 2.0 * s**4]]
+    F = np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+    return _finite(F, "the Fisher information")
 
 
 def _outer_mean(scores: NDArray[np.float64]) -> NDArray[np.float64]:
-    return np.einsum("ni,nj->ij", scores, scores) / scores.shape[0]
+    with np.errstate(over="ignore"):  # refused below
+        out = np.einsum("ni,nj->ij", scores, scores) / scores.shape[0]
+    return _finite(out, "the mean outer product of the scores")
 
 
 def monte_carlo_fisher(
@@ -336,15 +359,18 @@ def kl(
     with np.errstate(over="ignore", under="ignore"):
         d = (np.asarray(mu1, dtype=float) - np.asarray(mu2, dtype=float)) / s2
         out = _exp_excess(_log_ratio(s1, s2), s1 / s2) + 0.5 * d**2
-    if not np.all(np.isfinite(out)):
-        raise OverflowError(
-            "the KL divergence exceeds the double range (about 1.8e308) at these arguments"
-        )
+    out = _finite(out, "the KL divergence")
     return float(out) if np.ndim(out) == 0 else out
 
 
 def central_moment(k: int, sigma: ArrayLike) -> NDArray[np.float64] | float:
-    """``E[(x - mu)^k]`` for x ~ N(mu, sigma^2): 0 for odd k, sigma^k (k-1)!! for even k."""
+    """``E[(x - mu)^k]`` for x ~ N(mu, sigma^2): 0 for odd k, sigma^k (k-1)!! for even k.
+
+    Raises
+    ------
+    OverflowError
+        If sigma^k (k-1)!! leaves the double range.
+    """
     if int(k) != k or k < 0:
         raise ValueError(f"k must be a non-negative integer, got {k!r}")
     s = _check_sigma(sigma)
@@ -352,7 +378,8 @@ def central_moment(k: int, sigma: ArrayLike) -> NDArray[np.float64] | float:
         out = np.zeros_like(s)
     else:
         double_factorial = float(np.prod(np.arange(k - 1, 0, -2))) if k > 1 else 1.0
-        out = double_factorial * s**k
+        with np.errstate(over="ignore"):  # refused below
+            out = _finite(double_factorial * s**k, f"the central moment of order {k}")
     return float(out) if np.ndim(out) == 0 else out
 
 

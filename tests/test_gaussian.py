@@ -656,3 +656,28 @@ def test_unknown_parameterisation_message_in_full():
     assert str(info.value).startswith(
         "parameterization must be one of mean_std, mean_logstd, mean_var, natural; "
     )
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda: G.fisher_information(0.0, 1e-160), "the Fisher information"),
+        (lambda: G.fisher_information(0.0, 1e-80, "mean_var"), "the Fisher information"),
+        (lambda: G.fisher_information(1.0, 1e80, "natural"), "the Fisher information"),
+        (lambda: G.score(1.0, 0.0, 1e-160), "the score"),
+        (lambda: G.score([0.0, 1e300], 0.0, 1e-10, "mean_var"), "the score"),
+        (lambda: G.central_moment(4, 1e100), "the central moment of order 4"),
+        (lambda: G.empirical_fisher([1e200, 0.0], 0.0, 1e-100), "the score"),
+        (lambda: G.empirical_fisher([1e100, 0.0], 0.0, 1.0), "the mean outer product"),
+        (lambda: G.kl(0.0, 1e300, 0.0, 1e-300), "the KL divergence"),
+    ],
+)
+def test_no_inf_without_an_error(call, what):
+    """Beyond the double range every function says so, once, with no numpy warning on
+    the way: never an inf or a nan handed on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(OverflowError) as info:
+            call()
+    assert str(info.value).startswith(what)
+    assert str(info.value).endswith(" exceeds the double range (about 1.8e308) at these arguments")
