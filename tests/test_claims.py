@@ -480,10 +480,59 @@ CORRUPTIONS = {
     ),
 }
 Metric_sqdist = Mahalanobis.sqdist
+# What each corrupted check must conclude: "holds" where the corruption makes the
+# draft's false statement true (its own check is then tested), "fails" where it makes
+# the statement, or its correction, false (the other check is tested).
+MAKES_THE_DRAFT_TRUE = {"C2", "C3", "C5", "C8", "C10", "C15", "C16", "C22", "C33"}
+
+
+# and for those rows a second corruption, which makes the correction false
+_argmin = claims_module._argmin_quadratic
+CORRECTION_BROKEN = {
+    "C2": (
+        claims_module,
+        "_linear_model",
+        lambda d: float(claims_module.G_VEC @ d + 1e-3 * np.linalg.norm(d)),
+        "unbounded, but not linear",
+    ),
+    "C3": (claims_module, "_argmin_quadratic", lambda q, x0: 2 * _argmin(q, x0) - x0, "2 |g|"),
+    "C5": (
+        claims_module,
+        "steepest_descent",
+        lambda g, x0, m, lr, n, **k: _sd(g, x0, m, 2 * lr, n, **k),
+        "a step of 2 gamma",
+    ),
+    "C8": (
+        Mahalanobis,
+        "sqdist",
+        lambda self, a, b: Metric_sqdist(self, a, b) ** 2,
+        "D^2, whose root D breaks the triangle inequality",
+    ),
+    "C10": (Mahalanobis, "direction", _scaled(Mahalanobis.direction, 2.0), "2 A^-1 grad f"),
+    "C15": (Quadratic, "hessian", lambda self, x=None: 3 * np.array(self.A), "a Hessian 3A"),
+    "C16": (
+        Quadratic,
+        "value",
+        lambda self, x, _v=Quadratic.value: _v(self, x) + 1.0,
+        "x^T A x + 1",
+    ),
+    "C22": (G, "kl", lambda *a: 1.5 * _kl(*a), "3/4 delta^T F delta"),
+    "C33": (G, "fisher_information", _fisher_with((1, 1), lambda v: 3.0), "F_22 = 3"),
+}
+
+
+@pytest.mark.parametrize("row", sorted(CORRECTION_BROKEN, key=lambda r: int(r[1:])))
+def test_a_row_whose_correction_is_corrupted_fails(monkeypatch, draws, row):
+    claim = {c.id: c for c in CLAIMS}[row]
+    target, name, replacement, why = CORRECTION_BROKEN[row]
+    monkeypatch.setattr(target, name, replacement)
+    assert evaluate(claim, draws, 0.3, 1.7)[0] == "fails", why
 
 
 def test_every_row_has_a_corruption():
     assert list(CORRUPTIONS) == [c.id for c in CLAIMS]
+    assert MAKES_THE_DRAFT_TRUE <= {c.id for c in CLAIMS if c.expected == "erratum"}
+    assert set(CORRECTION_BROKEN) == MAKES_THE_DRAFT_TRUE
 
 
 @pytest.fixture(scope="module")
@@ -498,7 +547,8 @@ def test_each_row_flips_when_its_input_is_corrupted(monkeypatch, draws, claim):
     assert evaluate(claim, draws, 0.3, 1.7)[0] == claim.expected
     target, name, replacement, why = CORRUPTIONS[claim.id]
     monkeypatch.setattr(target, name, replacement)
-    assert evaluate(claim, draws, 0.3, 1.7)[0] != claim.expected, why
+    after = "holds" if claim.id in MAKES_THE_DRAFT_TRUE else "fails"
+    assert evaluate(claim, draws, 0.3, 1.7)[0] == after, why
 
 
 def test_the_penalty_sets_the_step_length_the_constraint_fixes(rng):
