@@ -665,6 +665,8 @@ def test_unknown_parameterisation_message_in_full():
         (lambda: G.fisher_information(0.0, 1e-80, "mean_var"), "the Fisher information"),
         (lambda: G.fisher_information(1.0, 1e80, "natural"), "the Fisher information"),
         (lambda: G.score(1.0, 0.0, 1e-160), "the score"),
+        # 2 mu z + sigma w = -inf + inf is invalid on the way: still the one error
+        (lambda: G.score(0.0, -1e300, 1e-160, "natural"), "the score"),
         (lambda: G.score([0.0, 1e300], 0.0, 1e-10, "mean_var"), "the score"),
         (lambda: G.central_moment(4, 1e100), "the central moment of order 4"),
         (lambda: G.empirical_fisher([1e200, 0.0], 0.0, 1e-100), "the score"),
