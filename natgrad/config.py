@@ -337,14 +337,19 @@ def validate_config(config: Any, schema: dict) -> dict:
     ConfigError
         One line: the key path, the offending value and what is allowed.
     """
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
     if not isinstance(config, dict):
         raise ConfigError(
             f"the config must be a mapping of keys to values, got {type(config).__name__}"
             + (" (is config.yaml empty?)" if config is None else "")
         )
-    validator = Draft202012Validator(schema)
+    # JSON Schema calls 0.0 an integer; numpy's seeds and every count need an int,
+    # and config.yaml's `seed: 0.0` is a float: "integer" means a Python int here.
+    strict_integers = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    validator = validators.extend(Draft202012Validator, type_checker=strict_integers)(schema)
     errors = sorted(
         validator.iter_errors(config), key=lambda e: ([str(p) for p in e.path], e.message)
     )

@@ -133,6 +133,8 @@ BAD = [
     (("n_step",), 10, "n_step"),
     ((D, "n"), 0, "gaussian_data.n"),
     ((D, "n"), 2.5, "gaussian_data.n"),
+    ((D, "n"), 2000.0, "gaussian_data.n"),  # JSON Schema's integer would take it
+    ((D, "seed"), 0.0, "gaussian_data.seed"),  # numpy's SeedSequence would not
     ((D, "sigma"), 0.0, "gaussian_data.sigma"),
     ((D, "sigma"), -1.0, "gaussian_data.sigma"),
     ((D, "mu"), math.nan, "gaussian_data.mu"),
