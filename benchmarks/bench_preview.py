@@ -48,8 +48,8 @@ EDITS = {
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-from natgrad.config import figure_params, load_config_file, load_schema, validate_config
-from natgrad.render import render
+from natgrad.pipeline.config import figure_params, load_config_file, load_schema, validate_config
+from natgrad.pipeline.render import render
 cfg = validate_config(load_config_file({root!r} + "/config.yaml"),
                       load_schema({root!r} + "/workflow/schemas/config.schema.yaml"))
 p = figure_params(cfg, {name!r})

@@ -42,4 +42,4 @@ def test_importing_natgrad_imports_nothing_heavy():
 
 def test_the_mathematics_does_not_import_matplotlib():
     assert "matplotlib" not in imported_after("from natgrad import Adam, kl, Mahalanobis")
-    assert "matplotlib" in imported_after("from natgrad import plot_contours")
+    assert "matplotlib" in imported_after("from natgrad.drawing.plotting import plot_contours")

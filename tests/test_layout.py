@@ -1,4 +1,4 @@
-"""natgrad.layout on every figure as its job draws it, and on figures made to fail."""
+"""natgrad.drawing.layout on every figure as its job draws it, and on figures made to fail."""
 
 from contextlib import contextmanager
 
@@ -9,9 +9,9 @@ from conftest import build_figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from natgrad.drawing.layout import display_scale, layout_problems
+from natgrad.drawing.style import resolve_usetex, style_context
 from natgrad.figures import registry
-from natgrad.layout import display_scale, layout_problems
-from natgrad.style import resolve_usetex, style_context
 
 #: The blog's figure width (config.yaml's display_width) for the figures made here.
 WIDTH = 535

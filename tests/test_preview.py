@@ -14,7 +14,7 @@ import pytest
 from browser import chromium
 from pipeline import FIGURES, copy_repo, run_snakemake
 
-from natgrad.preview import caption_text
+from natgrad.tools.preview import caption_text
 
 pytestmark = pytest.mark.slow
 

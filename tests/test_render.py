@@ -1,10 +1,10 @@
-"""natgrad.render: a figure into files, deterministically, with one-line errors."""
+"""natgrad.pipeline.render: a figure into files, deterministically, with one-line errors."""
 
 import json
 
 import pytest
 
-from natgrad.render import render
+from natgrad.pipeline.render import render
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
@@ -49,9 +49,9 @@ def test_render_missing_directory(tmp_path, default_config):
 RENDER_ALL = """
 import json, sys
 from pathlib import Path
-from natgrad.config import figure_params, load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import figure_params, load_config_file, load_schema, validate_config
 from natgrad.figures import registry
-from natgrad.render import render
+from natgrad.pipeline.render import render
 
 cfg = validate_config(load_config_file("config.yaml"),
                       load_schema("workflow/schemas/config.schema.yaml"))

@@ -9,7 +9,7 @@ from pathlib import Path
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
 
-from natgrad.config import (  # noqa: E402
+from natgrad.pipeline.config import (  # noqa: E402
     ConfigError,
     command_line_values,
     config_sha256,
@@ -18,9 +18,9 @@ from natgrad.config import (  # noqa: E402
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
-from natgrad.manifest import align_times, inputs_sha256  # noqa: E402
-from natgrad.post import export_figures  # noqa: E402
-from natgrad.sources import figure_inputs, imported_sources  # noqa: E402
+from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
+from natgrad.pipeline.post import export_figures  # noqa: E402
+from natgrad.pipeline.sources import figure_inputs, imported_sources  # noqa: E402
 
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
@@ -54,7 +54,7 @@ def runtime(n):
     return 5 + 2 * n
 
 
-STYLE = os.path.relpath(NATGRAD / "natgrad.mplstyle")
+STYLE = os.path.relpath(NATGRAD / "drawing" / "natgrad.mplstyle")
 # A figure job runs by shell:, not script: (Snakemake's script preamble cost
 # 0.07 s of wall time a job on two cores: benchmarks/bench_pipeline.py (i), (j)).
 # Its `python3` is the interpreter running Snakemake, as for script:, unless
@@ -83,14 +83,14 @@ class RenderJob:
 
     @property
     def code(self):
-        """The files the job reads (:func:`natgrad.sources.figure_inputs`): the natgrad
+        """The files the job reads (:func:`natgrad.pipeline.sources.figure_inputs`): the natgrad
         modules its figure imports, then the style and the adapter."""
         return [os.path.relpath(p) for p in figure_inputs(self.figure)]
 
     def spec(self):
         """The job's params as one JSON string, the render adapter's first argument:
         everything it draws from, each variant's config hash, and each variant's
-        hash of all of it with the code (:func:`natgrad.manifest.inputs_sha256`),
+        hash of all of it with the code (:func:`natgrad.pipeline.manifest.inputs_sha256`),
         which its manifest records (per variant, so that a sweep batched one way
         or another writes the same files). Key order is drawing order, so it is kept."""
         per = [figure_params(config, self.figure, s) for s in self.sections]
@@ -159,7 +159,7 @@ SWEEP_JOBS = {
 
 
 # The claims table: its code and config, hashed as a figure job's are.
-CLAIMS_CODE = sources("claims.py", "io.py", "manifest.py")
+CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
 CLAIMS_INPUTS = inputs_sha256(
     CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True), workflow.basedir
 )

@@ -2,7 +2,7 @@
 
     python render.py JOB --figures F... --data D... --manifest M... --log LOG
 
-JOB is the job's params as JSON (common.smk, RenderJob.spec); natgrad.render
+JOB is the job's params as JSON (common.smk, RenderJob.spec); natgrad.pipeline.render
 draws. No mathematics. Everything written to stderr, tracebacks included, goes
 to LOG; a figure's error is also one line on the terminal.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 # Use the natgrad of this checkout (workflow/scripts -> repository root).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from natgrad.render import FigureError, render_batch  # noqa: E402
+from natgrad.pipeline.render import FigureError, render_batch  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("job")

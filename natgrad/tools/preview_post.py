@@ -2,7 +2,7 @@
 
     python -m natgrad.preview --blog DIR --post PATH [--port 8000]
 
-Builds the blog with Jekyll (:mod:`natgrad.jekyll`: Debian's ``jekyll``, or the
+Builds the blog with Jekyll (:mod:`natgrad.tools.jekyll`: Debian's ``jekyll``, or the
 Gemfile's where Bundler has it) into ``.preview/site`` and serves the built
 site on 127.0.0.1. In the built pages, the images ``/assets/<figure>.png`` of the
 pipeline's figures are answered from the preview's own drawings
@@ -78,11 +78,11 @@ def _draw_and_record(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
 
 def _record(out: Path, name: str, params: dict) -> None:
     """``out/manifest/<name>.json`` for the drawing, with the ``inputs_sha256`` its
-    pipeline job records: the same files (:func:`natgrad.sources.figure_inputs`)
+    pipeline job records: the same files (:func:`natgrad.pipeline.sources.figure_inputs`)
     and the same params (``RenderJob.spec`` in workflow/rules/common.smk)."""
     import natgrad
-    from natgrad.manifest import inputs_sha256, write_manifest
-    from natgrad.sources import figure_inputs
+    from natgrad.pipeline.manifest import inputs_sha256, write_manifest
+    from natgrad.pipeline.sources import figure_inputs
 
     root = Path(natgrad.__file__).resolve().parent.parent
     # the variant's params as figure_params gives them, as RenderJob.spec hashes them
@@ -116,7 +116,7 @@ class LivePreview(Preview):
 def _one_figure(src: Path, name: str, keep: set[str] | None, dest: Path) -> set[str]:
     """Copy figure ``name``'s manifest (only the files in ``keep``, if given) and
     its files from output folder ``src`` into ``dest``; the files copied."""
-    from .manifest import MANIFEST_DIR
+    from ..pipeline.manifest import MANIFEST_DIR
 
     manifest = json.loads((src / MANIFEST_DIR / f"{name}.json").read_text())
     artifacts = {k: v for k, v in manifest["artifacts"].items() if keep is None or k in keep}
@@ -147,8 +147,8 @@ def figure_verdict(
     dict
         ``{"status": "current" | "stale" | "differs" | "not committed", "lines": [...]}``
     """
+    from ..pipeline.manifest import MANIFEST_DIR
     from .artifacts import compare_dirs
-    from .manifest import MANIFEST_DIR
 
     if not (committed / MANIFEST_DIR / f"{name}.json").is_file():
         return {"status": "not committed", "lines": [f"figures/{name}.png has no manifest"]}
@@ -482,9 +482,9 @@ class PostPreview:
     # figures
     def post_figures(self) -> frozenset[str]:
         """The pipeline's figures the post shows (its PNGs under /assets/)."""
-        from .config import ConfigError
-        from .figures import registry
-        from .post import post_images
+        from ..figures import registry
+        from ..pipeline.config import ConfigError
+        from ..pipeline.post import post_images
 
         try:
             shown = post_images(self.post)
@@ -520,7 +520,7 @@ class PostPreview:
             config = self.figures.config
             if state is None or config is None:
                 continue
-            from .config import figure_params
+            from ..pipeline.config import figure_params
 
             try:
                 verdict = figure_verdict(

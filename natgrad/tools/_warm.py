@@ -39,9 +39,9 @@ if _UNCACHED is not None:
 
 
 def _draw_everything(root: Path) -> None:
-    from .config import figure_params, prepare
-    from .figures import builder, registry
-    from .style import style_context
+    from ..drawing.style import style_context
+    from ..figures import builder, registry
+    from ..pipeline.config import figure_params, prepare
 
     config = prepare(root, {}, None)
     for name in registry():
