@@ -22,7 +22,6 @@ from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import export_figures  # noqa: E402
 from natgrad.pipeline.sources import figure_inputs, imported_sources  # noqa: E402
 
-
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
 # Values given with --config or --configfile override it; --config values mean

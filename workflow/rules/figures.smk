@@ -16,18 +16,18 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             figures=reported(job, job.figures),
             data=reported(job, job.data),
             manifest=job.manifest,
-        params:
-            job=job.spec(),
         log:
             f"logs/{rule_name}.log",
         benchmark:
             f"logs/benchmarks/{rule_name}.tsv"
+        conda:
+            ENV
         threads: THREADS
         resources:
             mem_mb=MEM_MB,
             runtime=runtime(len(job.sections)),
-        conda:
-            ENV
+        params:
+            job=job.spec(),
         shell:
             "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
             "--data {output.data:q} --manifest {output.manifest:q} --log {log:q}"
