@@ -225,3 +225,20 @@ def test_the_old_reparameterization_legend_covered_the_paths(default_config):
         fig.axes[0].legend()
         problems = layout_problems(fig, display_width=WIDTH)
     assert any("covers axes 0 line '" in p for p in problems), problems
+
+
+def test_every_title_is_found_through_public_api_and_no_annotation_is_a_title():
+    from matplotlib.figure import Figure
+
+    from natgrad.drawing.layout import _titles, visible_texts
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_title("centre")
+    ax.set_title("left", loc="left")
+    ax.set_title("right", loc="right")
+    ax.annotate("note", (0.5, 0.5))
+    ax.text(0.1, 0.1, "text")
+    assert [t.get_text() for t in _titles(ax)] == ["centre", "left", "right"]
+    drawn = {t.get_text() for t in visible_texts(fig)}
+    assert {"centre", "left", "right", "note", "text"} <= drawn

@@ -7,35 +7,24 @@ Every child forked later starts with all of it; a child imports natgrad itself
 afresh, so edited code is what draws.
 """
 
-import functools
 import io
 import os
+import sys
 from pathlib import Path
 
 import matplotlib.backends.backend_agg  # noqa: F401
-from matplotlib.mathtext import MathTextParser
 
-# matplotlib caches parsed mathtext per parser, and every figure's renderer has a
-# parser of its own: each redraw parsed its tick labels (all mathtext) again,
-# about a third of a redraw. In the preview's processes only, the cache is
-# shared by all parsers of one output type: a parse depends on the parser only
-# through that type (matplotlib 3.11's MathTextParser._parse_cached), and the
-# preview's figures are byte-identical to the pipeline's (tests/test_preview.py).
-_UNCACHED = getattr(MathTextParser._parse_cached, "__wrapped__", None)
-if _UNCACHED is not None:
-    _ONE_PER_TYPE: dict = {}
+from ._private import share_mathtext_cache
 
-    @functools.lru_cache(maxsize=8192)
-    def _shared_parse(output_type, s, dpi, prop, antialiased, load_glyph_flags):
-        if output_type not in _ONE_PER_TYPE:
-            _ONE_PER_TYPE[output_type] = MathTextParser({"vector": "path"}.get(output_type, "agg"))
-        parser = _ONE_PER_TYPE[output_type]
-        return _UNCACHED(parser, s, dpi, prop, antialiased, load_glyph_flags)
-
-    def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
-        return _shared_parse(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
-
-    MathTextParser._parse_cached = _parse_cached
+# Each redraw's mathtext parsed once per process, not once per figure
+# (natgrad/tools/_private.py says how and why; the preview's figures stay
+# byte-identical to the pipeline's: tests/test_preview.py).
+if not share_mathtext_cache():
+    print(
+        "natgrad preview: this matplotlib's mathtext cache is not the one expected; "
+        "redraws are slower (natgrad/tools/_private.py)",
+        file=sys.stderr,
+    )
 
 
 def _draw_everything(root: Path) -> None:
@@ -54,5 +43,6 @@ def _draw_everything(root: Path) -> None:
 if os.environ.get("NATGRAD_PREVIEW_ROOT"):
     try:
         _draw_everything(Path(os.environ["NATGRAD_PREVIEW_ROOT"]))
-    except Exception:  # noqa: BLE001, S110 - a bad config only leaves the server colder
-        pass
+    except Exception as err:  # noqa: BLE001 - a bad config or figure only leaves it colder
+        # the children draw (and report) the figures; here one line says why warming stopped
+        print(f"natgrad preview: warming stopped: {err}", file=sys.stderr)
