@@ -61,9 +61,10 @@ class Running:
         for line in self.proc.stderr:
             self.log.append(line)
 
-    def request(self, method: str, path: str) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request(method, path)  # the path is sent as written, not normalised
+        # the path is sent as written, not normalised
+        conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
         body = response.read()
         conn.close()
@@ -131,6 +132,21 @@ def preview(tmp_path):
     running = Running(copy_repo(tmp_path / "repo"))
     yield running
     running.stop()
+
+
+@pytest.mark.slow
+def test_it_refuses_foreign_hosts_and_origins(preview):
+    """DNS rebinding: another site's page reaching 127.0.0.1 names its own host."""
+    port = preview.port
+    assert preview.request("GET", "/", {"Host": f"localhost:{port}"})[0] == 200
+    for host in ("attacker.example", f"attacker.example:{port}", f"127.0.0.1:{port + 1}"):
+        status, body = preview.request("GET", "/", {"Host": host})
+        assert status == 421 and b"natgrad preview" not in body, host
+        status, body = preview.request("GET", "/state", {"Host": host})
+        assert status == 421 and b"figures" not in body, host
+    for origin in ("http://attacker.example", "null", f"http://127.0.0.1:{port + 1}"):
+        assert preview.request("GET", "/events", {"Origin": origin})[0] == 403, origin
+    assert "not this server's host: 'attacker.example'" in preview.stderr()
 
 
 def test_it_serves_only_its_own_files(preview, tmp_path):

@@ -24,8 +24,8 @@ from disk, so an edited module is the one that draws.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
-import html
 import json
 import logging
 import os
@@ -35,13 +35,14 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..figures import registry
 from ..pipeline.config import ConfigError, figure_params, prepare
 from ..pipeline.sources import forget, imported_sources
+from .server import LoopbackHandler
 
 __all__ = ["Preview", "PreviewServer", "caption_text", "main"]
 
@@ -287,100 +288,38 @@ def start_fork_server(root: Path) -> None:
     forkserver.ensure_running()
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>natgrad preview</title>
-<style>
-body {{ font-family: Georgia, serif; max-width: 760px; margin: 2em auto; color: #222; }}
-:root {{ --display-width: {display_width}; }}
-img {{ width: var(--display-width); }}
-.error {{ color: #b00; font-family: monospace; white-space: pre-wrap; }}
-figure {{ margin: 2em 0; }}
-</style></head><body>
-<h1>natgrad preview</h1>
-<p id="config-error" class="error">{config_error}</p>
-{figures}
-<script>
-function apply(state) {{
-  document.getElementById("config-error").textContent = state.config_error || "";
-  if (state.display_width) {{
-    document.documentElement.style.setProperty("--display-width", state.display_width + "px");
-  }}
-  for (const f of state.figures) {{
-    const img = document.getElementById("img-" + f.name);
-    if (img && f.version && img.dataset.version !== String(f.version)) {{
-      img.src = "/figures/" + f.name + ".png?v=" + f.version;
-      img.dataset.version = String(f.version);
-    }}
-    const err = document.getElementById("error-" + f.name);
-    if (err) err.textContent = f.error || "";
-    const cap = document.getElementById("caption-" + f.name);
-    if (cap) cap.textContent = f.caption;
-  }}
-  document.body.dataset.generation = String(state.generation);
-}}
-new EventSource("/events").onmessage = (e) => apply(JSON.parse(e.data));
-</script>
-</body></html>
-"""
+@functools.cache
+def _page_template():
+    from jinja2 import Environment, PackageLoader
 
-FIGURE = """<figure id="figure-{name}">
-<img id="img-{name}" alt="{name}" data-version="{version}" src="/figures/{name}.png?v={version}">
-<figcaption><b>{name}.png</b>: <span id="caption-{name}">{caption}</span></figcaption>
-<p id="error-{name}" class="error">{error}</p>
-</figure>"""
+    env = Environment(loader=PackageLoader("natgrad.tools"), autoescape=True)
+    return env.get_template("gallery.html")
 
 
 def page(state: dict) -> str:
-    """The preview page for ``state`` (later states arrive by server-sent events)."""
-    figures = "\n".join(
-        FIGURE.format(
-            name=html.escape(f["name"]),
-            version=f["version"],
-            caption=html.escape(f["caption"]),
-            error=html.escape(f["error"] or ""),
-        )
-        for f in state["figures"]
-    )
+    """The preview page for ``state`` (later states arrive by server-sent events):
+    ``natgrad/tools/templates/gallery.html``, every value escaped."""
     width = state.get("display_width")
-    return PAGE.format(
-        config_error=html.escape(state["config_error"] or ""),
+    return _page_template().render(
+        config_error=state["config_error"],
         display_width=f"{width}px" if width else "100%",
-        figures=figures,
+        figures=state["figures"],
     )
 
 
-class Handler(BaseHTTPRequestHandler):
-    """GET and HEAD of the page, its events and the preview's own files; nothing else."""
+class Handler(LoopbackHandler):
+    """GET and HEAD of the page, its events and the preview's own files; nothing else.
+    ``Host`` and ``Origin`` are checked as the post preview's are (:mod:`.server`)."""
 
     preview: Preview  # set on the server's subclass
-    server_version = "natgrad-preview"
-    sys_version = ""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.info("%s %s", self.address_string(), format % args)
-
-    def log_request(self, code="-", size="-") -> None:
-        # the page polls nothing, but a terminal full of 200s would bury the errors
-        if isinstance(code, int) and code >= 400:
-            super().log_request(code, size)
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
     def _not_found(self, why: str) -> None:
         log.warning("404 %r: %s", self.path, why)
         self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8")
 
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
-        self.do_GET()
-
     def do_GET(self) -> None:  # noqa: N802
+        if not self.allowed():
+            return
         path = urlsplit(self.path).path
         if path == "/":
             body = page(self.preview.state()).encode()
@@ -389,7 +328,8 @@ class Handler(BaseHTTPRequestHandler):
             body = json.dumps(self.preview.state()).encode()
             self._send(HTTPStatus.OK, body, "application/json")
         elif path == "/events" and self.command == "GET":
-            self._events()
+            preview = self.preview
+            self._stream(preview.changed, lambda: preview.generation, preview.state)
         elif path.startswith("/figures/"):
             self._file(unquote(path[len("/figures/") :]))
         else:
@@ -406,37 +346,6 @@ class Handler(BaseHTTPRequestHandler):
             return self._not_found("outside the preview's folder, or not a file")
         kind = "image/png" if target.suffix == ".png" else "application/json"
         self._send(HTTPStatus.OK, target.read_bytes(), kind)
-
-    def _events(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        seen = -1
-        preview = self.preview
-        try:
-            while not getattr(self.server, "closing", False):
-                with preview.changed:
-                    if preview.generation == seen:
-                        preview.changed.wait(timeout=15)
-                state = preview.state()
-                if state["generation"] != seen:
-                    seen = state["generation"]
-                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
-                else:
-                    self.wfile.write(b": keep-alive\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def _refuse(self) -> None:
-        log.warning("405 %s %r", self.command, self.path)
-        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-        self.send_header("Allow", "GET, HEAD")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
 
 class PreviewServer(ThreadingHTTPServer):

@@ -36,12 +36,13 @@ import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .jekyll import Build, Jekyll, JekyllError, jekyll_command, mirror, sync
 from .preview import Preview, _draw_jobs, start_fork_server, watch
+from .server import LoopbackHandler
 
 __all__ = [
     "ClaimSpot",
@@ -647,57 +648,13 @@ class PostPreview:
 # -- the server ----------------------------------------------------------------------
 
 
-class PostHandler(BaseHTTPRequestHandler):
+class PostHandler(LoopbackHandler):
     """GET and HEAD of the built site, the live figures and the preview's own files."""
 
     model: PostPreview
-    server_version = "natgrad-preview"
-    sys_version = ""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.info("%s %s", self.address_string(), format % args)
-
-    def log_request(self, code="-", size="-") -> None:
-        if isinstance(code, int) and code >= 400:
-            super().log_request(code, size)
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _refused(self, status: int, why: str) -> None:
-        log.warning("%d %s %r: %s", status, self.command, self.path, why)
-        self._send(status, f"{why}\n".encode(), "text/plain; charset=utf-8")
-
-    def _origins(self) -> set[str]:
-        port = self.server.server_address[1]
-        return {f"127.0.0.1:{port}", f"localhost:{port}"}
-
-    def _allowed(self) -> bool:
-        """``Host`` must be the preview's own loopback address (a page of another
-        site reaching it by DNS rebinding names its own host), and ``Origin``, when
-        a browser sends one, one of its own pages."""
-        host = self.headers.get("Host", "")
-        if host not in self._origins():
-            self._refused(HTTPStatus.MISDIRECTED_REQUEST, f"not this server's host: {host!r}")
-            return False
-        origin = self.headers.get("Origin")
-        if origin is not None and origin not in {f"http://{h}" for h in self._origins()}:
-            self._refused(HTTPStatus.FORBIDDEN, f"not this server's origin: {origin!r}")
-            return False
-        return True
-
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
-        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802
-        if not self._allowed():
+        if not self.allowed():
             return
         path = unquote(urlsplit(self.path).path)
         model = self.model
@@ -746,35 +703,8 @@ class PostHandler(BaseHTTPRequestHandler):
         self._refused(HTTPStatus.NOT_FOUND, "no such resource of the preview")
 
     def _events(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        seen = -1
         model = self.model
-        try:
-            while not getattr(self.server, "closing", False):
-                with model.changed:
-                    if model.figures.generation == seen:
-                        model.changed.wait(timeout=15)
-                state = model.state()
-                if state["generation"] != seen:
-                    seen = state["generation"]
-                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
-                else:
-                    self.wfile.write(b": keep-alive\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def _refuse(self) -> None:
-        log.warning("405 %s %r", self.command, self.path)
-        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-        self.send_header("Allow", "GET, HEAD")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
+        self._stream(model.changed, lambda: model.figures.generation, model.state)
 
 
 class PostServer(ThreadingHTTPServer):
