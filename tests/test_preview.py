@@ -223,6 +223,8 @@ def test_a_failing_figure_shows_its_error_in_place_and_ctrl_c_stops(preview):
     assert error.startswith("natgrad: figure gd_euclidean_mahalanobis: setting panels[0].lr")
     assert "\n" not in error
     assert preview.state()["config_error"] is None
+    # the terminal says it once, prefixed once (it said "natgrad: natgrad: figure ...")
+    assert error in preview.stderr() and "natgrad: natgrad:" not in preview.stderr()
     assert preview.stop() == 0
     assert "natgrad preview: stopped" in preview.stderr()
 

@@ -154,7 +154,7 @@ class Preview:
             if error is None:
                 state.version += 1
             else:
-                log.error("natgrad: %s", error)
+                log.error("%s", error)  # the error begins "natgrad: "
         self._publish(config_error=None)
         return sorted(results)
 
