@@ -18,5 +18,5 @@ rule all:
     default_target: True
     input:
         [f for job in FIGURE_JOBS.values() for f in job.figures],
-        [job.manifest[0] for job in FIGURE_JOBS.values()],
+        [job.manifests[0] for job in FIGURE_JOBS.values()],
         rules.claims.output.manifest,

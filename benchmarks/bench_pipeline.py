@@ -80,8 +80,7 @@ RENDER_ALL = """
 import sys, yaml
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from natgrad.pipeline.config import load_schema, validate_config, figure_params, artifact_hashes
-from natgrad.pipeline.render import render
+from natgrad.pipeline.config import load_schema, validate_config, figure_job, artifact_hashes
 from natgrad.claims import compute_claims, check_claims, claims_markdown
 from natgrad.pipeline.manifest import write_manifest
 from natgrad.pipeline.io import write_json, atomic_write
@@ -91,11 +90,10 @@ cfg = validate_config(yaml.safe_load((root / "config.yaml").read_text()),
                       load_schema(root / "workflow/schemas/config.schema.yaml"))
 names = {names!r}
 for name in names:
-    p = figure_params(cfg, name)
     files = [out / f"{{name}}.png", out / "data" / f"{{name}}.json"]
-    render(name, p["figure"], files[:1], files[1],
-           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
-    write_manifest(out, name, files, p["config_sha256"])
+    job = figure_job(cfg, name, files[:1], files[1:])
+    job.render()
+    write_manifest(out, name, files, job.variants[0]["config_sha256"])
 if {claims!r}:
     c = compute_claims(**cfg["claims"]); check_claims(c)
     write_json(c, out / "claims.json")

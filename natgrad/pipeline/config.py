@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,25 @@ def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
         "on_divergence": config["on_divergence"],
     }
     return {**params, "config_sha256": config_sha256(params)}
+
+
+def figure_job(
+    config: dict,
+    name: str,
+    figures: Sequence[str],
+    data: Sequence[str],
+    manifests: Sequence[str] = (),
+    *,
+    sections: Sequence[dict] | None = None,
+    caption: str | None = None,
+):
+    """The :class:`~natgrad.pipeline.jobs.FigureJob` of figure ``name`` under ``config``,
+    one variant per section of ``sections`` (variants of its own; default: its own)."""
+    from .jobs import FigureJob
+
+    variants = tuple(figure_params(config, name, s) for s in (sections or [None]))
+    return FigureJob(name, variants, tuple(map(str, figures)), tuple(map(str, data)),
+                     tuple(map(str, manifests)), caption)  # fmt: skip
 
 
 def artifact_hashes(config: dict) -> dict[str, str]:

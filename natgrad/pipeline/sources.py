@@ -88,14 +88,19 @@ def imported_sources(*paths: str | Path) -> list[Path]:
 
 
 def figure_inputs(name: str) -> list[Path]:
-    """Every file a figure's job reads: the natgrad modules its module and the
-    renderer import, the style, and the job's adapter (workflow/scripts/render.py).
+    """Every file a figure's job reads: the natgrad modules its module, the job
+    (:class:`~natgrad.pipeline.jobs.FigureJob`) and the renderer import, the style,
+    and the job's adapter (workflow/scripts/render.py).
 
     The Snakefile makes them the job's inputs and hashes them into its manifest
     (:func:`natgrad.pipeline.manifest.inputs_sha256`); the live preview hashes the same.
     """
     return [
-        *imported_sources(PACKAGE / "pipeline" / "render.py", PACKAGE / "figures" / f"{name}.py"),
+        *imported_sources(
+            PACKAGE / "pipeline" / "jobs.py",
+            PACKAGE / "pipeline" / "render.py",
+            PACKAGE / "figures" / f"{name}.py",
+        ),
         PACKAGE / "drawing" / "natgrad.mplstyle",
         PACKAGE.parent / "workflow" / "scripts" / "render.py",
     ]

@@ -114,8 +114,11 @@ class Preview:
     def _inputs_key(self, params: dict, name: str) -> str:
         """Hash of everything figure ``name`` is drawn from: its params and its code."""
         natgrad = self.root / "natgrad"
+        # figure_inputs' files, read under this preview's root
         files = imported_sources(
-            natgrad / "pipeline" / "render.py", natgrad / "figures" / f"{name}.py"
+            natgrad / "pipeline" / "jobs.py",
+            natgrad / "pipeline" / "render.py",
+            natgrad / "figures" / f"{name}.py",
         )
         h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
         for path in [*files, natgrad / "drawing" / "natgrad.mplstyle"]:
@@ -248,25 +251,23 @@ def _worker_init(root: str) -> None:
     for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
         del sys.modules[module]
     sys.path.insert(0, root)
+    import natgrad.pipeline.jobs  # noqa: F401
     import natgrad.pipeline.render  # noqa: F401
 
 
 def _draw_jobs(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
-    """In the worker: render each job as the pipeline's job does; name -> error or None."""
-    from natgrad.pipeline.render import FigureError, render
+    """In the worker: each figure's job (its params as :func:`figure_params` gives
+    them) renders as the pipeline's does, into ``out``; name -> error or None."""
+    from natgrad.drawing.divergence import FigureError
+    from natgrad.pipeline.jobs import FigureJob
 
     results = {}
     for name, params in jobs.items():
+        job = FigureJob(
+            name, (params,), (str(out / f"{name}.png"),), (str(out / "data" / f"{name}.json"),)
+        )
         try:
-            render(
-                name,
-                params["figure"],
-                [out / f"{name}.png"],
-                out / "data" / f"{name}.json",
-                usetex=params["usetex"],
-                dpi=params["dpi"],
-                on_divergence=params["on_divergence"],
-            )
+            job.render()
             results[name] = None
         except FigureError as err:
             results[name] = f"natgrad: {err}"

@@ -79,16 +79,13 @@ def _draw_and_record(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
 
 def _record(out: Path, name: str, params: dict) -> None:
     """``out/manifest/<name>.json`` for the drawing, with the ``inputs_sha256`` its
-    pipeline job records: the same files (:func:`natgrad.pipeline.sources.figure_inputs`)
-    and the same params (``RenderJob.spec`` in workflow/rules/common.smk)."""
-    import natgrad
-    from natgrad.pipeline.manifest import inputs_sha256, write_manifest
-    from natgrad.pipeline.sources import figure_inputs
+    pipeline job records: the same job (:class:`natgrad.pipeline.jobs.FigureJob`),
+    so the same files and params."""
+    from natgrad.pipeline.jobs import FigureJob
+    from natgrad.pipeline.manifest import write_manifest
 
-    root = Path(natgrad.__file__).resolve().parent.parent
-    # the variant's params as figure_params gives them, as RenderJob.spec hashes them
-    digest = inputs_sha256(figure_inputs(name), json.dumps(params, sort_keys=True), root)
     files = [out / f"{name}.png", out / "data" / f"{name}.json"]
+    [digest] = FigureJob(name, (params,), (str(files[0]),), (str(files[1]),)).inputs_sha256()
     write_manifest(
         out, name, files, params["config_sha256"], usetex=params["usetex"], inputs=digest
     )

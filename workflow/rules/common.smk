@@ -3,7 +3,6 @@
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 # The workflow always uses the natgrad of its own checkout.
@@ -13,14 +12,14 @@ from natgrad.pipeline.config import (  # noqa: E402
     ConfigError,
     command_line_values,
     config_sha256,
-    figure_params,
+    figure_job,
     merge,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
 from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import export_figures  # noqa: E402
-from natgrad.pipeline.sources import figure_inputs, imported_sources  # noqa: E402
+from natgrad.pipeline.sources import imported_sources  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
@@ -69,58 +68,21 @@ def sources(*modules):
     return [os.path.relpath(p) for p in imported_sources(*(NATGRAD / m for m in modules))]
 
 
-@dataclass(frozen=True)
-class RenderJob:
-    """One job of the render rule: a figure drawn once per section, into these files."""
-
-    figure: str
-    sections: list
-    figures: list
-    data: list
-    manifest: list
-    caption: str | None = None
-
-    @property
-    def code(self):
-        """The files the job reads (:func:`natgrad.pipeline.sources.figure_inputs`): the natgrad
-        modules its figure imports, then the style and the adapter."""
-        return [os.path.relpath(p) for p in figure_inputs(self.figure)]
-
-    def spec(self):
-        """The job's params as one JSON string, the render adapter's first argument:
-        everything it draws from, each variant's config hash, and each variant's
-        hash of all of it with the code (:func:`natgrad.pipeline.manifest.inputs_sha256`),
-        which its manifest records (per variant, so that a sweep batched one way
-        or another writes the same files). Key order is drawing order, so it is kept."""
-        per = [figure_params(config, self.figure, s) for s in self.sections]
-        return json.dumps(
-            {
-                "name": self.figure,
-                "sections": [p["figure"] for p in per],
-                "config_sha256": [p["config_sha256"] for p in per],
-                "inputs_sha256": [
-                    inputs_sha256(self.code, json.dumps(p, sort_keys=True), workflow.basedir)
-                    for p in per
-                ],
-                "usetex": config["usetex"],
-                "dpi": config["dpi"],
-                "on_divergence": config["on_divergence"],
-            }
-        )
-
-    @property
-    def outputs(self):
-        return [*self.figures, *self.data, *self.manifest]
+def code(job):
+    """The files a job reads (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`): the
+    natgrad modules its figure imports, then the style and the adapter; relative
+    to the working directory, as every input."""
+    return [os.path.relpath(p) for p in job.inputs]
 
 
 # Every figure of the post (and those it promises): one job each.
 FIGURE_JOBS = {
-    name: RenderJob(
-        figure=name,
-        sections=[config[name]],
+    name: figure_job(
+        config,
+        name,
         figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
         data=[f"{OUT}/data/{name}.json"],
-        manifest=[f"{OUT}/manifest/{name}.json"],
+        manifests=[f"{OUT}/manifest/{name}.json"],
         caption=f"../report/{name}.rst",
     )
     for name in FIGURES
@@ -142,12 +104,13 @@ def sweep_variant(lr):
 
 
 def sweep_job(lrs):
-    return RenderJob(
-        figure=SWEEP_FIGURE,
+    return figure_job(
+        config,
+        SWEEP_FIGURE,
         sections=[sweep_variant(lr) for lr in lrs],
         figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
         data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
-        manifest=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
+        manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
     )
 
 
@@ -172,9 +135,7 @@ CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/cla
 # not touch what other jobs are writing.
 if workflow.is_main_process:
     for _job in FIGURE_JOBS.values():
-        align_times(
-            _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"][0]
-        )
+        align_times(_job.manifests[0], _job.outputs, code(_job), _job.inputs_sha256()[0])
     align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
 
 
@@ -182,7 +143,7 @@ def reported(job, files):
     """A job's files, each in the report with the figure's caption (if it has one)."""
     if not job.caption:
         return files
-    return [report(f, caption=job.caption, category=job.figure) for f in files]
+    return [report(f, caption=job.caption, category=job.name) for f in files]
 
 
 # export: the blog's assets folder must exist before any job runs.
