@@ -32,21 +32,30 @@ def close(got, ref, scale, rtol=1e-12) -> bool:
 
 
 def score(x, mu, s, param):
-    """(value, scale) of each coordinate of the score."""
+    """(value, scale) of each coordinate of the score.
+
+    z^2 - 1 is a well-conditioned function of r = x - mu and sigma near |z| = 1 too, so
+    its scale is its own size, plus z^2 where the double r = x - mu is rounded (that
+    rounding, eps/2 |r|, moves z^2 - 1 by eps z^2: the conditioning of x - mu itself).
+    """
+    exact_r = float(x) - float(mu)
     with mp.workdps(DIGITS):
         x, mu, s = mpf(x), mpf(mu), mpf(s)
         z = (x - mu) / s
         a = z / s
+        w = z**2 - 1
+        rounded = mpf(exact_r) != x - mu
+        ws = abs(w) + (z**2 if rounded else 0)
         if param == "mean_std":
-            out = [(a, abs(a)), ((z**2 - 1) / s, (z**2 + 1) / s)]
+            out = [(a, abs(a)), (w / s, ws / s)]
         elif param == "mean_logstd":
-            out = [(a, abs(a)), (z**2 - 1, z**2 + 1)]
+            out = [(a, abs(a)), (w, ws)]
         elif param == "mean_var":
-            out = [(a, abs(a)), ((z**2 - 1) / (2 * s**2), (z**2 + 1) / (2 * s**2))]
+            out = [(a, abs(a)), (w / (2 * s**2), ws / (2 * s**2))]
         else:
             b = x**2 - (mu**2 + s**2)
             # the terms the library adds: x = mu + s z -> s (2 mu z + s (z^2 - 1))
-            out = [(x - mu, abs(x - mu)), (b, s * (2 * abs(mu * z) + s * (z**2 + 1)))]
+            out = [(x - mu, abs(x - mu)), (b, s * (2 * abs(mu * z) + s * ws))]
         return [(float(v), float(sc)) for v, sc in out]
 
 

@@ -562,10 +562,92 @@ def test_kl_raises_no_numpy_warnings_at_extreme_arguments():
             (0.0, 1.0, 0.0, 1.0 + 1e-15),
         ]:
             assert np.isfinite(G.kl(*args)) and G.kl(*args) >= 0
-        assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # overflows quietly
+        # (1e600^2 - 1)/2 and (1e160 / 1e-160)^2 / 2 exceed the double range: an error, no inf
+        for args in [(0.0, 1e300, 0.0, 1e-300), (1e160, 1.0, -1e160, 1e-160)]:
+            with pytest.raises(OverflowError) as info:
+                G.kl(*args)
+            assert str(info.value) == (
+                "the KL divergence exceeds the double range (about 1.8e308) at these arguments"
+            )
+        with pytest.raises(OverflowError):
+            G.kl(0.0, np.array([1.0, 1e300]), 0.0, 1e-300)  # one overflowing entry suffices
     # beyond the double range of the sigmas' ratio: log(1e600) - 1/2 to the last few ulps
     assert G.kl(0.0, 1e-300, 0.0, 1e300) == pytest.approx(600 * np.log(10) - 0.5, rel=1e-14)
-    assert G.kl(0.0, 1e300, 0.0, 1e-300) == np.inf  # (1e600^2 - 1)/2 overflows, as it should
+
+
+# --- the inputs at which the review of issue 24 found the last digits missing ---------
+# Each against 50 digits on the same doubles. A result is good to k ulps when it is the
+# exact function of its (exact) inputs rounded, with k set by the condition number of the
+# formula: where an input is exact and the value well conditioned, a few ulps.
+
+
+def ulps(got, ref) -> float:
+    return abs(float(got) - float(ref)) / (np.spacing(abs(float(ref))))
+
+
+@pytest.mark.parametrize("param", PARAMS)
+@pytest.mark.parametrize("dz", [5.8e-11, -5.8e-11, 1e-15, 3e-8, 0.5])
+def test_the_score_near_z_equal_one_keeps_its_digits(param, dz):
+    """z = 1 + 5.8e-11 at mu = 0: x - mu = x is exact, so z^2 - 1 = (x - s)(x + s)/s^2 is a
+    well-conditioned function of its inputs (relative condition 2 z^2 / |z^2 - 1| for x,
+    and as much for sigma, but both are exact doubles); the library's three roundings of
+    (r - s)/s, (r + s)/s and their product, plus one or two for the coordinates' scaling,
+    give at most 6 ulps. z^2 - 1 taken by cancellation lost 6.8e-7 relative (3e9 ulps)."""
+    for sigma in (1.0, 1.7, 1e-6, 1e6):
+        x = sigma * (1 + dz)
+        b = G.score(x, 0.0, sigma, param)[1]
+        with R.mp.workdps(R.DIGITS):
+            xm, s = R.mpf(x), R.mpf(sigma)
+            w = (xm - s) * (xm + s) / s**2
+            ref = {"mean_std": w / s, "mean_logstd": w, "mean_var": w / (2 * s**2)}.get(
+                param, s**2 * w
+            )
+        assert ulps(b, ref) <= 6, (sigma, float(b), float(ref))
+
+
+@pytest.mark.parametrize(
+    "ratio", [1e100, 1e-100, 3e120, 1e150, 2.0, 0.4, 1.5, 2.72, 0.37, 1.106, 0.904, 1.2, 0.8]
+)
+@pytest.mark.parametrize("sigma2", [1.0, 1e-100, 7.3e50])
+def test_kl_at_far_apart_sigmas_keeps_its_digits(ratio, sigma2):
+    """KL(N(0, s1^2) || N(0, s2^2)) = (r^2 - 1)/2 - log r, r = s1/s2. Its relative condition
+    in s1 (and s2) is |r^2 - 1| / KL: at most 2 for r >= 2.72, 3.5 at r = 0.37 and 20 at
+    |log r| = 0.1, but s1 and s2 are exact doubles and rounding r costs only where the
+    ratio is formed: 6 ulps covers every branch's own roundings. r^2 as exp(2 log r) had
+    carried log r's absolute error (eps |log r|) into a relative 2 eps |log r|: 250 ulps
+    at 1e100; (r^2 - 1)/2 - log r near |log r| = 0.1 cancels r^2's rounding: 17 ulps."""
+    sigma1 = ratio * sigma2
+    got = G.kl(0.0, sigma1, 0.0, sigma2)
+    ref = R.kl(0.0, sigma1, 0.0, sigma2)
+    assert ulps(got, ref) <= 6, (got, ref, ulps(got, ref))
+
+
+@pytest.mark.parametrize(
+    "param, sigma",
+    [("natural", s) for s in (1e-160, 1e-155, 1e155, 1e200, 1e300)]
+    + [("mean_var", s) for s in (1e-170, 1e-300, 1e155, 1e300)],
+)
+def test_coordinates_beyond_the_double_range_are_an_error_not_an_inf(param, sigma):
+    """sigma^2 overflows above ~1.3e154 and underflows to 0 below ~1e-162, 1/sigma^2
+    overflows below ~7e-155: no variance or eta2 exists in double precision there. One
+    clear error, no numpy warning, no -inf, inf or 0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=f"has no {param} coordinates in double precision"):
+            G.from_mean_std(0.0, sigma, param)
+        with pytest.raises(ValueError, match="sigma=1e-160"):
+            G.from_mean_std([0.0, 1.0], [1.0, 1e-160], "natural")
+    # the representable ends stay, and are exact to the last few ulps (mpmath reference)
+    for s in (1e-150, 1e150):
+        theta = G.from_mean_std(0.5, s, param)
+        assert np.all(np.isfinite(theta))
+        assert_allclose(theta, R.from_mean_std(0.5, s, param), rtol=4 * R.EPS, atol=0)
+    # mean_std and mean_logstd are finite over the whole range
+    for p in ("mean_std", "mean_logstd"):
+        assert np.all(np.isfinite(G.from_mean_std(0.0, sigma, p)))
+    # mu / sigma^2 may overflow alone
+    with pytest.raises(ValueError, match="overflow"):
+        G.from_mean_std(1e300, 1e-10, "natural")
 
 
 def test_unknown_parameterisation_message_in_full():
@@ -574,3 +656,30 @@ def test_unknown_parameterisation_message_in_full():
     assert str(info.value).startswith(
         "parameterization must be one of mean_std, mean_logstd, mean_var, natural; "
     )
+
+
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda: G.fisher_information(0.0, 1e-160), "the Fisher information"),
+        (lambda: G.fisher_information(0.0, 1e-80, "mean_var"), "the Fisher information"),
+        (lambda: G.fisher_information(1.0, 1e80, "natural"), "the Fisher information"),
+        (lambda: G.score(1.0, 0.0, 1e-160), "the score"),
+        # 2 mu z + sigma w = -inf + inf is invalid on the way: still the one error
+        (lambda: G.score(0.0, -1e300, 1e-160, "natural"), "the score"),
+        (lambda: G.score([0.0, 1e300], 0.0, 1e-10, "mean_var"), "the score"),
+        (lambda: G.central_moment(4, 1e100), "the central moment of order 4"),
+        (lambda: G.empirical_fisher([1e200, 0.0], 0.0, 1e-100), "the score"),
+        (lambda: G.empirical_fisher([1e100, 0.0], 0.0, 1.0), "the mean outer product"),
+        (lambda: G.kl(0.0, 1e300, 0.0, 1e-300), "the KL divergence"),
+    ],
+)
+def test_no_inf_without_an_error(call, what):
+    """Beyond the double range every function says so, once, with no numpy warning on
+    the way: never an inf or a nan handed on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(OverflowError) as info:
+            call()
+    assert str(info.value).startswith(what)
+    assert str(info.value).endswith(" exceeds the double range (about 1.8e308) at these arguments")

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
+from natgrad import gaussian
 from natgrad.descent import DivergenceError, steepest_descent
 from natgrad.gaussian import fisher_information
 from natgrad.metrics import Euclidean, FisherMetric, Mahalanobis
@@ -199,6 +200,32 @@ def test_excess_mean_nll_is_the_nll_gap_to_full_precision(rng):
         ll.excess_mean_nll([1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("gap", [1e-20, 1e-26, 1e-30])
+def test_excess_along_mu_is_exact_for_the_configs_data_centred_near_zero(default_config, gap):
+    """Issue 24's inputs: the config's 2000 draws of N(0, 1) (mean -0.028), mu moved off
+    the mean by sqrt(2 gap) sigma at the MLE's log sigma. The offset mean - mu (with
+    mean_lo) is good to a few ulps, so the mu part of the gap, offset^2 / (2 sigma^2),
+    is too. The log sigma part (~(eps log s)^2 ~ 1e-32) is the same number in both terms
+    of each difference, library and reference, and cancels from it; what remains
+    is judged to 8 ulps of the larger term. A mean_lo taken as the float mean of the
+    residuals was off by 1.4e-17 here, 2e-4 relative at 1e-26 and 7e-2 at 1e-30."""
+    data = gaussian.sample(**default_config["gaussian_data"])
+    ll = GaussianLogLikelihood(data)
+    lam = ll.mle()[1]
+    mu = ll.mean + np.sqrt(2 * gap) * np.exp(lam)
+    got = ll.excess_mean_nll([mu, lam]) - ll.excess_mean_nll([ll.mean + ll.mean_lo, lam])
+    ref = R.loglik(data, mu, lam)["excess"] - R.loglik(data, ll.mean + ll.mean_lo, lam)["excess"]
+    assert abs(got - ref) <= R.ULPS * R.EPS * ll.excess_mean_nll([mu, lam]), (got, ref)
+    # and the whole gap, to its conditioning in log s (docstring): 2 e |dlam| + e^2
+    e = R.ULPS * R.EPS
+    whole = R.loglik(data, mu, lam)["excess"]
+    assert abs(ll.excess_mean_nll([mu, lam]) - whole) <= 1e-13 * whole + e * e
+    with R.mp.workdps(R.DIGITS):
+        xs = [R.mpf(v) for v in data]
+        exact_lo = float(sum(xs) / len(xs) - R.mpf(ll.mean))
+    assert abs(ll.mean_lo - exact_lo) <= R.EPS * abs(exact_lo)
+
+
 @pytest.fixture
 def ll500(rng):
     return GaussianLogLikelihood(rng.normal(0.4, 1.3, size=500))
@@ -348,10 +375,12 @@ def test_likelihood_is_accurate(mu, log_sigma, n, seed, dmu, dlam):
         xs = [R.mpf(v) for v in data]
         mean = sum(xs) / n
         mle = [float(mean), float(R.mp.log(R.mp.sqrt(sum((x - mean) ** 2 for x in xs) / n)))]
-    # rounding the data's statistics moves the offset by d and log s by e:
+    # the offset (mean_lo included) is exact but for a few roundings, d; rounding the
+    # centred sum of squares (pairwise, relative ~eps per level) moves log s by e:
     offset, resid = ref["offset"]
-    d, e = R.ULPS * R.EPS * resid, R.ULPS * R.EPS
-    assert abs(ll.mle()[0] - mle[0]) <= 1e-12 * abs(mle[0]) + d
+    d, e = R.ULPS * R.EPS * abs(offset), R.ULPS * R.EPS
+    assert abs(ll.mle()[0] - mle[0]) <= 1e-12 * abs(mle[0]) + R.ULPS * R.EPS * resid
+    assert abs(ll.mean + ll.mean_lo - mle[0]) <= R.ULPS * R.EPS * abs(mle[0])
     assert abs(ll.mle()[1] - mle[1]) <= 1e-12 * abs(mle[1]) + e
     # excess ~ offset^2 / (2 sigma^2) + (log sigma - log s)^2 near the optimum, so they
     # move it by d (|offset| + d) / sigma^2 and 2 e (|log sigma - log s| + e)

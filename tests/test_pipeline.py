@@ -271,8 +271,8 @@ def test_claims_rule_fails_the_build_when_a_formula_breaks(built, tmp_path):
     result = run_snakemake(repo, "--cores", "4", "claims")
     assert result.returncode != 0
     log = (repo / "logs" / "claims.log").read_text()
-    assert "C1" in log and "expected holds, computed" in log
-    assert "natgrad: claims changed verdict: C1" in result.stdout + result.stderr
+    assert "C21" in log and "expected holds, computed" in log
+    assert "natgrad: claims changed verdict: C21" in result.stdout + result.stderr
     # Snakemake removes a failed job's outputs: the table is absent, never wrong
     after = tree_hashes(repo / "figures")
     for name in ("claims.md", "claims.json"):
