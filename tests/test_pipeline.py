@@ -114,7 +114,7 @@ def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
 
 def test_library_change_reruns_every_figure(built, tmp_path):
     repo = fresh_copy(built, tmp_path)
-    style = repo / "natgrad" / "natgrad.mplstyle"
+    style = repo / "natgrad" / "drawing" / "natgrad.mplstyle"
     style.write_text(style.read_text() + "\n# touched\n")
     result = run_snakemake(repo, "-n", "--cores", "4")
     assert result.returncode == 0
