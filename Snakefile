@@ -1,8 +1,8 @@
 """Rebuild every figure of the blog post "Natural gradients" from config.yaml.
 
-    snakemake --cores 4            # every figure and the claims table into figures/
-    snakemake --cores 4 sweep      # the trajectory figure at each of sweep.lrs
-    snakemake --report report.html # every figure with its caption
+snakemake --cores 4            # every figure and the claims table into figures/
+snakemake --cores 4 sweep      # the trajectory figure at each of sweep.lrs
+snakemake --report report.html # every figure with its caption
 """
 
 
@@ -18,5 +18,5 @@ rule all:
     default_target: True
     input:
         [f for job in FIGURE_JOBS.values() for f in job.figures],
-        [job.manifest[0] for job in FIGURE_JOBS.values()],
+        [job.manifests[0] for job in FIGURE_JOBS.values()],
         rules.claims.output.manifest,

@@ -17,9 +17,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from natgrad.drawing.plotting import grid  # noqa: E402
 from natgrad.metrics import Mahalanobis  # noqa: E402
 from natgrad.objectives import GaussianLogLikelihood  # noqa: E402
-from natgrad.plotting import grid  # noqa: E402
 
 
 def median_seconds(fn, repeat: int) -> float:

@@ -80,22 +80,20 @@ RENDER_ALL = """
 import sys, yaml
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from natgrad.config import load_schema, validate_config, figure_params, artifact_hashes
-from natgrad.render import render
+from natgrad.pipeline.config import load_schema, validate_config, figure_job, artifact_hashes
 from natgrad.claims import compute_claims, check_claims, claims_markdown
-from natgrad.manifest import write_manifest
-from natgrad.io import write_json, atomic_write
+from natgrad.pipeline.manifest import write_manifest
+from natgrad.pipeline.io import write_json, atomic_write
 root, out = Path({root!r}), Path({out!r})
 (out / "data").mkdir(parents=True, exist_ok=True)
 cfg = validate_config(yaml.safe_load((root / "config.yaml").read_text()),
                       load_schema(root / "workflow/schemas/config.schema.yaml"))
 names = {names!r}
 for name in names:
-    p = figure_params(cfg, name)
     files = [out / f"{{name}}.png", out / "data" / f"{{name}}.json"]
-    render(name, p["figure"], files[:1], files[1],
-           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
-    write_manifest(out, name, files, p["config_sha256"])
+    job = figure_job(cfg, name, files[:1], files[1:])
+    job.render()
+    write_manifest(out, name, files, job.variants[0]["config_sha256"])
 if {claims!r}:
     c = compute_claims(**cfg["claims"]); check_claims(c)
     write_json(c, out / "claims.json")
@@ -155,17 +153,18 @@ def import_floor_workflow(
     path.mkdir(parents=True, exist_ok=True)
     (path / "imports.py").write_text(
         f"import sys\nsys.path.insert(0, {str(root)!r})\n"
-        "import natgrad.render, natgrad.figures.equidistant_points  # noqa: E401\n"
+        "import natgrad.pipeline.render, natgrad.figures.equidistant_points  # noqa: E401\n"
         + (FIRST_DRAW.format(usetex=usetex) if first_draw else "")
     )
     trivial_workflow(path, n_jobs, f"{PY} imports.py")
 
 
 def directive_workflow(path: Path, n_jobs: int, root: Path, directive: str) -> None:
-    """n_jobs jobs that import natgrad.render, run by ``script:`` or by ``shell: python``."""
+    """n_jobs jobs that import natgrad.pipeline.render, by ``script:`` or ``shell: python``."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "job.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(root)!r})\nimport natgrad.render  # noqa: F401\n"
+        f"import sys\nsys.path.insert(0, {str(root)!r})\n"
+        "import natgrad.pipeline.render  # noqa: F401\n"
         "from pathlib import Path\n"
         "Path(sys.argv[1] if len(sys.argv) > 1 else snakemake.output[0]).touch()  # noqa: F821\n"
     )
@@ -317,7 +316,7 @@ def main(argv=None) -> int:
         ("(g) edit floor", R["g"]),
         ("(h) import floor", R["h"]),
         ("(k) start-up floor", R["k"]),
-        ("(i) jobs importing natgrad.render, script:", directive["script"]),
+        ("(i) jobs importing natgrad.pipeline.render, script:", directive["script"]),
         ("(j) the same jobs, shell: python", directive["shell"]),
     ]
     goals = [

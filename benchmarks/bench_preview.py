@@ -48,12 +48,10 @@ EDITS = {
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-from natgrad.config import figure_params, load_config_file, load_schema, validate_config
-from natgrad.render import render
+from natgrad.pipeline.config import figure_job, load_config_file, load_schema, validate_config
 cfg = validate_config(load_config_file({root!r} + "/config.yaml"),
                       load_schema({root!r} + "/workflow/schemas/config.schema.yaml"))
-p = figure_params(cfg, {name!r})
-render({name!r}, p["figure"], [{out!r}], {data!r}, usetex=p["usetex"], dpi=p["dpi"])
+figure_job(cfg, {name!r}, [{out!r}], [{data!r}]).render()
 """
 
 

@@ -65,8 +65,9 @@ def load_equivalents(path: Path = EQUIVALENT) -> list[Equivalent]:
 
 
 def function_of(key: str) -> str:
-    """``natgrad.metrics.xǁMetricǁsqdist__mutmut_4`` -> ``metrics.Metric.sqdist``."""
-    module, _, mangled = key.removeprefix("natgrad.").partition(".")
+    """``natgrad.metrics.xǁMetricǁsqdist__mutmut_4`` -> ``metrics.Metric.sqdist``
+    (``natgrad.pipeline.config.x_f__mutmut_1`` -> ``pipeline.config.f``)."""
+    module, _, mangled = key.removeprefix("natgrad.").rpartition(".")
     name = re.sub(r"__mutmut_\d+$", "", mangled)
     name = name.removeprefix("xǁ").replace("ǁ", ".") if name.startswith("xǁ") else name[2:]
     return f"{module}.{name}"
@@ -76,8 +77,8 @@ def change_of(key: str) -> str:
     """The mutant's changed lines, ``-`` original and ``+`` mutated, as mutmut shows them."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
-    module = key.split(".")[1]
-    diff = get_diff_for_mutant(key, path=f"natgrad/{module}.py")
+    module = key.rpartition(".")[0]
+    diff = get_diff_for_mutant(key, path=f"{module.replace('.', '/')}.py")
     lines = [
         f"{line[0]} {line[1:].strip()}"
         for line in diff.splitlines()
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []
     for line in mutmut("results", "--all", "true").splitlines():
-        m = re.match(r"\s*(natgrad\.\w+)\.(\S+): (.+)$", line)
+        m = re.match(r"\s*(natgrad(?:\.\w+)+?)\.(x[_ǁ]\S+): (.+)$", line)
         if m:
             module, name, status = m.groups()
             by_module[module][status] += 1

@@ -1,8 +1,12 @@
 """natgrad: steepest descent under a metric, for the blog post "Natural gradients".
 
-The mathematical modules (metrics, descent, objectives, gaussian) need only
-numpy; the plotting, figure and I/O helpers import matplotlib. Every public
-name is loaded on first use, so ``import natgrad`` itself imports nothing.
+This package's modules are the mathematics (metrics, descent, objectives,
+gaussian, claims, errors): numpy only. Above it, each in its folder:
+:mod:`natgrad.drawing` (matplotlib), :mod:`natgrad.figures` (one module a
+figure), :mod:`natgrad.pipeline` (config, jobs, files) and :mod:`natgrad.tools`
+(artifact check, preview); ``lint-imports`` keeps each layer from importing
+those above it. Every public name is loaded on first use, so ``import natgrad``
+itself imports nothing (``__init__.pyi`` declares them for type checkers).
 """
 
 from importlib import import_module
@@ -10,7 +14,7 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 # Public name -> the submodule that defines it. Nothing is imported until a
-# name is first used (PEP 562), so that `import natgrad.config` in the
+# name is first used (PEP 562), so that `import natgrad.pipeline.config` in the
 # Snakefile, run on every invocation, pulls in neither numpy nor matplotlib.
 _EXPORTS = {
     "AdaGrad": "descent",
@@ -48,12 +52,6 @@ _EXPORTS = {
     "Quadratic": "objectives",
     "rotated_spd": "objectives",
     "compute_claims": "claims",
-    # these import matplotlib
-    "plot_level_set": "plotting",
-    "plot_contours": "plotting",
-    "plot_trajectory": "plotting",
-    "save_figure": "io",
-    "write_json": "io",
 }
 
 __all__ = sorted(_EXPORTS)

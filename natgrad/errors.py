@@ -1,5 +1,5 @@
 """The errors of natgrad's mathematics. They carry numbers, never config keys:
-the figure layer (:mod:`natgrad.render`) names the setting and the figure.
+the figure layer (:mod:`natgrad.drawing.divergence`) names the setting and the figure.
 
 A module of its own so that code which only catches them imports no mathematics.
 """

@@ -102,7 +102,7 @@ def without_latex(monkeypatch, path_without_latex):
 def latex():
     """LaTeX, as a mathematics blogger has it; where it is missing, the test fails
     saying how to install it (tests marked ``latex``: ``-m "not latex"`` leaves them out)."""
-    from natgrad.style import LATEX_PACKAGES, latex_available
+    from natgrad.drawing.style import LATEX_PACKAGES, latex_available
 
     if not latex_available():
         pytest.fail(f"needs LaTeX (latex and dvipng): apt-get install {LATEX_PACKAGES}")

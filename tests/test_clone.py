@@ -1,7 +1,7 @@
 """A fresh `git clone` whose figures are current builds nothing, with or without LaTeX.
 
 `git clone` gives every file the time of the checkout and leaves Snakemake no
-records; the manifests' recorded inputs decide instead (natgrad.manifest.align_times).
+records; the manifests' recorded inputs decide instead (natgrad.pipeline.manifest.align_times).
 """
 
 import subprocess
@@ -63,7 +63,7 @@ def test_a_fresh_clone_has_nothing_to_do_and_stays_clean(origin, tmp_path, engin
     [
         ("config.yaml", "n_steps: 10\n", "n_steps: 12\n", ["gd_euclidean_mahalanobis"]),
         ("natgrad/figures/gaussian_kl_vs_euclidean.py", None, None, ["gaussian_kl_vs_euclidean"]),
-        ("natgrad/natgrad.mplstyle", None, None, FIGURES),
+        ("natgrad/drawing/natgrad.mplstyle", None, None, FIGURES),
         ("natgrad/claims.py", None, None, ["claims"]),
     ],
 )

@@ -1,4 +1,4 @@
-"""natgrad.colors: the config's colours, checked as matplotlib would check them."""
+"""natgrad.drawing.colors: the config's colours, checked as matplotlib would check them."""
 
 import random
 import string
@@ -6,7 +6,7 @@ import string
 import matplotlib.colors as mcolors
 import pytest
 
-from natgrad.colors import NAMED_COLORS, is_color
+from natgrad.drawing.colors import NAMED_COLORS, is_color
 
 
 def test_the_names_are_matplotlibs():
@@ -39,7 +39,7 @@ def test_checking_a_colour_imports_no_matplotlib():
     import sys
 
     code = (
-        "import sys; from natgrad.colors import is_color; "
+        "import sys; from natgrad.drawing.colors import is_color; "
         "assert is_color('red') and is_color('#0173B2') and not is_color('2'); "
         "print('matplotlib' in sys.modules)"
     )

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from natgrad.config import (
+from natgrad.metrics import validate_spd
+from natgrad.pipeline.config import (
     ConfigError,
     defaults,
     key_path,
@@ -17,7 +18,6 @@ from natgrad.config import (
     spd2_problem,
     validate_config,
 )
-from natgrad.metrics import validate_spd
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +266,7 @@ def test_config_spd_check_agrees_with_validate_spd(rng):
 def test_config_validation_does_not_import_numpy(root):
     # The Snakefile validates the config on every run, even a no-op.
     code = (
-        "import sys; from natgrad.config import *; "
+        "import sys; from natgrad.pipeline.config import *; "
         "sys.exit(any(m in sys.modules for m in ('numpy', 'matplotlib')))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
@@ -285,14 +285,14 @@ def test_config_validation_does_not_import_numpy(root):
     ],
 )
 def test_mathtext_problem(text, problem):
-    from natgrad.config import mathtext_problem
+    from natgrad.pipeline.config import mathtext_problem
 
     found = mathtext_problem(text)
     assert (found is None) if problem is None else (problem in found), found
 
 
 def test_texts_are_checked_once_and_remembered(schema, default_config, tmp_path):
-    from natgrad.config import check_texts
+    from natgrad.pipeline.config import check_texts
 
     cache = tmp_path / "cache" / "texts.json"
     check_texts(validate_config(default_config, schema), schema, cache)
@@ -312,7 +312,7 @@ def test_a_run_whose_texts_did_not_change_imports_no_matplotlib(root, tmp_path):
     import sys
 
     code = (
-        "import sys; from natgrad.config import prepare; "
+        "import sys; from natgrad.pipeline.config import prepare; "
         f"prepare({str(root)!r}, {{}}, {str(tmp_path)!r}); "
         "print('matplotlib' in sys.modules, 'jsonschema' in sys.modules)"
     )
@@ -326,7 +326,7 @@ def test_a_run_whose_texts_did_not_change_imports_no_matplotlib(root, tmp_path):
 
 
 def test_a_remembered_config_is_validated_again_when_anything_changes(root, repo, tmp_path):
-    from natgrad.config import prepare
+    from natgrad.pipeline.config import prepare
 
     config = repo / "config.yaml"
     cache = tmp_path / "cache"
@@ -343,7 +343,7 @@ def test_a_remembered_config_is_validated_again_when_anything_changes(root, repo
 
 
 def test_merge_is_recursive_at_every_depth_and_pure():
-    from natgrad.config import merge
+    from natgrad.pipeline.config import merge
 
     base = {"a": {"b": {"c": 1, "d": 2}, "e": 3}, "f": [1, 2], "g": 4}
     override = {"a": {"b": {"c": 10}}, "f": [9], "h": {"i": 5}}
@@ -450,8 +450,8 @@ def test_messages_in_full(schema, default_config, path, value, message):
 def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings(
     default_config,
 ):
-    from natgrad.config import artifact_hashes, config_sha256, figure_params
     from natgrad.figures import registry
+    from natgrad.pipeline.config import artifact_hashes, config_sha256, figure_params
 
     cfg = copy.deepcopy(default_config)
     cfg.update(dpi=77, usetex=False, on_divergence="warn")
@@ -476,7 +476,7 @@ def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings
 def test_config_sha256_is_of_canonical_json():
     import hashlib
 
-    from natgrad.config import config_sha256
+    from natgrad.pipeline.config import config_sha256
 
     canonical = '{"a":[1,2.5],"b":{"c":"x","d":null}}'
     expected = hashlib.sha256(canonical.encode()).hexdigest()
@@ -487,7 +487,7 @@ def test_config_sha256_is_of_canonical_json():
 def test_config_file_problems_are_one_line_each(tmp_path):
     import yaml
 
-    from natgrad.config import _safe_loader, load_config_file
+    from natgrad.pipeline.config import _safe_loader, load_config_file
 
     missing = tmp_path / "none.yaml"
     with pytest.raises(ConfigError) as info:
@@ -533,7 +533,7 @@ def test_config_file_problems_are_one_line_each(tmp_path):
 
 
 def test_output_dir_problems(tmp_path):
-    from natgrad.config import check_output_dir
+    from natgrad.pipeline.config import check_output_dir
 
     check_output_dir(str(tmp_path))  # exists, writable
     check_output_dir(str(tmp_path / "new"))  # creatable
@@ -556,7 +556,7 @@ def test_output_dir_must_be_writable_and_searchable(tmp_path, monkeypatch):
     hold it. os.access is faked: as root (CI) every directory is writable."""
     import os
 
-    from natgrad.config import check_output_dir
+    from natgrad.pipeline.config import check_output_dir
 
     granted = {os.F_OK, os.R_OK, os.X_OK, os.R_OK | os.X_OK}  # read-only, searchable
     monkeypatch.setattr(os, "access", lambda path, mode: mode in granted)
@@ -588,7 +588,7 @@ def repo(root, tmp_path):
 
 
 def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
-    import natgrad.config as C
+    import natgrad.pipeline.config as C
 
     calls = []
     real = C.validate_config
@@ -613,7 +613,7 @@ def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
 
 
 def test_long_values_are_cut_to_80_characters():
-    from natgrad.config import _describe
+    from natgrad.pipeline.config import _describe
 
     assert _describe("x" * 78) == repr("x" * 78)  # 80 characters with the quotes: whole
     assert _describe("x" * 79) == repr("x" * 79)[:77] + "..."
@@ -631,7 +631,7 @@ def test_defaults_are_fresh_copies_built_from_properties():
 
 
 def test_defaults_fill_mappings_and_list_items_only():
-    from natgrad.config import _with_defaults
+    from natgrad.pipeline.config import _with_defaults
 
     obj = {"type": ["object", "null"], "properties": {"a": {"default": 1}}}
     assert _with_defaults(None, obj, {}) is None
@@ -643,7 +643,7 @@ def test_defaults_fill_mappings_and_list_items_only():
 
 
 def test_semantic_checks_walk_schemas_without_properties_or_items():
-    from natgrad.config import _semantic_checks
+    from natgrad.pipeline.config import _semantic_checks
 
     _semantic_checks({"a": 1.0, "b": [1.0]}, {}, {}, [], {})
     with pytest.raises(ConfigError) as info:
@@ -652,7 +652,7 @@ def test_semantic_checks_walk_schemas_without_properties_or_items():
 
 
 def test_an_index_into_a_missing_list_is_out_of_range():
-    from natgrad.config import _semantic_checks
+    from natgrad.pipeline.config import _semantic_checks
 
     node = {"properties": {"i": {"x-index-of": "names"}}}
     with pytest.raises(ConfigError) as info:
@@ -662,7 +662,7 @@ def test_an_index_into_a_missing_list_is_out_of_range():
 
 def test_an_index_from_the_root_inside_list_items():
     """x-index-of with a JSON pointer is resolved from the config's root, however deep."""
-    from natgrad.config import _semantic_checks
+    from natgrad.pipeline.config import _semantic_checks
 
     node = {"properties": {"rows": {"items": {"properties": {"i": {"x-index-of": "/s/names"}}}}}}
     root = {"s": {"names": ["a", "b"]}, "rows": [{"i": 1}]}
@@ -708,7 +708,7 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
     import datetime
     import os
 
-    from natgrad.config import _validation_key
+    from natgrad.pipeline.config import _validation_key
 
     monkeypatch.setenv("PATH", path_without_latex)
 
@@ -743,7 +743,7 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
     ],
 )
 def test_latex_problem_is_what_latex_says(latex, text, problem):
-    from natgrad.config import latex_problem
+    from natgrad.pipeline.config import latex_problem
 
     assert latex_problem(text) == problem
 
@@ -754,7 +754,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 ):
     """mathtext accepting a text says nothing of LaTeX: the remembered texts are
     keyed on the engine too."""
-    import natgrad.config as C
+    import natgrad.pipeline.config as C
 
     cache = tmp_path / "texts.json"
     C.check_texts(validate_config(default_config, schema), schema, cache)
@@ -784,7 +784,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 
 
 def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_path, monkeypatch):
-    import natgrad.config as C
+    import natgrad.pipeline.config as C
 
     cache = tmp_path / "texts.json"
     full = validate_config(default_config, schema)
@@ -808,7 +808,7 @@ def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_p
 
 def test_only_the_schemas_texts_are_checked(schema, default_config):
     """A string that is not a title or label may hold a lone dollar sign (a path)."""
-    from natgrad.config import _texts, check_texts
+    from natgrad.pipeline.config import _texts, check_texts
 
     cfg = validate_config(dict(default_config, output_dir="figures$1"), schema)
     check_texts(cfg, schema)
@@ -823,7 +823,7 @@ def test_only_the_schemas_texts_are_checked(schema, default_config):
 
 
 def test_a_mathtext_error_is_matplotlibs_last_line_without_the_exception_name():
-    from natgrad.config import mathtext_problem
+    from natgrad.pipeline.config import mathtext_problem
 
     problem = mathtext_problem("$x^{$")
     assert problem.startswith("mathtext cannot draw it: Expected end_group, found end of text")
@@ -856,14 +856,14 @@ def test_matrix_symmetry_edge_and_scale(schema):
 def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
     import yaml
 
-    from natgrad.config import _safe_loader
+    from natgrad.pipeline.config import _safe_loader
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert _safe_loader() is yaml.SafeLoader
 
 
 def test_a_reference_is_replaced_by_its_target_and_the_siblings_win():
-    from natgrad.config import _resolve
+    from natgrad.pipeline.config import _resolve
 
     schema = {"$defs": {"p": {"type": "object", "properties": {"a": {"default": 1}}, "default": 3}}}
     node = {"$ref": "#/$defs/p", "default": 2}
@@ -878,7 +878,7 @@ def test_a_reference_is_replaced_by_its_target_and_the_siblings_win():
 
 
 def test_command_line_values_are_read_as_config_yaml_reads_them():
-    from natgrad.config import command_line_values
+    from natgrad.pipeline.config import command_line_values
 
     # what Snakemake's --config parser leaves as strings
     given = {

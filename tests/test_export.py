@@ -2,7 +2,7 @@
 built by Debian's jekyll, read in headless Chromium.
 
 The blog is tests/fixtures/blog: the author's theme's column and figure widths,
-and posts naming the pipeline's figures in every syntax natgrad.post reads, with
+and posts naming the pipeline's figures in every syntax natgrad.pipeline.post reads, with
 images in comments and code that must not be exported.
 """
 
@@ -23,7 +23,7 @@ import yaml
 from browser import chromium, require
 from pipeline import FIGURES, copy_repo, jobs_run, png_size, run_snakemake
 
-from natgrad.post import post_images, read_images
+from natgrad.pipeline.post import post_images, read_images
 
 pytestmark = pytest.mark.slow
 
@@ -177,7 +177,7 @@ def test_the_built_post_shows_every_figure_where_the_theme_puts_it(site, browser
     browser.get(f"{url}/{post.stem[11:]}/")
     images = browser.execute_script(IMAGES)
     browser.save_screenshot(str(tmp_path / f"{post.stem}.png"))
-    # the page has exactly the images natgrad.post reads from the post, in order:
+    # the page has exactly the images natgrad.pipeline.post reads from the post, in order:
     # kramdown and the browser agree with it, comments and code included
     assert [urlsplit(i["src"]).path for i in images] == [
         "/assets/" + image.asset for image in read_images(post.read_text())

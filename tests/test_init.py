@@ -42,4 +42,19 @@ def test_importing_natgrad_imports_nothing_heavy():
 
 def test_the_mathematics_does_not_import_matplotlib():
     assert "matplotlib" not in imported_after("from natgrad import Adam, kl, Mahalanobis")
-    assert "matplotlib" in imported_after("from natgrad import plot_contours")
+    assert "matplotlib" in imported_after("from natgrad.drawing.plotting import plot_contours")
+
+
+def test_the_stub_declares_every_public_name_from_its_module(root):
+    """natgrad/__init__.pyi, for type checkers and editors, names what __getattr__ loads."""
+    import ast
+
+    tree = ast.parse((root / "natgrad" / "__init__.pyi").read_text())
+    declared = {
+        alias.asname: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname
+    }
+    assert declared == natgrad._EXPORTS

@@ -1,4 +1,4 @@
-"""natgrad.io: atomic writes that leave no temporaries behind, even after a hard kill."""
+"""natgrad.pipeline.io: atomic writes that leave no temporaries behind, even after a hard kill."""
 
 import os
 import signal
@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from natgrad.io import atomic_write, write_json
+from natgrad.pipeline.io import atomic_write, write_json
 
 
 def test_atomic_write_replaces_and_leaves_nothing_else(tmp_path):
@@ -23,7 +23,7 @@ def test_a_hard_killed_write_leaves_a_temporary_the_next_write_removes(tmp_path)
     script = textwrap.dedent(
         f"""
         import os, signal, time
-        from natgrad.io import atomic_write
+        from natgrad.pipeline.io import atomic_write
         def write(tmp):
             open(tmp, "w").write("half")
             os.kill(os.getpid(), signal.SIGKILL)

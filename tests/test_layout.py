@@ -1,4 +1,4 @@
-"""natgrad.layout on every figure as its job draws it, and on figures made to fail."""
+"""natgrad.drawing.layout on every figure as its job draws it, and on figures made to fail."""
 
 from contextlib import contextmanager
 
@@ -9,9 +9,9 @@ from conftest import build_figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from natgrad.drawing.layout import display_scale, layout_problems
+from natgrad.drawing.style import resolve_usetex, style_context
 from natgrad.figures import registry
-from natgrad.layout import display_scale, layout_problems
-from natgrad.style import resolve_usetex, style_context
 
 #: The blog's figure width (config.yaml's display_width) for the figures made here.
 WIDTH = 535
@@ -225,3 +225,20 @@ def test_the_old_reparameterization_legend_covered_the_paths(default_config):
         fig.axes[0].legend()
         problems = layout_problems(fig, display_width=WIDTH)
     assert any("covers axes 0 line '" in p for p in problems), problems
+
+
+def test_every_title_is_found_through_public_api_and_no_annotation_is_a_title():
+    from matplotlib.figure import Figure
+
+    from natgrad.drawing.layout import _titles, visible_texts
+
+    fig = Figure()
+    ax = fig.subplots()
+    ax.set_title("centre")
+    ax.set_title("left", loc="left")
+    ax.set_title("right", loc="right")
+    ax.annotate("note", (0.5, 0.5))
+    ax.text(0.1, 0.1, "text")
+    assert [t.get_text() for t in _titles(ax)] == ["centre", "left", "right"]
+    drawn = {t.get_text() for t in visible_texts(fig)}
+    assert {"centre", "left", "right", "note", "text"} <= drawn

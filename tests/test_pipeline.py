@@ -43,7 +43,7 @@ def test_build_writes_every_figure_at_the_post_size(built):
 def test_built_figures_match_the_committed_ones(built, tmp_path):
     """The committed figures/ is what the code and config produce: byte for byte when
     this machine built them, within the cross-platform tolerances when another did."""
-    from natgrad.artifacts import compare_dirs
+    from natgrad.tools.artifacts import compare_dirs
 
     repo, _ = built
     comparison = compare_dirs(ROOT / "figures", repo / "figures", tmp_path / "diff")
@@ -114,7 +114,7 @@ def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
 
 def test_library_change_reruns_every_figure(built, tmp_path):
     repo = fresh_copy(built, tmp_path)
-    style = repo / "natgrad" / "natgrad.mplstyle"
+    style = repo / "natgrad" / "drawing" / "natgrad.mplstyle"
     style.write_text(style.read_text() + "\n# touched\n")
     result = run_snakemake(repo, "-n", "--cores", "4")
     assert result.returncode == 0
@@ -124,21 +124,21 @@ def test_library_change_reruns_every_figure(built, tmp_path):
 
 def figures_using(filename):
     """The figures whose job imports natgrad/<filename> (from the registry's sources)."""
-    from natgrad.sources import PACKAGE, imported_sources
+    from natgrad.pipeline.sources import PACKAGE, imported_sources
 
     return sorted(
         name
         for name in FIGURES
         if PACKAGE / filename
-        in imported_sources(PACKAGE / "render.py", PACKAGE / "figures" / f"{name}.py")
+        in imported_sources(PACKAGE / "pipeline" / "render.py", PACKAGE / "figures" / f"{name}.py")
     )
 
 
 @pytest.mark.parametrize(
     "edited, expected",
     [
-        ("natgrad/config.py", []),  # config validation runs in Snakemake's own process
-        ("natgrad/artifacts.py", []),  # the check reads the figures, draws none
+        ("natgrad/pipeline/config.py", []),  # config validation runs in Snakemake's own process
+        ("natgrad/tools/artifacts.py", []),  # the check reads the figures, draws none
         ("natgrad/figures/gaussian_kl_vs_euclidean.py", ["gaussian_kl_vs_euclidean"]),
         ("natgrad/metrics.py", figures_using("metrics.py") + ["claims"]),
         ("natgrad/gaussian.py", figures_using("gaussian.py") + ["claims"]),

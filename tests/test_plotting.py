@@ -3,8 +3,8 @@ import pytest
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose, assert_array_equal
 
+from natgrad.drawing.plotting import palette, plot_contours, plot_level_set, plot_trajectory
 from natgrad.metrics import Diagonal
-from natgrad.plotting import palette, plot_contours, plot_level_set, plot_trajectory
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""natgrad.post: the images a post shows, whatever syntax names them, and what export copies."""
+"""natgrad.pipeline.post: the images a post shows, in any syntax, and what export copies."""
 
 import pytest
 
-from natgrad.config import ConfigError, load_schema, validate_config
 from natgrad.figures import registry
-from natgrad.post import Image, export_figures, post_images, read_images, render_liquid
+from natgrad.pipeline.config import ConfigError, load_schema, validate_config
+from natgrad.pipeline.post import Image, export_figures, post_images, read_images, render_liquid
 
 
 def assets(text, markdown=True):
@@ -352,12 +352,12 @@ def test_an_unreadable_post_or_an_unknown_post_figure(tmp_path):
 
 
 def test_reading_a_post_imports_markdown_it_only_then(root):
-    """The Snakefile imports natgrad.post on every run; the parser only when `post` is set."""
+    """The Snakefile imports natgrad.pipeline.post every run; the parser only when `post` is set."""
     import subprocess
     import sys
 
     code = (
-        "import sys, natgrad.post as p; assert 'markdown_it' not in sys.modules; "
+        "import sys, natgrad.pipeline.post as p; assert 'markdown_it' not in sys.modules; "
         "p.export_figures({'post': '', 'post_figures': []}, []); "
         "assert 'markdown_it' not in sys.modules; p.read_images('x'); "
         "assert 'markdown_it' in sys.modules"

@@ -14,7 +14,7 @@ import pytest
 from browser import chromium
 from pipeline import FIGURES, copy_repo, run_snakemake
 
-from natgrad.preview import caption_text
+from natgrad.tools.preview import caption_text
 
 pytestmark = pytest.mark.slow
 
@@ -61,9 +61,10 @@ class Running:
         for line in self.proc.stderr:
             self.log.append(line)
 
-    def request(self, method: str, path: str) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request(method, path)  # the path is sent as written, not normalised
+        # the path is sent as written, not normalised
+        conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
         body = response.read()
         conn.close()
@@ -131,6 +132,21 @@ def preview(tmp_path):
     running = Running(copy_repo(tmp_path / "repo"))
     yield running
     running.stop()
+
+
+@pytest.mark.slow
+def test_it_refuses_foreign_hosts_and_origins(preview):
+    """DNS rebinding: another site's page reaching 127.0.0.1 names its own host."""
+    port = preview.port
+    assert preview.request("GET", "/", {"Host": f"localhost:{port}"})[0] == 200
+    for host in ("attacker.example", f"attacker.example:{port}", f"127.0.0.1:{port + 1}"):
+        status, body = preview.request("GET", "/", {"Host": host})
+        assert status == 421 and b"natgrad preview" not in body, host
+        status, body = preview.request("GET", "/state", {"Host": host})
+        assert status == 421 and b"figures" not in body, host
+    for origin in ("http://attacker.example", "null", f"http://127.0.0.1:{port + 1}"):
+        assert preview.request("GET", "/events", {"Origin": origin})[0] == 403, origin
+    assert "not this server's host: 'attacker.example'" in preview.stderr()
 
 
 def test_it_serves_only_its_own_files(preview, tmp_path):
@@ -207,6 +223,8 @@ def test_a_failing_figure_shows_its_error_in_place_and_ctrl_c_stops(preview):
     assert error.startswith("natgrad: figure gd_euclidean_mahalanobis: setting panels[0].lr")
     assert "\n" not in error
     assert preview.state()["config_error"] is None
+    # the terminal says it once, prefixed once (it said "natgrad: natgrad: figure ...")
+    assert error in preview.stderr() and "natgrad: natgrad:" not in preview.stderr()
     assert preview.stop() == 0
     assert "natgrad preview: stopped" in preview.stderr()
 

@@ -19,7 +19,7 @@ from pipeline import copy_repo
 from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
 from test_preview import Running
 
-from natgrad.preview_post import claim_spots, inject
+from natgrad.tools.preview_post import claim_spots, inject
 
 # The post the tests preview: two of the pipeline's figures as the author's post
 # shows them, and two sentences of the author's post that state claims.

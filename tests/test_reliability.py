@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from pipeline import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
 from test_config import BAD, set_key
 
-from natgrad.config import ConfigError, figure_params, load_schema, validate_config
-from natgrad.render import FigureError, render
+from natgrad.pipeline.config import ConfigError, figure_params, load_schema, validate_config
+from natgrad.pipeline.render import FigureError, render
 
 DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
 G = "gd_euclidean_mahalanobis"

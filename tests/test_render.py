@@ -1,10 +1,10 @@
-"""natgrad.render: a figure into files, deterministically, with one-line errors."""
+"""natgrad.pipeline.render: a figure into files, deterministically, with one-line errors."""
 
 import json
 
 import pytest
 
-from natgrad.render import render
+from natgrad.pipeline.render import render
 
 
 @pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
@@ -49,17 +49,14 @@ def test_render_missing_directory(tmp_path, default_config):
 RENDER_ALL = """
 import json, sys
 from pathlib import Path
-from natgrad.config import figure_params, load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import figure_job, load_config_file, load_schema, validate_config
 from natgrad.figures import registry
-from natgrad.render import render
 
 cfg = validate_config(load_config_file("config.yaml"),
                       load_schema("workflow/schemas/config.schema.yaml"))
 out = Path(sys.argv[1])
 for name in registry():
-    p = figure_params(cfg, name)
-    render(name, p["figure"], [out / f"{name}.png"], out / f"{name}.json",
-           usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"])
+    figure_job(cfg, name, [out / f"{name}.png"], [out / f"{name}.json"]).render()
 print(json.dumps(sorted(sys.modules)))
 """
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .. import gaussian
-from ..plotting import palette
+from ..drawing.plotting import palette
 
 # Font sizes in points. The blog shows these 1400 and 1600 px figures 535 px
 # wide (x0.38, x0.33): 40 pt titles are taller there than the published

@@ -12,10 +12,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..descent import make_optimizer, steepest_descent
+from ..drawing.divergence import note_if_stopped, setting
+from ..drawing.plotting import METHOD_LABELS, grid, palette, plot_contours
 from ..errors import DomainError
 from ..objectives import Quadratic, rotated_spd
-from ..plotting import METHOD_LABELS, grid, palette, plot_contours
-from ..render import note_if_stopped, setting
 
 # Font sizes in points. The blog shows this 2100 px figure 535 px wide (x0.25):
 # 30 pt tick labels are 10.6 px high there (the style's 20 pt were 7.1 px),

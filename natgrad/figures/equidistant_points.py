@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..drawing.plotting import plot_level_set
 from ..metrics import metric_from_matrix
-from ..plotting import plot_level_set
 
 # Font sizes in points. The blog shows this 2000 px figure 535 px wide (x0.27):
 # 28 pt tick labels are 10.4 px high there (the style's 20 pt were 7.4 px), and

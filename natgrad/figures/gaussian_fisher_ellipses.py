@@ -11,9 +11,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import gaussian
+from ..drawing.plotting import loglik_contours
 from ..metrics import FisherMetric
 from ..objectives import GaussianLogLikelihood
-from ..plotting import loglik_contours
 
 SHARED_SECTIONS = ("gaussian_data",)
 

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
+from ..drawing.plotting import loglik_contours
 from ..objectives import GaussianLogLikelihood
-from ..plotting import loglik_contours
 
 SHARED_SECTIONS = ("gaussian_data",)
 

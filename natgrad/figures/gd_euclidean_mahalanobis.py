@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from ..descent import steepest_descent
+from ..drawing.divergence import note_if_stopped, setting
+from ..drawing.plotting import drawn_levels, grid, grid_summary, plot_contours, plot_trajectory
 from ..metrics import Euclidean, Mahalanobis
 from ..objectives import Quadratic
-from ..plotting import drawn_levels, grid, grid_summary, plot_contours, plot_trajectory
-from ..render import note_if_stopped, setting
 
 # The blog shows this 1400 px figure 535 px wide (x0.38): 38 pt titles are
 # taller there than the published figure's 18.7 and 20.3 px (20.3 and 22.5 px

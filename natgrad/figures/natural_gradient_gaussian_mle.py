@@ -13,9 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..descent import iterations_to_tolerance
+from ..drawing.divergence import note_if_stopped, setting
+from ..drawing.plotting import METHOD_LABELS, loglik_contours, palette
 from ..objectives import GaussianLogLikelihood, gaussian_mle_path
-from ..plotting import METHOD_LABELS, loglik_contours, palette
-from ..render import note_if_stopped, setting
 
 SHARED_SECTIONS = ("gaussian_data",)
 

@@ -11,9 +11,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 
+from ..drawing.divergence import note_if_stopped, setting
+from ..drawing.plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
 from ..objectives import GaussianLogLikelihood, reparameterization_discrepancy, reparameterized_path
-from ..plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
-from ..render import note_if_stopped, setting
 
 SHARED_SECTIONS = ("gaussian_data",)
 

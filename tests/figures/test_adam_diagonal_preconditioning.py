@@ -45,7 +45,7 @@ def test_a_gap_that_overflows_is_divergence_and_stop_still_draws(default_config,
     (found by tests/test_reliability.py's random mutations, which crashed in the log axis)."""
     import warnings
 
-    from natgrad.render import FigureError, render
+    from natgrad.pipeline.render import FigureError, render
 
     params = dict(default_config["adam_diagonal_preconditioning"])
     params["lrs"] = dict(params["lrs"], gd=74)

@@ -6,19 +6,19 @@ rule claims:
         md=report(f"{OUT}/claims.md", caption="../report/claims.rst", category="claims"),
         json=f"{OUT}/claims.json",
         manifest=f"{OUT}/manifest/claims.json",
-    params:
-        claims=config["claims"],
-        config_sha256=config_sha256(config["claims"]),
-        inputs_sha256=CLAIMS_INPUTS,
     log:
         "logs/claims.log",
     benchmark:
         "logs/benchmarks/claims.tsv"
+    conda:
+        ENV
     threads: THREADS
     resources:
         mem_mb=MEM_MB,
         runtime=runtime(1),
-    conda:
-        ENV
+    params:
+        claims=config["claims"],
+        config_sha256=config_sha256(config["claims"]),
+        inputs_sha256=CLAIMS_INPUTS,
     script:
         "../scripts/write_claims.py"

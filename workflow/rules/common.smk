@@ -3,25 +3,23 @@
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
 
-from natgrad.config import (  # noqa: E402
+from natgrad.pipeline.config import (  # noqa: E402
     ConfigError,
     command_line_values,
     config_sha256,
-    figure_params,
+    figure_job,
     merge,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
-from natgrad.manifest import align_times, inputs_sha256  # noqa: E402
-from natgrad.post import export_figures  # noqa: E402
-from natgrad.sources import figure_inputs, imported_sources  # noqa: E402
-
+from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
+from natgrad.pipeline.post import export_figures  # noqa: E402
+from natgrad.pipeline.sources import imported_sources  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
@@ -54,7 +52,7 @@ def runtime(n):
     return 5 + 2 * n
 
 
-STYLE = os.path.relpath(NATGRAD / "natgrad.mplstyle")
+STYLE = os.path.relpath(NATGRAD / "drawing" / "natgrad.mplstyle")
 # A figure job runs by shell:, not script: (Snakemake's script preamble cost
 # 0.07 s of wall time a job on two cores: benchmarks/bench_pipeline.py (i), (j)).
 # Its `python3` is the interpreter running Snakemake, as for script:, unless
@@ -70,58 +68,21 @@ def sources(*modules):
     return [os.path.relpath(p) for p in imported_sources(*(NATGRAD / m for m in modules))]
 
 
-@dataclass(frozen=True)
-class RenderJob:
-    """One job of the render rule: a figure drawn once per section, into these files."""
-
-    figure: str
-    sections: list
-    figures: list
-    data: list
-    manifest: list
-    caption: str | None = None
-
-    @property
-    def code(self):
-        """The files the job reads (:func:`natgrad.sources.figure_inputs`): the natgrad
-        modules its figure imports, then the style and the adapter."""
-        return [os.path.relpath(p) for p in figure_inputs(self.figure)]
-
-    def spec(self):
-        """The job's params as one JSON string, the render adapter's first argument:
-        everything it draws from, each variant's config hash, and each variant's
-        hash of all of it with the code (:func:`natgrad.manifest.inputs_sha256`),
-        which its manifest records (per variant, so that a sweep batched one way
-        or another writes the same files). Key order is drawing order, so it is kept."""
-        per = [figure_params(config, self.figure, s) for s in self.sections]
-        return json.dumps(
-            {
-                "name": self.figure,
-                "sections": [p["figure"] for p in per],
-                "config_sha256": [p["config_sha256"] for p in per],
-                "inputs_sha256": [
-                    inputs_sha256(self.code, json.dumps(p, sort_keys=True), workflow.basedir)
-                    for p in per
-                ],
-                "usetex": config["usetex"],
-                "dpi": config["dpi"],
-                "on_divergence": config["on_divergence"],
-            }
-        )
-
-    @property
-    def outputs(self):
-        return [*self.figures, *self.data, *self.manifest]
+def code(job):
+    """The files a job reads (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`): the
+    natgrad modules its figure imports, then the style and the adapter; relative
+    to the working directory, as every input."""
+    return [os.path.relpath(p) for p in job.inputs]
 
 
 # Every figure of the post (and those it promises): one job each.
 FIGURE_JOBS = {
-    name: RenderJob(
-        figure=name,
-        sections=[config[name]],
+    name: figure_job(
+        config,
+        name,
         figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
         data=[f"{OUT}/data/{name}.json"],
-        manifest=[f"{OUT}/manifest/{name}.json"],
+        manifests=[f"{OUT}/manifest/{name}.json"],
         caption=f"../report/{name}.rst",
     )
     for name in FIGURES
@@ -143,12 +104,13 @@ def sweep_variant(lr):
 
 
 def sweep_job(lrs):
-    return RenderJob(
-        figure=SWEEP_FIGURE,
+    return figure_job(
+        config,
+        SWEEP_FIGURE,
         sections=[sweep_variant(lr) for lr in lrs],
         figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
         data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
-        manifest=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
+        manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
     )
 
 
@@ -159,7 +121,7 @@ SWEEP_JOBS = {
 
 
 # The claims table: its code and config, hashed as a figure job's are.
-CLAIMS_CODE = sources("claims.py", "io.py", "manifest.py")
+CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
 CLAIMS_INPUTS = inputs_sha256(
     CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True), workflow.basedir
 )
@@ -173,9 +135,7 @@ CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/cla
 # not touch what other jobs are writing.
 if workflow.is_main_process:
     for _job in FIGURE_JOBS.values():
-        align_times(
-            _job.manifest[0], _job.outputs, _job.code, json.loads(_job.spec())["inputs_sha256"][0]
-        )
+        align_times(_job.manifests[0], _job.outputs, code(_job), _job.inputs_sha256()[0])
     align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
 
 
@@ -183,7 +143,7 @@ def reported(job, files):
     """A job's files, each in the report with the figure's caption (if it has one)."""
     if not job.caption:
         return files
-    return [report(f, caption=job.caption, category=job.figure) for f in files]
+    return [report(f, caption=job.caption, category=job.name) for f in files]
 
 
 # export: the blog's assets folder must exist before any job runs.

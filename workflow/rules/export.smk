@@ -3,15 +3,15 @@ rule export:
     input:
         need_blog_assets,
         figures=[f"{OUT}/{name}" for name in EXPORT],
-    params:
-        dest=config["blog_assets"],
     log:
         "logs/export.log",
+    conda:
+        ENV
     threads: THREADS
     resources:
         mem_mb=MEM_MB,
         runtime=runtime(len(EXPORT)),
-    conda:
-        ENV
+    params:
+        dest=config["blog_assets"],
     script:
         "../scripts/export_assets.py"

@@ -9,25 +9,25 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         name:
             rule_name
         input:
-            code=job.code[:-2],
+            code=code(job)[:-2],
             style=STYLE,
             adapter=ADAPTER,
         output:
             figures=reported(job, job.figures),
             data=reported(job, job.data),
-            manifest=job.manifest,
-        params:
-            job=job.spec(),
+            manifest=job.manifests,
         log:
             f"logs/{rule_name}.log",
         benchmark:
             f"logs/benchmarks/{rule_name}.tsv"
+        conda:
+            ENV
         threads: THREADS
         resources:
             mem_mb=MEM_MB,
-            runtime=runtime(len(job.sections)),
-        conda:
-            ENV
+            runtime=runtime(len(job.variants)),
+        params:
+            job=job.to_json(),
         shell:
             "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
             "--data {output.data:q} --manifest {output.manifest:q} --log {log:q}"

@@ -9,7 +9,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
-from natgrad.io import atomic_write  # noqa: E402
+from natgrad.pipeline.io import atomic_write  # noqa: E402
 
 dest = Path(snakemake.params.dest)
 for src in map(Path, snakemake.input.figures):

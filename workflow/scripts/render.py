@@ -2,20 +2,20 @@
 
     python render.py JOB --figures F... --data D... --manifest M... --log LOG
 
-JOB is the job's params as JSON (common.smk, RenderJob.spec); natgrad.render
-draws. No mathematics. Everything written to stderr, tracebacks included, goes
+JOB is the job as JSON (natgrad.pipeline.jobs.FigureJob.to_json); the job draws
+itself. No mathematics. Everything written to stderr, tracebacks included, goes
 to LOG; a figure's error is also one line on the terminal.
 """
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 # Use the natgrad of this checkout (workflow/scripts -> repository root).
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from natgrad.render import FigureError, render_batch  # noqa: E402
+from natgrad.drawing.divergence import FigureError  # noqa: E402
+from natgrad.pipeline.jobs import FigureJob  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("job")
@@ -24,13 +24,8 @@ for files in ("--figures", "--data", "--manifest"):
 parser.add_argument("--log", required=True)
 args = parser.parse_args()
 sys.stderr = open(args.log, "w")  # for the rest of the process
-p = json.loads(args.job)
 try:
-    render_batch(
-        p["name"], p["sections"], p["config_sha256"], args.figures, args.data, args.manifest,
-        usetex=p["usetex"], dpi=p["dpi"], on_divergence=p["on_divergence"],
-        inputs=p["inputs_sha256"],
-    )  # fmt: skip
+    FigureJob.from_json(args.job, args.figures, args.data, args.manifest).render()
 except FigureError as err:
     # One line in the log and on the terminal; Snakemake removes the job's outputs.
     for stream in (sys.stderr, sys.__stderr__):

@@ -9,8 +9,8 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(snakemake.scriptdir).resolve().parents[1]))
 
 from natgrad.claims import ClaimError, check_claims, claims_markdown, compute_claims  # noqa: E402
-from natgrad.io import atomic_write, write_json  # noqa: E402
-from natgrad.manifest import write_manifest  # noqa: E402
+from natgrad.pipeline.io import atomic_write, write_json  # noqa: E402
+from natgrad.pipeline.manifest import write_manifest  # noqa: E402
 
 claims = compute_claims(**snakemake.params.claims)
 try:

@@ -58,6 +58,13 @@ def _legends(fig: Figure) -> list[tuple[str, Legend]]:
     return [(whose, lg) for whose, lg in out if lg is not None and lg.get_visible()]
 
 
+def _titles(ax) -> list[Text]:
+    """The axes' three titles (centre, left, right): its Text children that are not
+    among its texts (``ax.texts``); ``ax.get_title(loc)`` gives only their strings."""
+    texts = {id(t) for t in ax.texts}
+    return [c for c in ax.get_children() if isinstance(c, Text) and id(c) not in texts]
+
+
 def visible_texts(fig: Figure) -> list[Text]:
     """Every text drawn on ``fig``: titles, axis and tick labels, legend entries, annotations."""
     texts = [t for t in fig.texts if t.get_visible() and t.get_text()]
@@ -67,7 +74,7 @@ def visible_texts(fig: Figure) -> list[Text]:
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        candidates = [ax.title, ax._left_title, ax._right_title]  # noqa: SLF001
+        candidates = _titles(ax)
         candidates += [ax.xaxis.label, ax.yaxis.label, *ax.texts]
         texts += [t for t in candidates if t.get_visible() and t.get_text()]
         texts += _tick_labels(ax)
@@ -83,8 +90,7 @@ def _framed_texts(fig: Figure) -> list[tuple[str, Text]]:
         if not ax.get_visible():
             continue
         out += [("tick label", t) for t in _tick_labels(ax)]
-        titles = [ax.title, ax._left_title, ax._right_title]  # noqa: SLF001
-        out += [("title", t) for t in titles if t.get_visible() and t.get_text()]
+        out += [("title", t) for t in _titles(ax) if t.get_visible() and t.get_text()]
         labels = [ax.xaxis.label, ax.yaxis.label]
         out += [("axis label", t) for t in labels if t.get_visible() and t.get_text()]
     return out

@@ -8,41 +8,17 @@ from __future__ import annotations
 
 import inspect
 import os
-import sys
 from collections.abc import Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import DivergenceError
-from .figures import builder
+from ..drawing.divergence import FigureError
+from ..drawing.style import resolve_usetex, style_context
+from ..errors import DivergenceError
+from ..figures import builder
 from .io import save_figure, write_json
 from .manifest import write_manifest
-from .style import resolve_usetex, style_context
 
-__all__ = ["FigureError", "setting", "note_if_stopped", "render", "render_batch"]
-
-
-class FigureError(Exception):
-    """A figure could not be drawn; the message is one line naming figure and setting."""
-
-
-@contextmanager
-def setting(key: str, value):
-    """Name the config setting behind a computation that diverges inside this block."""
-    try:
-        yield
-    except DivergenceError as err:
-        raise FigureError(f"setting {key} = {value!r}: {err}") from None
-
-
-def note_if_stopped(path, n_steps: int, key: str) -> None:
-    """With ``on_divergence: stop``, say in the job's log where a drawn path was cut short."""
-    if len(path) < n_steps + 1:
-        print(
-            f"warning: {key}: the path diverged after {len(path) - 1} of {n_steps} steps; "
-            "drawn up to the last finite iterate (on_divergence: stop)",
-            file=sys.stderr,
-        )
+__all__ = ["FigureError", "render", "render_batch"]
 
 
 def render(
@@ -118,7 +94,7 @@ def render_batch(
     A figure job is a batch of one; a sweep job a batch of variants. The
     figure paths are the variants' files in order, the same number of formats each.
     Each manifest records the text engine and its variant's ``inputs``
-    (:func:`~natgrad.manifest.inputs_sha256`, one per section).
+    (:func:`~natgrad.pipeline.manifest.inputs_sha256`, one per section).
 
     Raises
     ------

@@ -6,13 +6,13 @@ reruns exactly the jobs whose code imports it.
 
 from __future__ import annotations
 
-import re
+import ast
 from functools import cache
 from pathlib import Path
 
 __all__ = ["imported_sources", "figure_inputs", "forget"]
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parents[1]
 
 
 @cache
@@ -38,37 +38,30 @@ def _package_of(path: Path) -> str:
     return ".".join(parts)
 
 
-# `from .x import a, (b, c)` and `import natgrad.x as y`, wherever they stand
-# (function-level imports count). Read as text, not parsed: the Snakefile asks
-# on every run, and a regular expression reads a file ten times faster than ast.
-# An import written in a docstring or a string would count too: harmless, the
-# job would only rerun more often than it needs to.
-_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]+)", re.M)
-_NAME = r"[\w.]+(?:[ \t]+as[ \t]+\w+)?"
-_IMPORT = re.compile(rf"^[ \t]*import[ \t]+({_NAME}(?:[ \t]*,[ \t]*{_NAME})*)", re.M)
-
-
 @cache
 def _imports(path: Path) -> frozenset[Path]:
     """natgrad files imported anywhere in ``path`` (function-level imports too).
 
+    Read with :mod:`ast`, as :func:`natgrad.figures.registry` reads the figure
+    modules: an import in a docstring does not count, one in a function does.
+    ``import_module(name)`` with a computed name cannot be read; the one there is
+    (:func:`natgrad.figures.builder`) is named by :func:`figure_inputs`.
     Cached: the Snakefile asks for every job, and most jobs share most files.
     """
-    text = path.read_text()
     package = _package_of(path)
     dotted = []
-    for dots, module, names in _FROM.findall(text):
-        if dots:
-            anchor = package.split(".")
-            anchor = anchor[: len(anchor) - (len(dots) - 1)]
-            base = ".".join([*anchor, module] if module else anchor)
-        else:
-            base = module
-        names = [n.split()[0] for n in names.strip("()").replace("\n", " ").split(",") if n.strip()]
-        # `from pkg import name`: name is a submodule or an attribute of pkg
-        dotted += [base, *(f"{base}.{n}" for n in names)]
-    for group in _IMPORT.findall(text):
-        dotted += [part.split()[0] for part in group.split(",")]
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, node.module] if node.module else anchor)
+            else:
+                base = node.module or ""
+            # `from pkg import name`: name is a submodule or an attribute of pkg
+            dotted += [base, *(f"{base}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.Import):
+            dotted += [a.name for a in node.names]
     found = set()
     for name in dotted:
         parts = name.split(".")
@@ -95,15 +88,20 @@ def imported_sources(*paths: str | Path) -> list[Path]:
 
 
 def figure_inputs(name: str) -> list[Path]:
-    """Every file a figure's job reads: the natgrad modules its module and the
-    renderer import, the style, and the job's adapter (workflow/scripts/render.py).
+    """Every file a figure's job reads: the natgrad modules its module, the job
+    (:class:`~natgrad.pipeline.jobs.FigureJob`) and the renderer import, the style,
+    and the job's adapter (workflow/scripts/render.py).
 
     The Snakefile makes them the job's inputs and hashes them into its manifest
-    (:func:`natgrad.manifest.inputs_sha256`); the live preview hashes the same.
+    (:func:`natgrad.pipeline.manifest.inputs_sha256`); the live preview hashes the same.
     """
     return [
-        *imported_sources(PACKAGE / "render.py", PACKAGE / "figures" / f"{name}.py"),
-        PACKAGE / "natgrad.mplstyle",
+        *imported_sources(
+            PACKAGE / "pipeline" / "jobs.py",
+            PACKAGE / "pipeline" / "render.py",
+            PACKAGE / "figures" / f"{name}.py",
+        ),
+        PACKAGE / "drawing" / "natgrad.mplstyle",
         PACKAGE.parent / "workflow" / "scripts" / "render.py",
     ]
 

@@ -2,7 +2,7 @@
 
     python -m natgrad.preview --blog DIR --post PATH [--port 8000]
 
-Builds the blog with Jekyll (:mod:`natgrad.jekyll`: Debian's ``jekyll``, or the
+Builds the blog with Jekyll (:mod:`natgrad.tools.jekyll`: Debian's ``jekyll``, or the
 Gemfile's where Bundler has it) into ``.preview/site`` and serves the built
 site on 127.0.0.1. In the built pages, the images ``/assets/<figure>.png`` of the
 pipeline's figures are answered from the preview's own drawings
@@ -36,12 +36,13 @@ import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .jekyll import Build, Jekyll, JekyllError, jekyll_command, mirror, sync
 from .preview import Preview, _draw_jobs, start_fork_server, watch
+from .server import LoopbackHandler
 
 __all__ = [
     "ClaimSpot",
@@ -78,16 +79,13 @@ def _draw_and_record(out: Path, jobs: dict[str, dict]) -> dict[str, str | None]:
 
 def _record(out: Path, name: str, params: dict) -> None:
     """``out/manifest/<name>.json`` for the drawing, with the ``inputs_sha256`` its
-    pipeline job records: the same files (:func:`natgrad.sources.figure_inputs`)
-    and the same params (``RenderJob.spec`` in workflow/rules/common.smk)."""
-    import natgrad
-    from natgrad.manifest import inputs_sha256, write_manifest
-    from natgrad.sources import figure_inputs
+    pipeline job records: the same job (:class:`natgrad.pipeline.jobs.FigureJob`),
+    so the same files and params."""
+    from natgrad.pipeline.jobs import FigureJob
+    from natgrad.pipeline.manifest import write_manifest
 
-    root = Path(natgrad.__file__).resolve().parent.parent
-    # the variant's params as figure_params gives them, as RenderJob.spec hashes them
-    digest = inputs_sha256(figure_inputs(name), json.dumps(params, sort_keys=True), root)
     files = [out / f"{name}.png", out / "data" / f"{name}.json"]
+    [digest] = FigureJob(name, (params,), (str(files[0]),), (str(files[1]),)).inputs_sha256()
     write_manifest(
         out, name, files, params["config_sha256"], usetex=params["usetex"], inputs=digest
     )
@@ -116,7 +114,7 @@ class LivePreview(Preview):
 def _one_figure(src: Path, name: str, keep: set[str] | None, dest: Path) -> set[str]:
     """Copy figure ``name``'s manifest (only the files in ``keep``, if given) and
     its files from output folder ``src`` into ``dest``; the files copied."""
-    from .manifest import MANIFEST_DIR
+    from ..pipeline.manifest import MANIFEST_DIR
 
     manifest = json.loads((src / MANIFEST_DIR / f"{name}.json").read_text())
     artifacts = {k: v for k, v in manifest["artifacts"].items() if keep is None or k in keep}
@@ -147,8 +145,8 @@ def figure_verdict(
     dict
         ``{"status": "current" | "stale" | "differs" | "not committed", "lines": [...]}``
     """
+    from ..pipeline.manifest import MANIFEST_DIR
     from .artifacts import compare_dirs
-    from .manifest import MANIFEST_DIR
 
     if not (committed / MANIFEST_DIR / f"{name}.json").is_file():
         return {"status": "not committed", "lines": [f"figures/{name}.png has no manifest"]}
@@ -482,9 +480,9 @@ class PostPreview:
     # figures
     def post_figures(self) -> frozenset[str]:
         """The pipeline's figures the post shows (its PNGs under /assets/)."""
-        from .config import ConfigError
-        from .figures import registry
-        from .post import post_images
+        from ..figures import registry
+        from ..pipeline.config import ConfigError
+        from ..pipeline.post import post_images
 
         try:
             shown = post_images(self.post)
@@ -520,7 +518,7 @@ class PostPreview:
             config = self.figures.config
             if state is None or config is None:
                 continue
-            from .config import figure_params
+            from ..pipeline.config import figure_params
 
             try:
                 verdict = figure_verdict(
@@ -647,57 +645,13 @@ class PostPreview:
 # -- the server ----------------------------------------------------------------------
 
 
-class PostHandler(BaseHTTPRequestHandler):
+class PostHandler(LoopbackHandler):
     """GET and HEAD of the built site, the live figures and the preview's own files."""
 
     model: PostPreview
-    server_version = "natgrad-preview"
-    sys_version = ""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.info("%s %s", self.address_string(), format % args)
-
-    def log_request(self, code="-", size="-") -> None:
-        if isinstance(code, int) and code >= 400:
-            super().log_request(code, size)
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def _refused(self, status: int, why: str) -> None:
-        log.warning("%d %s %r: %s", status, self.command, self.path, why)
-        self._send(status, f"{why}\n".encode(), "text/plain; charset=utf-8")
-
-    def _origins(self) -> set[str]:
-        port = self.server.server_address[1]
-        return {f"127.0.0.1:{port}", f"localhost:{port}"}
-
-    def _allowed(self) -> bool:
-        """``Host`` must be the preview's own loopback address (a page of another
-        site reaching it by DNS rebinding names its own host), and ``Origin``, when
-        a browser sends one, one of its own pages."""
-        host = self.headers.get("Host", "")
-        if host not in self._origins():
-            self._refused(HTTPStatus.MISDIRECTED_REQUEST, f"not this server's host: {host!r}")
-            return False
-        origin = self.headers.get("Origin")
-        if origin is not None and origin not in {f"http://{h}" for h in self._origins()}:
-            self._refused(HTTPStatus.FORBIDDEN, f"not this server's origin: {origin!r}")
-            return False
-        return True
-
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
-        self.do_GET()
 
     def do_GET(self) -> None:  # noqa: N802
-        if not self._allowed():
+        if not self.allowed():
             return
         path = unquote(urlsplit(self.path).path)
         model = self.model
@@ -746,35 +700,8 @@ class PostHandler(BaseHTTPRequestHandler):
         self._refused(HTTPStatus.NOT_FOUND, "no such resource of the preview")
 
     def _events(self) -> None:
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        seen = -1
         model = self.model
-        try:
-            while not getattr(self.server, "closing", False):
-                with model.changed:
-                    if model.figures.generation == seen:
-                        model.changed.wait(timeout=15)
-                state = model.state()
-                if state["generation"] != seen:
-                    seen = state["generation"]
-                    self.wfile.write(f"data: {json.dumps(state)}\n\n".encode())
-                else:
-                    self.wfile.write(b": keep-alive\n\n")
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
-
-    def _refuse(self) -> None:
-        log.warning("405 %s %r", self.command, self.path)
-        self.send_response(HTTPStatus.METHOD_NOT_ALLOWED)
-        self.send_header("Allow", "GET, HEAD")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
+        self._stream(model.changed, lambda: model.figures.generation, model.state)
 
 
 class PostServer(ThreadingHTTPServer):

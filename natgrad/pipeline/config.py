@@ -10,11 +10,12 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .colors import is_color
-from .style import resolve_usetex
+from ..drawing.colors import is_color
+from ..drawing.style import resolve_usetex
 
 __all__ = [
     "ConfigError",
@@ -59,7 +60,7 @@ def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
     sections it reads, the text settings, and the hash of all of it, which the
     manifest records: a change to any of it, and only to it, reruns the figure.
     """
-    from .figures import registry
+    from ..figures import registry
 
     own, *shared = registry()[name].sections
     merged = dict(config[own] if section is None else section)
@@ -74,9 +75,28 @@ def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
     return {**params, "config_sha256": config_sha256(params)}
 
 
+def figure_job(
+    config: dict,
+    name: str,
+    figures: Sequence[str],
+    data: Sequence[str],
+    manifests: Sequence[str] = (),
+    *,
+    sections: Sequence[dict] | None = None,
+    caption: str | None = None,
+):
+    """The :class:`~natgrad.pipeline.jobs.FigureJob` of figure ``name`` under ``config``,
+    one variant per section of ``sections`` (variants of its own; default: its own)."""
+    from .jobs import FigureJob
+
+    variants = tuple(figure_params(config, name, s) for s in (sections or [None]))
+    return FigureJob(name, variants, tuple(map(str, figures)), tuple(map(str, data)),
+                     tuple(map(str, manifests)), caption)  # fmt: skip
+
+
 def artifact_hashes(config: dict) -> dict[str, str]:
     """Hash of the config behind each artifact group: every figure, and the claims table."""
-    from .figures import registry
+    from ..figures import registry
 
     hashes = {name: figure_params(config, name)["config_sha256"] for name in registry()}
     hashes["claims"] = config_sha256(config["claims"])
@@ -377,9 +397,9 @@ def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> st
     import hashlib
     import json
 
-    from .style import latex_available
+    from ..drawing.style import latex_available
 
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]
     h = hashlib.sha256()
     try:
         for path in (config_path, schema_path, *(here / f for f in _VALIDATION_CODE)):
@@ -392,7 +412,7 @@ def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> st
 
 
 # The code validation runs: a change to it invalidates the remembered result.
-_VALIDATION_CODE = ("config.py", "colors.py", "style.py")
+_VALIDATION_CODE = ("pipeline/config.py", "drawing/colors.py", "drawing/style.py")
 
 
 def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None = None) -> dict:
@@ -489,7 +509,7 @@ def latex_problem(text: str) -> str | None:
     about 0.2 s a text; the result lands in matplotlib's TeX cache, which the
     figure jobs then read.
     """
-    from .style import style_context
+    from ..drawing.style import style_context
 
     with style_context(True):
         return _latex_problem_in_style(text)
@@ -547,7 +567,7 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
         import os
         from concurrent.futures import ThreadPoolExecutor
 
-        from .style import style_context
+        from ..drawing.style import style_context
 
         with style_context(True), ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             found = pool.map(_latex_problem_in_style, unique)

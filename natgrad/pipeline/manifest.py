@@ -65,7 +65,7 @@ def versions() -> dict[str, str]:
     import numpy
     import PIL
 
-    from . import __version__
+    from .. import __version__
 
     return {
         "natgrad": __version__,

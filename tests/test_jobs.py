@@ -1,0 +1,70 @@
+"""natgrad.pipeline.jobs: one figure job, planned by the Snakefile, rebuilt by the adapter."""
+
+import json
+
+from natgrad.pipeline.config import figure_job, figure_params, load_schema, validate_config
+from natgrad.pipeline.jobs import CHECKOUT, FigureJob
+from natgrad.pipeline.manifest import inputs_sha256
+from natgrad.pipeline.sources import figure_inputs
+
+NAME = "equidistant_points"
+
+
+def config(root, default_config):
+    return validate_config(
+        default_config, load_schema(root / "workflow/schemas/config.schema.yaml")
+    )
+
+
+def test_the_committed_manifest_records_the_jobs_inputs_hash(root, default_config):
+    """The job's hash is the one a fresh build records (figures/manifest/<name>.json)."""
+    job = figure_job(config(root, default_config), NAME, ["f.png"], ["d.json"], ["m.json"])
+    params = figure_params(config(root, default_config), NAME)
+    expected = inputs_sha256(figure_inputs(NAME), json.dumps(params, sort_keys=True), CHECKOUT)
+    assert job.inputs_sha256() == [expected]
+    manifest = json.loads((root / "figures" / "manifest" / f"{NAME}.json").read_text())
+    assert manifest["inputs_sha256"] == expected
+    assert job.inputs == figure_inputs(NAME)
+    assert CHECKOUT / "natgrad" / "pipeline" / "jobs.py" in job.inputs
+
+
+def test_json_round_trip_keeps_every_variant_and_the_planned_hashes(root, default_config):
+    cfg = config(root, default_config)
+    section = cfg["gd_euclidean_mahalanobis"]
+    variants = [section, {**section, "n_steps": 3}]
+    job = figure_job(
+        cfg, "gd_euclidean_mahalanobis", ["a.png", "b.png"], ["a.json", "b.json"],
+        ["ma.json", "mb.json"], sections=variants,
+    )  # fmt: skip
+    text = job.to_json()
+    spec = json.loads(text)
+    assert list(spec) == [
+        "name", "sections", "config_sha256", "inputs_sha256", "usetex", "dpi", "on_divergence",
+    ]  # fmt: skip
+    assert [s["n_steps"] for s in spec["sections"]] == [section["n_steps"], 3]
+    back = FigureJob.from_json(text, job.figures, job.data, job.manifests)
+    assert back.variants == job.variants
+    assert back.inputs_sha256() == job.inputs_sha256()
+    assert back.outputs == [*job.figures, *job.data, *job.manifests]
+    # the adapter uses the hashes the Snakefile planned, not its own
+    planned = json.loads(text)
+    planned["inputs_sha256"] = ["x", "y"]
+    assert FigureJob.from_json(json.dumps(planned), [], [], []).inputs_sha256() == ["x", "y"]
+
+
+def test_render_draws_what_the_committed_figure_is(tmp_path, root, default_config):
+    """Bytes as the pipeline's (this machine's pins): the same job, its files and manifest."""
+    out = tmp_path / "out"
+    (out / "data").mkdir(parents=True)
+    (out / "manifest").mkdir()
+    job = figure_job(
+        config(root, default_config), NAME, [out / f"{NAME}.png"], [out / "data" / f"{NAME}.json"],
+        [out / "manifest" / f"{NAME}.json"],
+    )  # fmt: skip
+    job.render()
+    committed = root / "figures"
+    assert (out / f"{NAME}.png").read_bytes() == (committed / f"{NAME}.png").read_bytes()
+    data = (out / "data" / f"{NAME}.json").read_bytes()
+    assert data == (committed / "data" / f"{NAME}.json").read_bytes()
+    manifest = json.loads((out / "manifest" / f"{NAME}.json").read_text())
+    assert manifest["inputs_sha256"] == job.inputs_sha256()[0]
