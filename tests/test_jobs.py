@@ -63,8 +63,25 @@ def test_render_draws_what_the_committed_figure_is(tmp_path, root, default_confi
     )  # fmt: skip
     job.render()
     committed = root / "figures"
-    assert (out / f"{NAME}.png").read_bytes() == (committed / f"{NAME}.png").read_bytes()
-    data = (out / "data" / f"{NAME}.json").read_bytes()
-    assert data == (committed / "data" / f"{NAME}.json").read_bytes()
     manifest = json.loads((out / "manifest" / f"{NAME}.json").read_text())
+    # in the tier the artifact check would apply: bytes with the committed figure's
+    # versions and platform, else within its tolerances (e.g. at the dependency floors)
+    from natgrad.pipeline.manifest import load_manifest, png_size
+    from natgrad.tools.artifacts import compare_data, tier
+
+    png, data = f"{NAME}.png", f"data/{NAME}.json"
+    applied, why = tier(load_manifest(committed)[png], load_manifest(out)[png])
+    if applied == "bytes":
+        assert (out / png).read_bytes() == (committed / png).read_bytes()
+        assert (out / data).read_bytes() == (committed / data).read_bytes()
+    else:
+        assert (
+            compare_data(
+                json.loads((committed / data).read_text()), json.loads((out / data).read_text())
+            )
+            == []
+        )
+        # another matplotlib places text anew (the artifact check's RMS tier is for
+        # that); the job still draws the committed numbers at the committed size
+        assert png_size(out / png) == png_size(committed / png), why
     assert manifest["inputs_sha256"] == job.inputs_sha256()[0]
