@@ -19,7 +19,7 @@ def test_matplotlibs_private_mathtext_cache_is_the_one_replaced():
         "MathTextParser._parse_cached is no longer an lru_cache: natgrad/tools/_private.py "
         "cannot share it"
     )
-    assert tuple(inspect.signature(uncached).parameters) == EXPECTED_PARAMETERS, (
+    assert tuple(inspect.signature(uncached).parameters) in EXPECTED_PARAMETERS, (
         "MathTextParser._parse_cached changed its parameters: update natgrad/tools/_private.py"
     )
     assert MathTextParser("agg")._output_type == "raster"

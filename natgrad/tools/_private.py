@@ -7,8 +7,9 @@ preview parsed its tick labels (all mathtext) again, about a third of a redraw
 makes the cache shared by all parsers of one output type, in the preview's
 processes only: a parse depends on the parser only through that type.
 
-It relies on matplotlib 3.8-3.11's ``MathTextParser._parse_cached`` (an
-``functools.lru_cache`` of ``(self, s, dpi, prop, antialiased, load_glyph_flags)``)
+It relies on matplotlib's ``MathTextParser._parse_cached``, an
+``functools.lru_cache`` of ``(self, s, dpi, prop, antialiased, load_glyph_flags)``
+(3.9 to 3.11; 3.8, the dependency floor, has no ``load_glyph_flags``)
 and ``MathTextParser._output_type``. tests/test_private.py fails loudly
 when either changes; at run time a changed matplotlib only leaves the preview
 slower (:func:`share_mathtext_cache` returns False), never wrong.
@@ -23,8 +24,11 @@ from matplotlib.mathtext import MathTextParser
 
 __all__ = ["EXPECTED_PARAMETERS", "private_api_present", "share_mathtext_cache"]
 
-#: The signature of the private method the shared cache replaces.
-EXPECTED_PARAMETERS = ("self", "s", "dpi", "prop", "antialiased", "load_glyph_flags")
+#: The signatures of the private method the shared cache replaces (3.9+, 3.8).
+EXPECTED_PARAMETERS = (
+    ("self", "s", "dpi", "prop", "antialiased", "load_glyph_flags"),
+    ("self", "s", "dpi", "prop", "antialiased"),
+)
 
 
 def _uncached():
@@ -36,7 +40,7 @@ def private_api_present() -> bool:
     uncached = _uncached()
     if uncached is None or not hasattr(MathTextParser("agg"), "_output_type"):
         return False
-    return tuple(inspect.signature(uncached).parameters) == EXPECTED_PARAMETERS
+    return tuple(inspect.signature(uncached).parameters) in EXPECTED_PARAMETERS
 
 
 def share_mathtext_cache() -> bool:
@@ -56,13 +60,14 @@ def share_mathtext_cache() -> bool:
     one_per_type: dict = {}
 
     @functools.lru_cache(maxsize=8192)
-    def shared_parse(output_type, s, dpi, prop, antialiased, load_glyph_flags):
+    def shared_parse(output_type, *args):
         if output_type not in one_per_type:
             one_per_type[output_type] = MathTextParser({"vector": "path"}.get(output_type, "agg"))
-        return uncached(one_per_type[output_type], s, dpi, prop, antialiased, load_glyph_flags)
+        return uncached(one_per_type[output_type], *args)
 
-    def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
-        return shared_parse(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
+    def _parse_cached(self, *args):
+        # the arguments of one of EXPECTED_PARAMETERS, all hashable (lru_cache's)
+        return shared_parse(self._output_type, *args)
 
     _parse_cached._natgrad_shared = True
     MathTextParser._parse_cached = _parse_cached
