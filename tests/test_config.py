@@ -362,7 +362,15 @@ EXACT = [
         ("dpi",),
         math.inf,
         "config key 'dpi': inf is greater than the maximum of 1000 "
-        "(Resolution of raster output; 100 gives the published pixel sizes.)",
+        "(Resolution of raster output; 100 gives the published pixel sizes. At least 10 "
+        "(below that FreeType cannot size the smallest text).)",
+    ),
+    (
+        ("dpi",),
+        1.0,
+        "config key 'dpi': 1.0 is less than the minimum of 10 "
+        "(Resolution of raster output; 100 gives the published pixel sizes. At least 10 "
+        "(below that FreeType cannot size the smallest text).)",
     ),
     (
         (D, "sead"),
