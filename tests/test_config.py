@@ -551,6 +551,25 @@ def test_messages_in_full(schema, default_config, path, value, message):
     assert str(info.value) == message
 
 
+def test_figure_job_has_a_variant_per_section_and_its_paths_as_strings(default_config):
+    from pathlib import Path
+
+    from natgrad.pipeline.config import figure_job, figure_params
+    from natgrad.pipeline.jobs import FigureJob
+
+    job = figure_job(
+        default_config, G, [Path("f.png"), "f.pdf"], [Path("d.json")], [Path("m.json")], caption="c"
+    )
+    assert job == FigureJob(
+        G, (figure_params(default_config, G),), ("f.png", "f.pdf"), ("d.json",), ("m.json",), "c"
+    )
+    variants = [dict(default_config[G], n_steps=n) for n in (1, 2)]
+    job = figure_job(default_config, G, ["a.png", "b.png"], ["a.json", "b.json"], sections=variants)
+    assert job.variants == tuple(figure_params(default_config, G, v) for v in variants)
+    assert [v["figure"]["n_steps"] for v in job.variants] == [1, 2]
+    assert (job.manifests, job.caption) == ((), None)
+
+
 def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings(
     default_config,
 ):
@@ -830,6 +849,17 @@ def test_the_pixel_limit_reads_the_roots_dpi():
     for dpi, size in [(math.inf, [10]), ("high", [10]), (None, [10]), (100, []), (100, ["a"])]:
         assert toy_line({"dpi": dpi, "s": size}, schema) is None
     assert toy_line({"s": [1000]}, schema) is None
+    assert toy_line([1000], {"x-max-pixels": 100}) is None  # a config with no keys, no dpi
+
+
+def test_a_missing_key_without_a_description_is_named_all_the_same():
+    assert toy_line({}, {"required": ["a"]}) == "config key 'a': required but not set"
+    assert toy_line({"b": 1}, {"required": ["a", "b"], "properties": {"b": {}}}) == (
+        "config key 'a': required but not set"
+    )
+    assert toy_line({}, {"required": ["a"], "properties": {"a": {"description": "An\n a."}}}) == (
+        "config key 'a': required but not set (An a.)"
+    )
 
 
 def test_a_colour_is_checked_by_the_format_checker_strings_only():
@@ -938,6 +968,33 @@ def test_latex_problem_is_what_latex_says(latex, text, problem):
     assert latex_problem(text) == problem
 
 
+def tex_cached(text):
+    """Whether matplotlib's TeX cache holds the DVI a figure job drawing ``text`` reads."""
+    from pathlib import Path
+
+    import matplotlib as mpl
+    from matplotlib.texmanager import TexManager
+
+    from natgrad.drawing.style import style_context
+
+    with style_context(True):
+        return Path(TexManager.get_basefile(text, mpl.rcParams["font.size"]) + ".dvi").is_file()
+
+
+@pytest.mark.latex
+def test_latex_problem_typesets_in_the_figures_style(latex):
+    """The check leaves the DVI the figure job will read: typeset with the natgrad
+    style's LaTeX preamble and size, not matplotlib's defaults."""
+    import uuid
+
+    from natgrad.pipeline.config import latex_problem
+
+    text = f"$x_1$ probe {uuid.uuid4().hex}"  # never typeset before
+    assert not tex_cached(text)
+    assert latex_problem(text) is None
+    assert tex_cached(text)
+
+
 @pytest.mark.latex
 def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
     latex, schema, default_config, tmp_path, monkeypatch
@@ -962,8 +1019,14 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
     assert set(typeset) == texts and len(typeset) == len(texts)
     both = set(json.loads(cache.read_text()))
     assert by_mathtext < both and len(both) == 2 * len(by_mathtext)
+    import uuid
+
     cfg = copy.deepcopy(default_config)
     cfg.update(usetex=True)
+    fresh = f"$x$ new {uuid.uuid4().hex}"  # typeset in the figures' style, as latex_problem
+    cfg["gaussian_isocontours_fisher"]["xlabel"] = fresh
+    C.check_texts(validate_config(cfg, schema), schema, cache)
+    assert tex_cached(fresh)
     cfg["gaussian_isocontours_fisher"]["title"] = "$\\notacommand$"
     with pytest.raises(ConfigError) as info:
         C.check_texts(validate_config(cfg, schema), schema, cache)

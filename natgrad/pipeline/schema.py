@@ -215,11 +215,11 @@ def error_line(err: ValidationError) -> str:
     (an unknown key with its closest allowed one; a missing key); natgrad's
     checks and the ``color`` format write their whole message themselves.
     """
-    node = err.schema if isinstance(err.schema, dict) else {}
+    node = err.schema  # a mapping, or a boolean subschema (False refuses everything)
     where = f"config key '{key_path(err.path)}'"
     if isinstance(err, CheckFailed):
         return f"{where}: {err.message}"
-    if err.validator == "format" and err.cause is not None:
+    if err.cause is not None:  # a format checker's explanation (the color format's)
         return f"{where}: {describe(err.instance)} {err.cause}"
     if err.validator == "additionalProperties":
         allowed = list(node.get("properties", {}))
@@ -232,7 +232,7 @@ def error_line(err: ValidationError) -> str:
         )
     if err.validator == "required":
         missing = next(k for k in err.validator_value if k not in err.instance)
-        about = node.get("properties", {}).get(missing, {})
+        about = node.get("properties", {}).get(missing)
         return f"config key '{key_path([*err.path, missing])}': required but not set" + _hint(about)
     # jsonschema quotes the whole value; a long one would bury the rest of the line
     message = err.message.replace(repr(err.instance), describe(err.instance), 1)
