@@ -192,7 +192,21 @@ def _order(err: ValidationError):
 
 
 def first_error(config: Any, schema: dict) -> ValidationError | None:
-    """The error of ``config`` against ``schema`` that :func:`error_line` reports, or None."""
+    """The error of ``config`` against ``schema`` that :func:`error_line` reports.
+
+    Parameters
+    ----------
+    config : Any
+        The config (or any instance) to validate.
+    schema : dict
+        Its JSON schema, with natgrad's keywords.
+
+    Returns
+    -------
+    jsonschema.ValidationError or None
+        The first error in the order JSON Schema's own, then natgrad's; by key
+        path, then message. None if ``config`` is valid.
+    """
     return min(config_validator(schema, config).iter_errors(config), key=_order, default=None)
 
 
@@ -202,6 +216,19 @@ def drawn_texts(config: Any, schema: dict) -> list[tuple[list, str]]:
     Found by the validator itself (:func:`config_validator` with ``find_texts``),
     so a text is found wherever jsonschema reaches it: through ``$ref``, in list
     items, at any depth.
+
+    Parameters
+    ----------
+    config : Any
+        A validated config.
+    schema : dict
+        Its JSON schema.
+
+    Returns
+    -------
+    list of (list, str)
+        Each drawn string with its key path (keys and list indices), in the order
+        jsonschema visits them.
     """
     found = config_validator(schema, config, find_texts=True).iter_errors(config)
     return [(list(err.path), err.instance) for err in found if err.validator == "x-text"]
@@ -214,6 +241,16 @@ def error_line(err: ValidationError) -> str:
     ``additionalProperties`` and ``required`` errors name the key they are about
     (an unknown key with its closest allowed one; a missing key); natgrad's
     checks and the ``color`` format write their whole message themselves.
+
+    Parameters
+    ----------
+    err : jsonschema.ValidationError
+        An error of :func:`config_validator`'s validator (:func:`first_error`).
+
+    Returns
+    -------
+    str
+        ``config key 'a.b[0]': ...``, one line.
     """
     node = err.schema  # a mapping, or a boolean subschema (False refuses everything)
     where = f"config key '{key_path(err.path)}'"
