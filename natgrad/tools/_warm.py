@@ -1,15 +1,17 @@
 """Warms the live preview's fork server, whose children draw the figures.
 
 Imported once in the fork server: it draws every figure of the checkout named
-by ``NATGRAD_PREVIEW_ROOT`` (into memory, nowhere on disk), which loads numpy,
-matplotlib's Agg backend, the Computer Modern fonts and mathtext's parser.
+by ``NATGRAD_PREVIEW_ROOT``, each by its figure job (the pipeline's
+:class:`~natgrad.pipeline.jobs.FigureJob`, into a scratch folder removed after),
+which loads numpy, matplotlib's Agg backend, the Computer Modern fonts and
+mathtext's parser.
 Every child forked later starts with all of it; a child imports natgrad itself
 afresh, so edited code is what draws.
 """
 
-import io
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib.backends.backend_agg  # noqa: F401
@@ -28,16 +30,17 @@ if not share_mathtext_cache():
 
 
 def _draw_everything(root: Path) -> None:
-    from ..drawing.style import style_context
-    from ..figures import builder, registry
-    from ..pipeline.config import figure_params, prepare
+    from ..figures import registry
+    from ..pipeline.config import figure_job, prepare
 
-    config = prepare(root, {}, None)
-    for name in registry():
-        params = figure_params(config, name)
-        with style_context(False):
-            fig, _ = builder(name)(**params["figure"])
-            fig.savefig(io.BytesIO(), format="png", dpi=params["dpi"])
+    # With mathtext whatever the config says: LaTeX would warm nothing the
+    # children keep (each drawing runs it afresh) and hold the fork server, and
+    # so the preview's start and its Ctrl-C, for seconds per figure.
+    config = {**prepare(root, {}, None), "usetex": False}
+    with tempfile.TemporaryDirectory(prefix="natgrad-warm-") as scratch:
+        for name in registry():
+            out = Path(scratch)
+            figure_job(config, name, [out / f"{name}.png"], [out / f"{name}.json"]).render()
 
 
 if os.environ.get("NATGRAD_PREVIEW_ROOT"):
