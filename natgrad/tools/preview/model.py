@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +93,7 @@ class Preview:
     out: Path
     names: frozenset[str] | None = None
     manifests: bool = False
-    on_drawn: object = None
+    on_drawn: Callable[[list[str]], None] | None = None
     figures: dict[str, FigureState] = field(default_factory=dict)
     config_error: str | None = None
     #: CSS px the page shows each figure at: config's display_width, as the blog does
