@@ -30,12 +30,12 @@ def default_config():
 
 
 def build_figure(config, name):
-    """``(params, figure, data)`` of figure ``name`` built from ``config`` as its job would."""
-    from natgrad.figures import builder, registry
+    """``(params, figure, data)`` of figure ``name`` built from ``config`` as its job
+    would (:meth:`natgrad.pipeline.jobs.FigureJob.build`), in matplotlib's current style."""
+    from natgrad.pipeline.config import figure_job
 
-    own, *shared = registry()[name].sections
-    params = dict(config[own], **{key: config[key] for key in shared})
-    return params, *builder(name)(**params)
+    job = figure_job(config, name, figures=(), data=())
+    return job.variants[0]["figure"], *job.build()
 
 
 def line_xy(line):
@@ -80,13 +80,14 @@ def path_without_latex(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _hide_latex(path_without_latex):
+def _hide_latex(request):
     """NATGRAD_HIDE_LATEX=1: run the whole session as on a machine without LaTeX
-    (.ci/run does, for the fast tests; those marked ``latex`` then fail)."""
+    (.ci/run does, for the fast tests; those marked ``latex`` then fail). The PATH
+    without it is built only then, or for a test that asks for it."""
     import os
 
     if os.environ.get("NATGRAD_HIDE_LATEX") == "1":
-        os.environ["PATH"] = path_without_latex
+        os.environ["PATH"] = request.getfixturevalue("path_without_latex")
 
 
 @pytest.fixture

@@ -36,6 +36,27 @@ def test_the_shared_sections_are_the_builders_keywords():
             assert shared in parameters, (name, shared)
 
 
+def test_the_settings_are_those_the_builders_take():
+    """The registry reads build's keywords from the source; they must be the ones
+    the imported function takes (a figure that descends is given on_divergence)."""
+    import inspect
+
+    from natgrad.figures import SETTINGS
+
+    descending = set()
+    for name, spec in registry().items():
+        parameters = inspect.signature(builder(name)).parameters
+        assert spec.settings == tuple(s for s in SETTINGS if s in parameters), name
+        if spec.settings:
+            descending.add(name)
+    assert descending == {
+        "adam_diagonal_preconditioning",
+        "gd_euclidean_mahalanobis",
+        "natural_gradient_gaussian_mle",
+        "reparameterization_invariance",
+    }
+
+
 def test_the_registry_imports_neither_numpy_nor_matplotlib():
     code = (
         "import sys; from natgrad.figures import registry; registry(); "

@@ -3,10 +3,11 @@
 ``natgrad/figures/<name>.py`` builds ``<name>.png`` from the config section
 ``<name>``: it defines ``build(**section) -> (Figure, data)`` and, if it reads
 shared config sections too (``gaussian_data``), names them in
-``SHARED_SECTIONS``. That is the whole registry: :func:`registry` finds the
-modules by reading this folder, without importing them (the Snakefile asks on
-every run, and a figure module imports matplotlib), and :func:`builder`
-imports one when it is drawn.
+``SHARED_SECTIONS``; one that runs a descent takes the pipeline-wide setting
+``on_divergence`` as a keyword (:data:`SETTINGS`). That is the whole registry:
+:func:`registry` finds the modules by reading this folder, without importing
+them (the Snakefile asks on every run, and a figure module imports matplotlib),
+and :func:`builder` imports one when it is drawn.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-__all__ = ["FigureSpec", "registry", "builder", "FIGURES_DIR"]
+__all__ = ["FigureSpec", "registry", "builder", "FIGURES_DIR", "SETTINGS"]
 
 #: Where the figure modules live.
 FIGURES_DIR = Path(__file__).parent
+
+#: The pipeline-wide settings a figure's ``build`` may take beside its sections:
+#: a figure is given those its ``build`` names (a descent's divergence policy
+#: means nothing to a figure that runs none).
+SETTINGS = ("on_divergence",)
 
 
 @dataclass(frozen=True)
@@ -37,24 +43,31 @@ class FigureSpec:
         The config sections it reads: its own, then the shared ones.
     summary : str
         The first line of the module's docstring.
+    settings : tuple of str
+        The :data:`SETTINGS` its ``build`` takes as keywords.
     """
 
     name: str
     path: Path
     sections: tuple[str, ...]
     summary: str
+    settings: tuple[str, ...] = ()
 
 
 def _read_spec(path: Path) -> FigureSpec:
     tree = ast.parse(path.read_text(), filename=str(path))
     shared: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "SHARED_SECTIONS" for t in node.targets
         ):
             shared = tuple(ast.literal_eval(node.value))
+        elif isinstance(node, ast.FunctionDef) and node.name == "build":
+            named = {a.arg for a in (*node.args.args, *node.args.kwonlyargs)}
+            settings = tuple(s for s in SETTINGS if s in named)
     doc = (ast.get_docstring(tree) or path.stem).strip().splitlines()[0]
-    return FigureSpec(path.stem, path, (path.stem, *shared), doc)
+    return FigureSpec(path.stem, path, (path.stem, *shared), doc, settings)
 
 
 @cache

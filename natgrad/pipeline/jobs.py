@@ -104,6 +104,15 @@ class FigureJob:
         return cls(spec["name"], variants, tuple(figures), tuple(data), tuple(manifests),
                    digests=tuple(spec["inputs_sha256"]))  # fmt: skip
 
+    def build(self, variant: int = 0) -> tuple:
+        """Variant ``variant`` built in matplotlib's current style, not saved:
+        ``(Figure, data)`` (:func:`natgrad.pipeline.render.build`; :meth:`render`
+        builds in the natgrad style and saves)."""
+        from .render import build
+
+        params = self.variants[variant]
+        return build(self.name, params["figure"], on_divergence=params["on_divergence"])
+
     def render(self) -> None:
         """Draw every variant into its files (and its manifest, when the job has them).
 

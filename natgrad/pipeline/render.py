@@ -6,7 +6,6 @@ setting; the mathematics below it raises errors that carry only numbers.
 
 from __future__ import annotations
 
-import inspect
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,11 +13,45 @@ from pathlib import Path
 from ..drawing.divergence import FigureError
 from ..drawing.style import resolve_usetex, style_context
 from ..errors import DivergenceError
-from ..figures import builder
+from ..figures import builder, registry
 from .io import save_figure, write_json
 from .manifest import write_manifest
 
-__all__ = ["FigureError", "render", "render_batch"]
+__all__ = ["FigureError", "build", "render", "render_batch"]
+
+
+def build(name: str, params: dict, *, on_divergence: str = "raise") -> tuple:
+    """Figure ``name`` built from ``params`` in matplotlib's current style, not saved.
+
+    Parameters
+    ----------
+    name : str
+        A figure of :func:`natgrad.figures.registry`.
+    params : dict
+        Its config section, with the shared sections it reads under their names.
+    on_divergence : {"raise", "stop"}
+        Given to the figures that run a descent (their spec's ``settings``).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, dict)
+        The figure and the numbers it draws.
+
+    Raises
+    ------
+    FigureError
+        One line naming the figure (and the setting) when a descent diverges.
+    """
+    draw = builder(name)  # an unknown name fails here, naming the known ones
+    settings = {"on_divergence": on_divergence}
+    kwargs = {**params, **{k: settings[k] for k in registry()[name].settings}}
+    try:
+        return draw(**kwargs)
+    except (FigureError, DivergenceError) as err:
+        raise FigureError(
+            f"figure {name}: {err} (or set on_divergence: stop to draw the path up to "
+            "the divergence)"
+        ) from None
 
 
 def render(
@@ -60,18 +93,8 @@ def render(
     FigureError
         One line naming the figure (and the setting) when a descent diverges.
     """
-    build = builder(name)
-    kwargs = dict(params)
-    if "on_divergence" in inspect.signature(build).parameters:
-        kwargs["on_divergence"] = on_divergence
     with style_context(resolve_usetex(usetex)):
-        try:
-            fig, data = build(**kwargs)
-        except (FigureError, DivergenceError) as err:
-            raise FigureError(
-                f"figure {name}: {err} (or set on_divergence: stop to draw the path up to "
-                "the divergence)"
-            ) from None
+        fig, data = build(name, params, on_divergence=on_divergence)
         # Data first: a figure on disk always has its sidecar beside it.
         write_json({"figure": name, "params": params, "data": data}, data_path)
         save_figure(fig, figure_paths, dpi=dpi)
