@@ -1,17 +1,17 @@
 """Warms the live preview's fork server, whose children draw the figures.
 
 Imported once in the fork server: it draws every figure of the checkout named
-by ``NATGRAD_PREVIEW_ROOT``, each by its figure job (the pipeline's
-:class:`~natgrad.pipeline.jobs.FigureJob`, into a scratch folder removed after),
-which loads numpy, matplotlib's Agg backend, the Computer Modern fonts and
+by ``NATGRAD_PREVIEW_ROOT``, each built by its figure job (the pipeline's
+:class:`~natgrad.pipeline.jobs.FigureJob`) and saved into memory, nowhere on
+disk, which loads numpy, matplotlib's Agg backend, the Computer Modern fonts and
 mathtext's parser.
 Every child forked later starts with all of it; a child imports natgrad itself
 afresh, so edited code is what draws.
 """
 
+import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import matplotlib.backends.backend_agg  # noqa: F401
@@ -30,17 +30,19 @@ if not share_mathtext_cache():
 
 
 def _draw_everything(root: Path) -> None:
+    from ..drawing.style import style_context
     from ..figures import registry
     from ..pipeline.config import figure_job, prepare
 
-    # With mathtext whatever the config says: LaTeX would warm nothing the
-    # children keep (each drawing runs it afresh) and hold the fork server, and
-    # so the preview's start and its Ctrl-C, for seconds per figure.
-    config = {**prepare(root, {}, None), "usetex": False}
-    with tempfile.TemporaryDirectory(prefix="natgrad-warm-") as scratch:
-        for name in registry():
-            out = Path(scratch)
-            figure_job(config, name, [out / f"{name}.png"], [out / f"{name}.json"]).render()
+    config = prepare(root, {}, None)
+    for name in registry():
+        job = figure_job(config, name, (), ())
+        # With mathtext whatever the config says: what the children reuse is in
+        # memory (mathtext's parser, the fonts, Agg), and LaTeX would hold the fork
+        # server, and so the preview's start and its Ctrl-C, for seconds a figure.
+        with style_context(False):
+            fig, _ = job.build()
+            fig.savefig(io.BytesIO(), format="png", dpi=job.variants[0]["dpi"])
 
 
 if os.environ.get("NATGRAD_PREVIEW_ROOT"):
