@@ -36,13 +36,10 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _serve(server, url) -> None:
-    """Print the address (``url()``) and serve until Ctrl-C."""
-    try:
-        print(f"natgrad preview: {url()} (Ctrl-C stops)", file=sys.stderr, flush=True)
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+def _serve(server, url: str) -> None:
+    """Print the address and serve until Ctrl-C (its KeyboardInterrupt ends it)."""
+    print(f"natgrad preview: {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
+    server.serve_forever(poll_interval=0.2)
 
 
 def _close(server, model, stop: threading.Event) -> None:
@@ -74,7 +71,7 @@ def gallery(args) -> int:
         ).start()
         ready.wait(timeout=30)
         host, port = server.server_address[:2]
-        _serve(server, lambda: f"http://{host}:{port}/")
+        _serve(server, f"http://{host}:{port}/")
     except KeyboardInterrupt:
         pass
     finally:
@@ -162,7 +159,7 @@ def post(args, parser: argparse.ArgumentParser) -> int:
             ).start()
         ready.wait(timeout=30)
         blog_ready.wait(timeout=30)
-        _serve(server, lambda: f"http://127.0.0.1:{port}{model.post_url()}")
+        _serve(server, f"http://127.0.0.1:{port}{model.post_url()}")
     except KeyboardInterrupt:
         pass
     finally:

@@ -84,7 +84,6 @@ def figure_verdict(
     return {"status": "stale" if stale else "differs", "lines": problems}
 
 
-
 class PostPreview:
     """The post of ``blog`` at ``post``, its figures drawn live from ``root``."""
 
