@@ -1,5 +1,5 @@
-"""One helper for the tests (and benchmarks) that run a live preview: the real command,
-in a session of its own, its terminal read as a person reads it."""
+"""One helper for the tests that run a live preview: the real command, in a session of
+its own, its terminal read as a person reads it."""
 
 from __future__ import annotations
 
