@@ -95,14 +95,22 @@ def free_port() -> int:
 
 
 def started(proc, pattern: str, timeout=300.0) -> str:
+    """The server's first line matching ``pattern``; if it exits or never prints
+    one, an error quoting what it printed (which says why)."""
     deadline = time.monotonic() + timeout
+    seen = []
+    stream = proc.stdout if proc.stdout else proc.stderr
     while time.monotonic() < deadline:
-        line = proc.stdout.readline() if proc.stdout else proc.stderr.readline()
+        line = stream.readline()
         if not line:
-            raise RuntimeError("the server exited")
+            status = proc.wait(timeout=30)
+            raise RuntimeError(
+                f"{proc.args[0]} {proc.args[1]} exited (status {status}):\n" + "".join(seen)
+            )
+        seen.append(line)
         if re.search(pattern, line):
             return line
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"{proc.args[0]} {proc.args[1]} did not start:\n" + "".join(seen))
 
 
 def main(argv=None) -> int:

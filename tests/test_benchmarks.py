@@ -36,6 +36,22 @@ def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     assert "(a) / bound, turn by turn: " in table
 
 
+@pytest.mark.slow
+def test_post_preview_benchmark_reports_every_measurement(tmp_path):
+    """The real post preview, Jekyll and Chromium on the fixture blog, once each."""
+    out = tmp_path / "bench.txt"
+    table = run("bench_preview_post.py", "--repeat", "1", "--out", str(out))
+    assert out.read_text().strip() == table.strip()
+    for row in (
+        "figure edit (config.yaml) -> redrawn image loaded",
+        "post edit -> rebuilt page loaded",
+        "jekyll serve --livereload: image changed -> fetched again",
+    ):
+        [line] = [line for line in table.splitlines() if line.startswith(row)]
+        assert line.endswith(")") and " s  (max " in line, line
+    assert "figure edit median " in table and "(goal <= 0.5 s)" in table
+
+
 def test_library_benchmark_reports_its_table(tmp_path):
     out = tmp_path / "bench.txt"
     table = run("bench_library.py", "--repeat", "1", "--out", str(out))

@@ -1,130 +1,19 @@
 """The live preview as a person uses it: the real command, real saves, a real browser."""
 
-import http.client
-import json
 import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 
 import pytest
 from browser import chromium
 from pipeline import FIGURES, copy_repo, run_snakemake
+from previews import Running, group_of
 
-from natgrad.tools.preview import caption_text
+from natgrad.tools.preview.model import caption_text
 
 pytestmark = pytest.mark.slow
-
-
-class Running:
-    """``python -m natgrad.preview`` in a copy of the repository, on a free port."""
-
-    def __init__(self, repo: Path):
-        self.repo = repo
-        # In a session of its own, so that stop() can end the preview's fork
-        # server and workers too, whatever state they are in.
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "natgrad.preview", "--port", "0"],
-            cwd=repo,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            start_new_session=True,
-        )
-        self.log = []
-        try:
-            self._wait_for_start()
-        except BaseException:
-            self.kill()
-            raise
-        # keep reading: a full pipe would block the preview's next write
-        self.reader = threading.Thread(target=self._drain, daemon=True)
-        self.reader.start()
-
-    def _wait_for_start(self) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = self.proc.stderr.readline()
-            if not line:
-                raise AssertionError("the preview exited:\n" + "".join(self.log))
-            self.log.append(line)
-            if line.startswith("natgrad preview: http://127.0.0.1:"):
-                self.port = int(line.split(":")[3].split("/")[0])
-                break
-        else:
-            raise AssertionError("the preview did not start")
-
-    def _drain(self) -> None:
-        for line in self.proc.stderr:
-            self.log.append(line)
-
-    def request(self, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        # the path is sent as written, not normalised
-        conn.request(method, path, headers=headers or {})
-        response = conn.getresponse()
-        body = response.read()
-        conn.close()
-        return response.status, body
-
-    def state(self) -> dict:
-        return json.loads(self.request("GET", "/state")[1])
-
-    def version(self, name: str) -> int:
-        return {f["name"]: f["version"] for f in self.state()["figures"]}[name]
-
-    def wait(self, condition, what: str, timeout: float = 60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}; log:\n{self.stderr()}")
-
-    def stderr(self) -> str:
-        return "".join(self.log)
-
-    def edit(self, old: str, new: str) -> None:
-        config = self.repo / "config.yaml"
-        text = config.read_text()
-        assert old in text, old
-        config.write_text(text.replace(old, new, 1))
-
-    def stop(self, timeout: float = 30) -> int:
-        """Ctrl-C, as a person stops it; whatever is left of its processes after
-        ``timeout`` is killed, and a preview that had not stopped is an error."""
-        try:
-            if self.proc.poll() is None:
-                self.proc.send_signal(signal.SIGINT)
-                self.proc.wait(timeout=timeout)
-        finally:
-            self.kill()
-            self.reader.join(timeout=10)
-        return self.proc.returncode
-
-    def kill(self) -> None:
-        """End every process of the preview's session: it, its fork server, its workers."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(timeout=30)
-
-    def group(self) -> list[int]:
-        """Processes still alive in the preview's session (its own pid is the group's id)."""
-        alive = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == self.proc.pid and fields[0] != "Z":  # pgrp, not a zombie
-                alive.append(int(stat.parent.name))
-        return alive
 
 
 @pytest.fixture
@@ -225,8 +114,10 @@ def test_a_failing_figure_shows_its_error_in_place_and_ctrl_c_stops(preview):
     assert preview.state()["config_error"] is None
     # the terminal says it once, prefixed once (it said "natgrad: natgrad: figure ...")
     assert error in preview.stderr() and "natgrad: natgrad:" not in preview.stderr()
-    assert preview.stop() == 0
-    assert "natgrad preview: stopped" in preview.stderr()
+    # as a terminal sends it, to every process of the group: no worker's traceback
+    assert preview.stop(group=True) == 0
+    assert preview.stderr().rstrip().endswith("natgrad preview: stopped")
+    assert "Traceback" not in preview.stderr() and "KeyboardInterrupt" not in preview.stderr()
 
 
 def test_captions_are_the_reports_first_paragraph_with_config_values():
@@ -303,8 +194,6 @@ def test_ctrl_c_stops_it_while_latex_draws(latex, tmp_path, after):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    running = Running.__new__(Running)
-    running.proc = proc
     try:
         time.sleep(after)
         if after > 2:
@@ -315,11 +204,16 @@ def test_ctrl_c_stops_it_while_latex_draws(latex, tmp_path, after):
         assert proc.wait(timeout=10) == 0
         # its fork server may be warming up (drawing with mathtext): it follows soon
         deadline = time.monotonic() + 20
-        while running.group() and time.monotonic() < deadline:
+        while group_of(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert running.group() == [], f"left running {time.monotonic() - start:.1f} s after Ctrl-C"
+        left = time.monotonic() - start
+        assert group_of(proc.pid) == [], f"left running {left:.1f} s after Ctrl-C"
     finally:
-        running.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
 
 
 def shown_widths(driver):

@@ -4,7 +4,6 @@ the real command, real saves, read in headless Chromium."""
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import os
 import shutil
@@ -16,10 +15,10 @@ from pathlib import Path
 import pytest
 from browser import chromium
 from pipeline import copy_repo
+from previews import RunningPost
 from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
-from test_preview import Running
 
-from natgrad.tools.preview_post import claim_spots, inject
+from natgrad.tools.preview.claims import claim_spots, inject
 
 # The post the tests preview: two of the pipeline's figures as the author's post
 # shows them, and two sentences of the author's post that state claims.
@@ -48,47 +47,6 @@ $\\mathbb{E}[(x - \\mu)^3] = 3\\sigma^4$, resulting in a number.
 The final line comes from the fact that the expectation of the score is always $0$.
 """
 FIGURES = ["equidistant_points", "gd_euclidean_mahalanobis"]
-
-
-class RunningPost(Running):
-    """``python -m natgrad.preview --blog BLOG --post POST`` in a copy of the repository."""
-
-    def __init__(self, repo: Path, blog: Path, post: Path):
-        self.repo, self.blog, self.post = repo, blog, post
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "natgrad.preview", "--port", "0"]
-            + ["--blog", str(blog), "--post", str(post)],
-            cwd=repo,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            start_new_session=True,
-        )
-        self.log = []
-        try:
-            self._wait_for_start()
-        except BaseException:
-            self.kill()
-            raise
-        self.url = self.log[-1].split()[2]
-        import threading
-
-        self.reader = threading.Thread(target=self._drain, daemon=True)
-        self.reader.start()
-
-    def state(self) -> dict:
-        return json.loads(self.request("GET", "/__natgrad/state")[1])
-
-    def version(self, name: str) -> int:
-        return self.state()["figures"][name]["version"]
-
-    def request(self, method: str, path: str, headers: dict | None = None) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request(method, path, headers=headers or {})
-        response = conn.getresponse()
-        body = response.read()
-        conn.close()
-        return response.status, body
 
 
 def blog_copy(tmp_path: Path) -> tuple[Path, Path]:
@@ -276,6 +234,20 @@ def test_it_refuses_foreign_hosts_and_origins_and_serves_only_the_site(live, tmp
         assert status == 404 and b"output_dir" not in body and b"layout:" not in body, path
     for method in ("POST", "PUT", "DELETE"):
         assert live.request(method, "/live-figures/")[0] == 405
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_terminal_stops_it_without_a_traceback(live):
+    """A terminal's Ctrl-C reaches every process of its group: the preview, its fork
+    server, its worker and Jekyll. The worker died of the KeyboardInterrupt and
+    printed ``Process ForkServerPoolWorker-1: Traceback ...``, and Jekyll's exit was
+    reported as an error, on the way out."""
+    assert live.request("GET", "/assets/equidistant_points.png")[0] == 200  # the worker drew
+    assert live.stop(group=True) == 0
+    log = live.stderr()
+    assert log.rstrip().endswith("natgrad preview: stopped"), log
+    for noise in ("Traceback", "KeyboardInterrupt", "ForkServerPoolWorker", "jekyll stopped"):
+        assert noise not in log, log
 
 
 def path_without(program: str, tmp_path: Path) -> str:

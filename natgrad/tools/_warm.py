@@ -1,8 +1,10 @@
 """Warms the live preview's fork server, whose children draw the figures.
 
 Imported once in the fork server: it draws every figure of the checkout named
-by ``NATGRAD_PREVIEW_ROOT`` (into memory, nowhere on disk), which loads numpy,
-matplotlib's Agg backend, the Computer Modern fonts and mathtext's parser.
+by ``NATGRAD_PREVIEW_ROOT``, each built by its figure job (the pipeline's
+:class:`~natgrad.pipeline.jobs.FigureJob`) and saved into memory, nowhere on
+disk, which loads numpy, matplotlib's Agg backend, the Computer Modern fonts and
+mathtext's parser.
 Every child forked later starts with all of it; a child imports natgrad itself
 afresh, so edited code is what draws.
 """
@@ -29,15 +31,18 @@ if not share_mathtext_cache():
 
 def _draw_everything(root: Path) -> None:
     from ..drawing.style import style_context
-    from ..figures import builder, registry
-    from ..pipeline.config import figure_params, prepare
+    from ..figures import registry
+    from ..pipeline.config import figure_job, prepare
 
     config = prepare(root, {}, None)
     for name in registry():
-        params = figure_params(config, name)
+        job = figure_job(config, name, (), ())
+        # With mathtext whatever the config says: what the children reuse is in
+        # memory (mathtext's parser, the fonts, Agg), and LaTeX would hold the fork
+        # server, and so the preview's start and its Ctrl-C, for seconds a figure.
         with style_context(False):
-            fig, _ = builder(name)(**params["figure"])
-            fig.savefig(io.BytesIO(), format="png", dpi=params["dpi"])
+            fig, _ = job.build()
+            fig.savefig(io.BytesIO(), format="png", dpi=job.variants[0]["dpi"])
 
 
 if os.environ.get("NATGRAD_PREVIEW_ROOT"):

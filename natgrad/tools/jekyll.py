@@ -37,7 +37,7 @@ JEKYLL_OWN = frozenset({".jekyll-metadata", ".jekyll-cache", ".sass-cache", "_si
 BUILT = "natgrad-preview-built "
 
 PLUGIN = """\
-# Written by natgrad's preview (natgrad/jekyll.py): after each build, where
+# Written by natgrad's preview (natgrad/tools/jekyll.py): after each build, where
 # every post and page went, for the preview to find the post's URL.
 require "json"
 
@@ -319,8 +319,10 @@ class Jekyll:
                 or f"jekyll exited with status {self.proc.wait()}"
             )
             self._first.set()
-        else:
-            self.on_event("error", f"jekyll stopped (status {self.proc.wait()})")
+        elif (status := self.proc.wait()) != 0:
+            # 0: Jekyll stopped as asked (stop(), or a Ctrl-C it caught with the
+            # preview's): not the page's error
+            self.on_event("error", f"jekyll stopped (status {status})")
         self._watching.set()
 
     def stop(self) -> None:

@@ -1,0 +1,139 @@
+"""The preview's worker: a process forked from a warm fork server that draws figure jobs.
+
+The fork server imports :data:`WARM_MODULES` once (numpy, matplotlib, the fonts,
+mathtext's parser: :mod:`natgrad.tools._warm` draws every figure once), so every
+worker forked from it starts warm. A worker then forgets the fork server's
+natgrad and imports the one on disk, so edited code is what draws; it stays for
+the next save and is replaced when natgrad's code changes.
+
+A worker draws what the pipeline's adapter (``workflow/scripts/render.py``)
+draws: :meth:`natgrad.pipeline.jobs.FigureJob.from_json` of the job the preview
+planned, then :meth:`~natgrad.pipeline.jobs.FigureJob.render`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sys
+from pathlib import Path
+
+__all__ = ["WARM_MODULES", "Worker", "draw", "start_fork_server"]
+
+#: What the fork server imports once, so that every drawing child starts warm.
+#: natgrad.tools._warm draws every figure once (fonts, mathtext's parse cache); each
+#: child then forgets natgrad and imports it from disk, as edited.
+WARM_MODULES = [
+    "numpy",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.font_manager",
+    "matplotlib.mathtext",
+    "matplotlib.contour",
+    "PIL.PngImagePlugin",
+    "threadpoolctl",
+    "natgrad.tools._warm",
+]
+
+#: A planned drawing as it travels to the worker: the job's JSON (its
+#: :meth:`~natgrad.pipeline.jobs.FigureJob.to_json`) and its output files.
+Planned = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def start_fork_server(root: Path) -> None:
+    """Start the fork server now, with :data:`WARM_MODULES` imported in it
+    (natgrad.tools._warm draws the figures of ``root`` once, in a scratch folder)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    os.environ["NATGRAD_PREVIEW_ROOT"] = str(root)
+    multiprocessing.get_context("forkserver").set_forkserver_preload(WARM_MODULES)
+    forkserver.ensure_running()
+
+
+def _worker_init(root: str) -> None:
+    """In a new worker: leave Ctrl-C to the preview, forget the fork server's natgrad
+    and import the one on disk."""
+    # A terminal's Ctrl-C reaches every process of its group. The preview stops the
+    # worker itself (Pool.terminate); a KeyboardInterrupt here would only print
+    # "Process ForkServerPoolWorker-1: Traceback ..." on the way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
+        del sys.modules[module]
+    sys.path.insert(0, root)
+    import natgrad.pipeline.jobs  # noqa: F401
+    import natgrad.pipeline.render  # noqa: F401
+
+
+def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
+    """In the worker: render each planned job as the pipeline's adapter does; name ->
+    its one-line error, or None.
+
+    A module-level function, which the worker imports afresh from disk.
+    """
+    from natgrad.drawing.divergence import FigureError
+    from natgrad.pipeline.jobs import FigureJob
+
+    results = {}
+    for name, (text, figures, data, manifests) in jobs.items():
+        try:
+            FigureJob.from_json(text, figures, data, manifests).render()
+            results[name] = None
+        except FigureError as err:
+            results[name] = f"natgrad: {err}"
+        except Exception as err:  # noqa: BLE001 - shown in the figure's place, never fatal
+            results[name] = f"natgrad: figure {name}: {type(err).__name__}: {err}"
+    return results
+
+
+class Worker:
+    """The standing worker of one checkout: a pool of one process of the fork server.
+
+    Parameters
+    ----------
+    root : Path
+        The checkout whose natgrad the worker imports.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._pool = None
+        self._key: str | None = None
+
+    def _code_key(self) -> str:
+        """Hash of natgrad's code and style as on disk: the worker's imports are of it."""
+        h = hashlib.sha256()
+        natgrad = self.root / "natgrad"
+        for path in sorted([*natgrad.rglob("*.py"), natgrad / "drawing" / "natgrad.mplstyle"]):
+            h.update(str(path).encode())
+            h.update(path.read_bytes())
+        return h.hexdigest()
+
+    def draw(self, jobs: dict[str, Planned], timeout: float = 600) -> dict[str, str | None]:
+        """Draw ``jobs`` (name -> planned job) in the worker; name -> error or None.
+
+        A worker whose natgrad is not the one on disk is replaced first; one that
+        crashed is replaced next time, and every job then reports the crash.
+        """
+        import multiprocessing
+
+        key = self._code_key()
+        if self._pool is None or key != self._key:
+            self.close()
+            ctx = multiprocessing.get_context("forkserver")
+            self._pool = ctx.Pool(1, initializer=_worker_init, initargs=(str(self.root),))
+            self._key = key
+        try:
+            return self._pool.apply_async(draw, (jobs,)).get(timeout=timeout)
+        except Exception as err:  # noqa: BLE001 - a crashed worker is replaced next time
+            self.close()
+            return dict.fromkeys(jobs, f"natgrad: drawing failed ({type(err).__name__}: {err})")
+
+    def close(self) -> None:
+        """Stop the worker (Pool.terminate: SIGTERM, which ends it silently)."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
