@@ -242,3 +242,23 @@ def test_the_page_shows_each_figure_at_the_display_width(preview, browser):
         lambda: all(abs(w - 400.5) <= 1 / 64 for w in (shown_widths(browser) or {0: 0}).values()),
         "the figures at the new width",
     )
+
+
+def test_the_fork_server_warms_by_drawing_every_figure(root):
+    """What the fork server imports first draws every figure of the checkout, saying
+    nothing; a failure there would only print a line and leave every redraw colder,
+    so no other test would fail."""
+    code = (
+        "import sys, natgrad.tools.preview._warm; "
+        "print(sorted(m for m in ('matplotlib.backends.backend_agg', 'natgrad.figures.'"
+        "'gd_euclidean_mahalanobis') if m in sys.modules))"
+    )
+    env = {**os.environ, "NATGRAD_PREVIEW_ROOT": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    assert out.stdout.strip() == str(
+        ["matplotlib.backends.backend_agg", "natgrad.figures.gd_euclidean_mahalanobis"]
+    )

@@ -1,6 +1,6 @@
-"""natgrad.tools._private: the one use of matplotlib's private API, checked against
+"""natgrad.tools.preview._private: the one use of matplotlib's private API, checked against
 the installed matplotlib. A failure here means matplotlib changed what the live
-preview's shared mathtext cache replaces: update natgrad/tools/_private.py (or drop
+preview's shared mathtext cache replaces: update natgrad/tools/preview/_private.py (or drop
 it: the preview then redraws slower), never this test."""
 
 import inspect
@@ -9,18 +9,19 @@ import sys
 
 from matplotlib.mathtext import MathTextParser
 
-from natgrad.tools._private import EXPECTED_PARAMETERS, private_api_present
+from natgrad.tools.preview._private import EXPECTED_PARAMETERS, private_api_present
 
 
 def test_matplotlibs_private_mathtext_cache_is_the_one_replaced():
     cached = MathTextParser._parse_cached
     uncached = getattr(cached, "__wrapped__", None)
     assert uncached is not None, (
-        "MathTextParser._parse_cached is no longer an lru_cache: natgrad/tools/_private.py "
+        "MathTextParser._parse_cached is no longer an lru_cache: natgrad/tools/preview/_private.py "
         "cannot share it"
     )
     assert tuple(inspect.signature(uncached).parameters) in EXPECTED_PARAMETERS, (
-        "MathTextParser._parse_cached changed its parameters: update natgrad/tools/_private.py"
+        "MathTextParser._parse_cached changed its parameters: update "
+        "natgrad/tools/preview/_private.py"
     )
     assert MathTextParser("agg")._output_type == "raster"
     assert MathTextParser("path")._output_type == "vector"
@@ -31,7 +32,7 @@ SHARED_PARSE = """
 import sys
 from matplotlib.font_manager import FontProperties
 from matplotlib.mathtext import MathTextParser
-from natgrad.tools._private import share_mathtext_cache
+from natgrad.tools.preview._private import share_mathtext_cache
 
 texts = [r"$10^{-3}$", r"$\\|x\\|_A$", r"$\\mu$"]
 prop = FontProperties(size=10)

@@ -9,7 +9,7 @@ In parts whose names say what they hold:
 - :mod:`.post`: the post preview's model (Jekyll's site, the checks' verdicts);
 - :mod:`.claims`: where the built post states each claim;
 - :mod:`.server`: the loopback servers and their handlers;
-- :mod:`.pages`: the pages, script and style (templates in ``natgrad/tools/templates/``);
+- :mod:`.pages`: the pages, script and style (templates in ``natgrad/tools/preview/templates/``);
 - :mod:`.cli`: ``python -m natgrad.preview``.
 
 Nothing is imported here: the worker imports :mod:`.worker` afresh from disk

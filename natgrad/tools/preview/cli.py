@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from ..jekyll import Jekyll, JekyllError, jekyll_command, mirror, sync
+from .jekyll import Jekyll, JekyllError, jekyll_command, mirror, sync
 from .model import Preview
 from .post import PostPreview
 from .server import GalleryServer, PostServer

@@ -1,4 +1,4 @@
-"""The previews' pages, scripts and styles: Jinja2 templates in ``natgrad/tools/templates/``.
+"""The previews' pages, scripts and styles: Jinja2 templates in ``templates/`` beside it.
 
 HTML is autoescaped (every value the page shows comes from files the author
 edits, or from errors quoting them); the post's script is rendered without it
@@ -17,7 +17,7 @@ def _environment():
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     return Environment(
-        loader=PackageLoader("natgrad.tools"),
+        loader=PackageLoader("natgrad.tools.preview"),
         autoescape=select_autoescape(["html"]),
         keep_trailing_newline=True,
     )

@@ -1,7 +1,7 @@
 """The post preview's model: the blog's post built by Jekyll, its figures drawn live,
 what the checks say about them.
 
-:class:`PostPreview` holds the site Jekyll last built (:mod:`natgrad.tools.jekyll`),
+:class:`PostPreview` holds the site Jekyll last built (:mod:`natgrad.tools.preview.jekyll`),
 the post's figures (a :class:`.model.Preview` drawing only them, each drawing with
 the manifest its pipeline job writes), each figure's verdict from the artifact
 check (:func:`figure_verdict`, in a thread of its own) and the claims the post
@@ -17,8 +17,8 @@ import shutil
 import threading
 from pathlib import Path
 
-from ..jekyll import Build, Jekyll
 from .claims import ClaimSpot, claim_spots
+from .jekyll import Build, Jekyll
 from .model import Preview
 
 __all__ = ["PostPreview", "figure_verdict"]

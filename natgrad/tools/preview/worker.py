@@ -1,7 +1,7 @@
 """The preview's worker: a process forked from a warm fork server that draws figure jobs.
 
 The fork server imports :data:`WARM_MODULES` once (numpy, matplotlib, the fonts,
-mathtext's parser: :mod:`natgrad.tools._warm` draws every figure once), so every
+mathtext's parser: :mod:`natgrad.tools.preview._warm` draws every figure once), so every
 worker forked from it starts warm. A worker then forgets the fork server's
 natgrad and imports the one on disk, so edited code is what draws; it stays for
 the next save and is replaced when natgrad's code changes.
@@ -22,7 +22,7 @@ from pathlib import Path
 __all__ = ["WARM_MODULES", "Worker", "draw", "start_fork_server"]
 
 #: What the fork server imports once, so that every drawing child starts warm.
-#: natgrad.tools._warm draws every figure once (fonts, mathtext's parse cache); each
+#: natgrad.tools.preview._warm draws every figure once (fonts, mathtext's parse cache); each
 #: child then forgets natgrad and imports it from disk, as edited.
 WARM_MODULES = [
     "numpy",
@@ -34,7 +34,7 @@ WARM_MODULES = [
     "matplotlib.contour",
     "PIL.PngImagePlugin",
     "threadpoolctl",
-    "natgrad.tools._warm",
+    "natgrad.tools.preview._warm",
 ]
 
 #: A planned drawing as it travels to the worker: the job's JSON (its
@@ -44,7 +44,7 @@ Planned = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 def start_fork_server(root: Path) -> None:
     """Start the fork server now, with :data:`WARM_MODULES` imported in it
-    (natgrad.tools._warm draws the figures of ``root`` once, in a scratch folder)."""
+    (natgrad.tools.preview._warm draws the figures of ``root`` once, in a scratch folder)."""
     import multiprocessing
     from multiprocessing import forkserver
 

@@ -37,7 +37,7 @@ JEKYLL_OWN = frozenset({".jekyll-metadata", ".jekyll-cache", ".sass-cache", "_si
 BUILT = "natgrad-preview-built "
 
 PLUGIN = """\
-# Written by natgrad's preview (natgrad/tools/jekyll.py): after each build, where
+# Written by natgrad's preview (natgrad/tools/preview/jekyll.py): after each build, where
 # every post and page went, for the preview to find the post's URL.
 require "json"
 

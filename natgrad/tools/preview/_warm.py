@@ -19,20 +19,20 @@ import matplotlib.backends.backend_agg  # noqa: F401
 from ._private import share_mathtext_cache
 
 # Each redraw's mathtext parsed once per process, not once per figure
-# (natgrad/tools/_private.py says how and why; the preview's figures stay
+# (natgrad/tools/preview/_private.py says how and why; the preview's figures stay
 # byte-identical to the pipeline's: tests/test_preview.py).
 if not share_mathtext_cache():
     print(
         "natgrad preview: this matplotlib's mathtext cache is not the one expected; "
-        "redraws are slower (natgrad/tools/_private.py)",
+        "redraws are slower (natgrad/tools/preview/_private.py)",
         file=sys.stderr,
     )
 
 
 def _draw_everything(root: Path) -> None:
-    from ..drawing.style import style_context
-    from ..figures import registry
-    from ..pipeline.config import figure_job, prepare
+    from ...drawing.style import style_context
+    from ...figures import registry
+    from ...pipeline.config import figure_job, prepare
 
     config = prepare(root, {}, None)
     for name in registry():
