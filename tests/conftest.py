@@ -114,7 +114,7 @@ def built(tmp_path_factory):
     """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""
     import shutil
 
-    from pipeline import copy_repo, run_snakemake
+    from snakemake_runs import copy_repo, run_snakemake
 
     repo = copy_repo(tmp_path_factory.mktemp("built") / "repo")
     shutil.rmtree(repo / "figures")

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from pipeline import ROOT
+from snakemake_runs import ROOT
 
 
 def run(script, *args):

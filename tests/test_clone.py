@@ -7,7 +7,7 @@ records; the manifests' recorded inputs decide instead (natgrad.pipeline.manifes
 import subprocess
 
 import pytest
-from pipeline import FIGURES, copy_repo, jobs_run, run_snakemake
+from snakemake_runs import FIGURES, copy_repo, jobs_run, run_snakemake
 
 pytestmark = pytest.mark.slow
 

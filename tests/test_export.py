@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from browser import chromium, require
-from pipeline import FIGURES, copy_repo, jobs_run, png_size, run_snakemake
+from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake
 
 from natgrad.pipeline.post import post_images, read_images
 

@@ -1,5 +1,5 @@
 """The figures with ``usetex: true``: checked by LaTeX, recorded as LaTeX (their layout:
-tests/test_layout.py).
+tests/drawing/test_layout.py).
 
 A mathematics blogger has LaTeX (.ci/run installs Debian's TeX Live); these tests
 fail, saying how to install it, where it is missing.
@@ -9,7 +9,7 @@ import json
 import shutil
 
 import pytest
-from pipeline import FIGURES, copy_repo, jobs_run, run_snakemake
+from snakemake_runs import FIGURES, copy_repo, jobs_run, run_snakemake
 
 pytestmark = pytest.mark.latex
 

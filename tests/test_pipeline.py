@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from pipeline import FIGURES, ROOT, fresh_copy, jobs_run, png_size, run_snakemake, tree_hashes
+from snakemake_runs import FIGURES, ROOT, fresh_copy, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad import gaussian
 from natgrad.descent import steepest_descent

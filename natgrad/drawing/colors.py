@@ -2,7 +2,7 @@
 
 The Snakefile validates the config on every run, a no-op included, and
 ``import matplotlib.colors`` costs about 0.25 s there. The names matplotlib
-knows (base, CSS4 and Tableau; tests/test_colors.py keeps the copy equal to
+knows (base, CSS4 and Tableau; tests/drawing/test_colors.py keeps the copy equal to
 matplotlib's) and its string forms are checked here; only ``xkcd:`` names,
 949 of them, ask matplotlib itself.
 """

@@ -52,7 +52,7 @@ PARAMETERIZATION_LABELS = {
 # seaborn 0.13's "colorblind" palette (``seaborn.palettes.SEABORN_PALETTES``),
 # copied rather than imported: ``import seaborn`` pulls in pandas and
 # scipy.stats, about 1.6 s of start-up in every job that draws with it, for
-# ten constants. tests/test_plotting.py checks the copy against seaborn.
+# ten constants. tests/drawing/test_plotting.py checks the copy against seaborn.
 COLORBLIND = (
     "#0173B2",
     "#DE8F05",

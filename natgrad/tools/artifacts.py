@@ -60,7 +60,7 @@ __all__ = [
 #: quantity is computed without catastrophic cancellation (the NLL gap as a KL
 #: divergence, KL by log1p/series), so platforms differ by a few ulps times the
 #: quantity's condition number. Measured by moving every non-integer float of
-#: the config by one ulp (tests/test_artifacts.py), the largest difference is
+#: the config by one ulp (tests/tools/test_artifacts.py), the largest difference is
 #: 2.3e-14 (a Monte Carlo mean of the claims table); the largest platform
 #: difference reported was 8.9e-14. 1e-9 leaves a margin above 10^4 and is 10^6
 #: below a change of 1e-3, which the check must catch. A quantity that is not

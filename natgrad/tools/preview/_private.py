@@ -10,7 +10,7 @@ processes only: a parse depends on the parser only through that type.
 It relies on matplotlib's ``MathTextParser._parse_cached``, an
 ``functools.lru_cache`` of ``(self, s, dpi, prop, antialiased, load_glyph_flags)``
 (3.9 to 3.11; 3.8, the dependency floor, has no ``load_glyph_flags``)
-and ``MathTextParser._output_type``. tests/test_private.py fails loudly
+and ``MathTextParser._output_type``. tests/tools/test_private.py fails loudly
 when either changes; at run time a changed matplotlib only leaves the preview
 slower (:func:`share_mathtext_cache` returns False), never wrong.
 """

@@ -20,7 +20,7 @@ from ._private import share_mathtext_cache
 
 # Each redraw's mathtext parsed once per process, not once per figure
 # (natgrad/tools/preview/_private.py says how and why; the preview's figures stay
-# byte-identical to the pipeline's: tests/test_preview.py).
+# byte-identical to the pipeline's: tests/tools/test_preview.py).
 if not share_mathtext_cache():
     print(
         "natgrad preview: this matplotlib's mathtext cache is not the one expected; "

@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 import yaml
-from pipeline import (
+from snakemake_runs import (
     as_if_built_elsewhere,
     bump_last_bits,
     copy_repo,

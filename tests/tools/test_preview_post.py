@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from browser import chromium
-from pipeline import copy_repo
 from previews import RunningPost
+from snakemake_runs import copy_repo
 from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
 
 from natgrad.tools.preview.claims import claim_spots, inject

@@ -8,8 +8,8 @@ import time
 
 import pytest
 from browser import chromium
-from pipeline import FIGURES, copy_repo, run_snakemake
 from previews import Running, group_of
+from snakemake_runs import FIGURES, copy_repo, run_snakemake
 
 from natgrad.tools.preview.model import caption_text
 
