@@ -31,13 +31,13 @@ list whole, so a default inside an item could only come from the schema.
 from __future__ import annotations
 
 import copy
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..drawing.style import resolve_usetex
+from .messages import describe, key_path
 
 __all__ = [
     "ConfigError",
@@ -54,21 +54,12 @@ __all__ = [
     "mathtext_problem",
     "latex_problem",
     "check_texts",
-    "spd2_problem",
     "validate_config",
 ]
 
 
 class ConfigError(ValueError):
     """A config value is invalid; the message names the key path and the problem."""
-
-
-def key_path(path) -> str:
-    """``['a', 0, 'b']`` -> ``'a[0].b'``; the empty path is ``'<config>'``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "<config>"
 
 
 def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
@@ -227,37 +218,6 @@ def load_schema(path: str | Path) -> dict:
         return yaml.load(fh, Loader=_safe_loader())
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def spd2_problem(m: list[list[float]], rtol: float = 1e-10) -> str | None:
-    """What makes the 2 x 2 matrix ``m`` not symmetric positive definite, or None.
-
-    The check of the schema's ``x-spd`` keyword. It agrees with
-    :func:`natgrad.metrics.validate_spd` (same tolerance, same messages; a test
-    compares them) but uses only ``math``: the Snakefile validates the config on
-    every run, even one with nothing to do, and importing numpy there would cost
-    more than all the rest of the validation.
-    """
-    (a, b), (c, d) = m
-    if not all(map(math.isfinite, (a, b, c, d))):
-        return "matrix must be finite, got non-finite entries"
-    scale = max(abs(a), abs(b), abs(c), abs(d)) or 1.0
-    if abs(b - c) > rtol * scale:
-        return f"matrix must be symmetric (within relative tolerance {rtol:g})"
-    # Cholesky of the lower triangle, in LAPACK's order: a > 0, then the Schur
-    # complement d - l10^2 > 0.
-    if a > 0:
-        l10 = c * (1.0 / math.sqrt(a))
-        if d - l10 * l10 > 0:
-            return None
-    # The smallest eigenvalue of [[a, c], [c, d]], for the message.
-    eig = (a + d) / 2 - math.hypot((a - d) / 2, c)
-    return f"matrix must be positive definite, smallest eigenvalue is {eig:.3g}"
-
-
 def validate_config(config: Any, schema: dict) -> dict:
     """Validate ``config`` against ``schema``; return a copy of it.
 
@@ -324,6 +284,7 @@ def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> st
 _VALIDATION_CODE = (
     "pipeline/config.py",
     "pipeline/schema.py",
+    "pipeline/messages.py",
     "drawing/colors.py",
     "drawing/style.py",
 )
@@ -476,7 +437,7 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
         problems = {t: mathtext_problem(t) for t in unique}
     for path, text in new:
         if problems[text]:
-            raise ConfigError(f"config key '{key_path(path)}': {_describe(text)}: {problems[text]}")
+            raise ConfigError(f"config key '{key_path(path)}': {describe(text)}: {problems[text]}")
     if new and cache:
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ with :func:`jsonschema.validators.extend` (each yields a
 ``x-range: true``
     ``[min, max]`` with ``min < max``.
 ``x-spd: true``
-    a symmetric positive-definite 2 x 2 matrix (:func:`~natgrad.pipeline.config.spd2_problem`).
+    a symmetric positive-definite 2 x 2 matrix (:func:`spd2_problem`).
 ``x-index-of: /a/b``
     an index into the list at that JSON pointer from the config's root.
 ``x-max-pixels: n``
@@ -44,10 +44,16 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from ..drawing.colors import is_color
-from .config import _describe as describe
-from .config import key_path, spd2_problem
+from .messages import describe, key_path
 
-__all__ = ["CheckFailed", "config_validator", "drawn_texts", "error_line", "first_error"]
+__all__ = [
+    "CheckFailed",
+    "config_validator",
+    "drawn_texts",
+    "error_line",
+    "first_error",
+    "spd2_problem",
+]
 
 
 class CheckFailed(ValidationError):
@@ -100,6 +106,32 @@ def _spd(validator, enabled, instance, schema) -> Iterator[ValidationError]:
     problem = spd2_problem(instance) if enabled and square else None
     if problem:
         yield CheckFailed(f"{describe(instance)}: {problem}")
+
+
+def spd2_problem(m: list[list[float]], rtol: float = 1e-10) -> str | None:
+    """What makes the 2 x 2 matrix ``m`` not symmetric positive definite, or None.
+
+    The check of the schema's ``x-spd`` keyword. It agrees with
+    :func:`natgrad.metrics.validate_spd` (same tolerance, same messages; a test
+    compares them) but uses only ``math``: the Snakefile validates the config on
+    every run, even one with nothing to do, and importing numpy there would cost
+    more than all the rest of the validation.
+    """
+    (a, b), (c, d) = m
+    if not all(map(math.isfinite, (a, b, c, d))):
+        return "matrix must be finite, got non-finite entries"
+    scale = max(abs(a), abs(b), abs(c), abs(d)) or 1.0
+    if abs(b - c) > rtol * scale:
+        return f"matrix must be symmetric (within relative tolerance {rtol:g})"
+    # Cholesky of the lower triangle, in LAPACK's order: a > 0, then the Schur
+    # complement d - l10^2 > 0.
+    if a > 0:
+        l10 = c * (1.0 / math.sqrt(a))
+        if d - l10 * l10 > 0:
+            return None
+    # The smallest eigenvalue of [[a, c], [c, d]], for the message.
+    eig = (a + d) / 2 - math.hypot((a - d) / 2, c)
+    return f"matrix must be positive definite, smallest eigenvalue is {eig:.3g}"
 
 
 def _color(value: Any) -> bool:

@@ -10,14 +10,9 @@ import sys
 import pytest
 
 from natgrad.metrics import validate_spd
-from natgrad.pipeline.config import (
-    ConfigError,
-    key_path,
-    load_schema,
-    spd2_problem,
-    validate_config,
-)
-from natgrad.pipeline.schema import drawn_texts
+from natgrad.pipeline.config import ConfigError, load_schema, validate_config
+from natgrad.pipeline.messages import key_path
+from natgrad.pipeline.schema import drawn_texts, spd2_problem
 
 
 @pytest.fixture(scope="module")
@@ -313,11 +308,6 @@ def test_usetex_is_a_boolean(schema, default_config, value):
     """No "LaTeX if installed": one config, one look on every machine."""
     with pytest.raises(ConfigError, match="config key 'usetex'"):
         validate_config(dict(default_config, usetex=value), schema)
-
-
-def test_key_path():
-    assert key_path(["a", 0, "b"]) == "a[0].b"
-    assert key_path([]) == "<config>"
 
 
 def _spd_message(m):
@@ -734,13 +724,6 @@ def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
 
 # Generic schema handling, on toy schemas: what the pipeline's schema does not exercise.
 
-
-def test_long_values_are_cut_to_80_characters():
-    from natgrad.pipeline.config import _describe
-
-    assert _describe("x" * 78) == repr("x" * 78)  # 80 characters with the quotes: whole
-    assert _describe("x" * 79) == repr("x" * 79)[:77] + "..."
-    assert len(_describe("x" * 79)) == 80
 
 
 def toy_line(config, schema):

@@ -1,0 +1,15 @@
+"""How the config's one-line errors write a key path and a value."""
+
+from natgrad.pipeline.messages import describe, key_path
+
+
+def test_key_path():
+    assert key_path(["a", 0, "b"]) == "a[0].b"
+    assert key_path([0]) == "[0]"
+    assert key_path([]) == "<config>"
+
+
+def test_long_values_are_cut_to_80_characters():
+    assert describe("x" * 78) == repr("x" * 78)  # 80 characters with the quotes: whole
+    assert describe("x" * 79) == repr("x" * 79)[:77] + "..."
+    assert len(describe("x" * 79)) == 80
