@@ -24,13 +24,16 @@ mutmut's numbers, which move when the code does. A survivor that no entry explai
 is reported as such and makes the script exit with 1: kill it with a test, or add
 it with its reason. ``mutmut show <name>`` shows one mutant's diff;
 ``python benchmarks/mutation.py 'natgrad.gaussian.x_kl*' 'natgrad.metrics.*'`` runs
-only those.
+only those, and ``--pending 'natgrad.claims.*'`` only those of them without a result
+(after an interrupted run: mutmut reruns every mutant it is given by name).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import fnmatch
+import json
 import os
 import re
 import subprocess
@@ -173,15 +176,36 @@ def header(by_module: dict[str, collections.Counter]) -> str:
     return "\n".join(lines)
 
 
+def pending(patterns: list[str], mutants: Path = ROOT / "mutants") -> list[str]:
+    """The mutants matching ``patterns`` (mutmut's names or globs) that have no result
+    in ``mutants/`` yet: mutmut reruns every mutant it is given by name."""
+    names = []
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        results = json.loads(meta.read_text())["exit_code_by_key"]
+        names += [
+            key
+            for key, code in results.items()
+            if code is None and any(fnmatch.fnmatchcase(key, p) for p in patterns)
+        ]
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--report-only", action="store_true", help="summarise the last run")
+    parser.add_argument(
+        "--pending",
+        action="store_true",
+        help="of the mutants named, run only those without a result (one run interrupted, "
+        "or another that ran some): mutmut reruns the named ones",
+    )
     parser.add_argument("mutants", nargs="*", help="run only these (mutmut's names or globs)")
     args = parser.parse_args(argv)
     equivalents = load_equivalents()
-    if not args.report_only:
-        mutmut("run", "--max-children", str(args.max_children), *args.mutants)
+    names = pending(args.mutants or ["*"]) if args.pending else args.mutants
+    if not args.report_only and (names or not args.pending):
+        mutmut("run", "--max-children", str(args.max_children), *names)
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []
     for line in mutmut("results", "--all", "true").splitlines():

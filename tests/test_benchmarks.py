@@ -93,6 +93,31 @@ def test_mutation_survivors_are_listed_with_their_reason_or_counted(mutation):
     ]
 
 
+def test_pending_mutants_are_those_named_without_a_result(mutation, tmp_path):
+    import json
+
+    (tmp_path / "natgrad" / "pipeline").mkdir(parents=True)
+    (tmp_path / "natgrad" / "claims.py.meta").write_text(
+        json.dumps({"exit_code_by_key": {
+            "natgrad.claims.x_a__mutmut_1": None,
+            "natgrad.claims.x_a__mutmut_2": 1,
+            "natgrad.claims.x_b__mutmut_1": None,
+        }})
+    )  # fmt: skip
+    (tmp_path / "natgrad" / "pipeline" / "config.py.meta").write_text(
+        json.dumps({"exit_code_by_key": {"natgrad.pipeline.config.x_f__mutmut_1": None}})
+    )
+    assert mutation.pending(["natgrad.claims.*"], tmp_path) == [
+        "natgrad.claims.x_a__mutmut_1",
+        "natgrad.claims.x_b__mutmut_1",
+    ]
+    assert mutation.pending(["natgrad.claims.x_a__*", "natgrad.pipeline.*"], tmp_path) == [
+        "natgrad.claims.x_a__mutmut_1",
+        "natgrad.pipeline.config.x_f__mutmut_1",
+    ]
+    assert mutation.pending(["natgrad.metrics.*"], tmp_path) == []
+
+
 def test_mutation_header_names_what_was_not_run(mutation):
     import collections
 
