@@ -162,6 +162,8 @@ def test_level_set_needs_two_dimensions():
 
 def test_metric_from_matrix_picks_the_simplest():
     assert isinstance(metric_from_matrix(np.eye(2)), Euclidean)
+    # of the matrix's dimension, which it then checks (the figures read its matrix())
+    assert metric_from_matrix(np.eye(3)) == Euclidean(3)
     assert isinstance(metric_from_matrix(np.diag([1.0, 4.0])), Diagonal)
     assert isinstance(metric_from_matrix([[2.0, 1.0], [1.0, 2.0]]), Mahalanobis)
 
@@ -462,6 +464,7 @@ def test_edges_that_are_inside():
     tiny radius: accepted."""
     Mahalanobis([[1.0, 0.0], [1e-10, 1.0]])
     assert Euclidean(1).direction([3.0]) == 3.0
+    assert FisherMetric(lambda p: 2.0 + p[None, :] ** 2, dim=1).matrix([3.0]) == 11.0
     pts = Euclidean(2).level_set(radius=1e-300, n_points=3)
     assert pts.shape == (3, 2) and np.all(np.isfinite(pts))
     assert len(Euclidean(2).level_set()) == 201  # the documented default
