@@ -464,7 +464,6 @@ def test_edges_that_are_inside():
     tiny radius: accepted."""
     Mahalanobis([[1.0, 0.0], [1e-10, 1.0]])
     assert Euclidean(1).direction([3.0]) == 3.0
-    assert FisherMetric(lambda p: 2.0 + p[None, :] ** 2, dim=1).matrix([3.0]) == 11.0
     pts = Euclidean(2).level_set(radius=1e-300, n_points=3)
     assert pts.shape == (3, 2) and np.all(np.isfinite(pts))
     assert len(Euclidean(2).level_set()) == 201  # the documented default
@@ -478,6 +477,11 @@ def test_edges_that_are_inside():
     # lower or upper Cholesky factor: the same solution
     G = np.array([[4.0, 1.0], [1.0, 3.0]])
     assert_allclose(cholesky_solve(G, [1.0, 2.0]), np.linalg.solve(G, [1.0, 2.0]), rtol=1e-15)
+
+
+def test_the_smallest_dimension_is_one():
+    assert Euclidean(1).direction([3.0]) == 3.0
+    assert FisherMetric(lambda p: 2.0 + p[None, :] ** 2, dim=1).matrix([3.0]) == 11.0
 
 
 def test_fisher_metric_passes_float_points_and_returns_a_float_tensor():
