@@ -12,12 +12,12 @@ import pytest
 from natgrad.metrics import validate_spd
 from natgrad.pipeline.config import (
     ConfigError,
-    defaults,
     key_path,
     load_schema,
     spd2_problem,
     validate_config,
 )
+from natgrad.pipeline.schema import drawn_texts
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +34,43 @@ def walk_properties(node, path=()):
             yield from walk_properties(items, (*path, key, "[]"))
 
 
-def test_every_key_has_description_and_default(schema):
+def test_every_key_has_a_description_and_is_required(schema):
     keys = list(walk_properties(schema))
     assert len(keys) > 30
     for path, node in keys:
         assert "description" in node, f"{'.'.join(path)} has no description"
-        assert "default" in node, f"{'.'.join(path)} has no default"
+
+    def check(node, path):
+        if "properties" in node:
+            assert node.get("required") == list(node["properties"]), f"{path}: not all required"
+        for k, sub in node.get("properties", {}).items():
+            check(sub, f"{path}.{k}")
+        if isinstance(node.get("items"), dict):
+            check(node["items"], f"{path}[]")
+
+    check(schema, "<config>")
+
+
+def test_the_schema_states_no_values(schema):
+    """config.yaml is the one source of values: a default in the schema would be a
+    second one, used by nothing and free to drift from it."""
+
+    def defaults(node, path):
+        if isinstance(node, dict):
+            yield from ([path] if "default" in node else [])
+            for k, v in node.items():
+                yield from defaults(v, f"{path}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from defaults(v, f"{path}/{i}")
+
+    assert list(defaults(schema, "#")) == []
+
+
+def test_the_schema_is_valid_json_schema(schema):
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(schema)
 
 
 def test_objects_reject_unknown_keys(schema):
@@ -54,35 +85,92 @@ def test_objects_reject_unknown_keys(schema):
     check(schema, "<config>")
 
 
-def test_schema_defaults_are_config_yaml(schema, default_config):
-    assert defaults(schema) == default_config
+def config_keys(node, path=()):
+    """Every key path of a config: mapping keys, and those of mappings inside lists."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for k, v in items:
+        if isinstance(node, dict):
+            yield (*path, k)
+        if isinstance(v, dict) or (isinstance(v, list) and v and isinstance(v[0], dict)):
+            yield from config_keys(v, (*path, k))
+
+
+def schema_node(schema, path):
+    """The subschema describing the config key ``path`` (``$ref`` followed)."""
+    node = schema
+    for k in path:
+        node = node["items"] if isinstance(k, int) else node["properties"][k]
+        if "$ref" in node:
+            node = {**schema["$defs"][node["$ref"].split("/")[-1]], **node}
+    return node
 
 
 def test_default_config_is_valid(schema, default_config):
-    assert validate_config(default_config, schema) == default_config
+    out = validate_config(default_config, schema)
+    assert out == default_config
+    out["equidistant_points"]["panels"][0]["A"][0][0] = 9.0  # a copy: the caller's own
+    assert default_config["equidistant_points"]["panels"][0]["A"][0][0] == 1.0
 
 
-def test_missing_keys_take_their_defaults(schema, default_config):
+def test_every_key_of_config_yaml_is_required(schema, default_config):
+    """config.yaml is the one source of values: a key deleted from it is not taken from
+    anywhere else, it is a one-line error naming the key, with the key's description."""
+    keys = list(config_keys(default_config))
+    assert len(keys) > 120
+    for path in keys:
+        cfg = copy.deepcopy(default_config)
+        set_key(cfg, path, DELETE)
+        with pytest.raises(ConfigError) as info:
+            validate_config(cfg, schema)
+        description = " ".join(schema_node(schema, path)["description"].split())
+        assert str(info.value) == (
+            f"config key '{key_path(path)}': required but not set ({description})"
+        ), path
+
+
+def test_missing_keys_in_full(schema, default_config):
     cfg = copy.deepcopy(default_config)
-    del cfg["dpi"]
     del cfg["gd_euclidean_mahalanobis"]["n_steps"]
-    out = validate_config(cfg, schema)
-    assert out["dpi"] == 100 and out["gd_euclidean_mahalanobis"]["n_steps"] == 10
-    assert validate_config({}, schema) == default_config
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == (
+        "config key 'gd_euclidean_mahalanobis.n_steps': required but not set "
+        "(Number of steps drawn.)"
+    )
+    with pytest.raises(ConfigError) as info:
+        validate_config({}, schema)
+    assert str(info.value) == (
+        "config key 'output_dir': required but not set "
+        "(Directory the figures are written to, relative to the working directory.)"
+    )
 
 
-def test_defaults_apply_inside_list_items(schema, default_config):
-    """The schema's item-level defaults are the ones applied, like every other default."""
+def test_a_misspelt_key_is_named_as_unknown_not_as_missing(schema, default_config):
     cfg = copy.deepcopy(default_config)
-    cfg["gd_euclidean_mahalanobis"]["panels"] = [{"metric": "mahalanobis"}, {}]
-    panels = validate_config(cfg, schema)["gd_euclidean_mahalanobis"]["panels"]
-    assert panels == [
-        {"title": "", "metric": "mahalanobis", "lr": 0.5},
-        {"title": "", "metric": "euclidean", "lr": 0.5},
-    ]
-    cfg["equidistant_points"]["panels"] = [{"title": "identity"}]
-    (panel,) = validate_config(cfg, schema)["equidistant_points"]["panels"]
-    assert panel == {"title": "identity", "A": [[1.0, 0.0], [0.0, 1.0]]}
+    cfg[G]["n_step"] = cfg[G].pop("n_steps")
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value).startswith(
+        "config key 'gd_euclidean_mahalanobis.n_step': unknown key; did you mean 'n_steps'? "
+    )
+    # a missing key elsewhere, deeper or not, is reported as such
+    del cfg[G]["panels"][0]["lr"]
+    cfg[G]["n_steps"] = cfg[G].pop("n_step")
+    with pytest.raises(ConfigError, match=r"panels\[0\]\.lr': required but not set"):
+        validate_config(cfg, schema)
+
+
+def test_a_list_item_sets_every_key_of_its_own(schema, default_config):
+    """A panel given on the command line replaces the list whole: no value of an item
+    comes from anywhere but the item."""
+    cfg = copy.deepcopy(default_config)
+    cfg["gd_euclidean_mahalanobis"]["panels"] = [{"metric": "mahalanobis", "title": "t"}]
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == (
+        "config key 'gd_euclidean_mahalanobis.panels[0].lr': required but not set "
+        "(Learning rate gamma.)"
+    )
 
 
 def test_an_index_into_a_list_elsewhere_in_the_config(schema, default_config):
@@ -96,6 +184,14 @@ def test_an_index_into_a_list_elsewhere_in_the_config(schema, default_config):
     )
     cfg["sweep"]["panel"] = 1
     assert validate_config(cfg, schema)["sweep"]["panel"] == 1
+    # an index into a list of its own section: the pointer is from the root too
+    cfg["natural_gradient_gaussian_mle"]["one_step_start"] = 2
+    with pytest.raises(ConfigError) as info:
+        validate_config(cfg, schema)
+    assert str(info.value) == (
+        "config key 'natural_gradient_gaussian_mle.one_step_start': 2 is not an index into "
+        "'natural_gradient_gaussian_mle.starts' (0 to 1)"
+    )
 
 
 def set_key(cfg, path, value):
@@ -455,6 +551,25 @@ def test_messages_in_full(schema, default_config, path, value, message):
     assert str(info.value) == message
 
 
+def test_figure_job_has_a_variant_per_section_and_its_paths_as_strings(default_config):
+    from pathlib import Path
+
+    from natgrad.pipeline.config import figure_job, figure_params
+    from natgrad.pipeline.jobs import FigureJob
+
+    job = figure_job(
+        default_config, G, [Path("f.png"), "f.pdf"], [Path("d.json")], [Path("m.json")], caption="c"
+    )
+    assert job == FigureJob(
+        G, (figure_params(default_config, G),), ("f.png", "f.pdf"), ("d.json",), ("m.json",), "c"
+    )
+    variants = [dict(default_config[G], n_steps=n) for n in (1, 2)]
+    job = figure_job(default_config, G, ["a.png", "b.png"], ["a.json", "b.json"], sections=variants)
+    assert job.variants == tuple(figure_params(default_config, G, v) for v in variants)
+    assert [v["figure"]["n_steps"] for v in job.variants] == [1, 2]
+    assert (job.manifests, job.caption) == ((), None)
+
+
 def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings(
     default_config,
 ):
@@ -628,57 +743,154 @@ def test_long_values_are_cut_to_80_characters():
     assert len(_describe("x" * 79)) == 80
 
 
-def test_defaults_are_fresh_copies_built_from_properties():
-    node = {"type": "object", "properties": {"a": {"default": [[1, 2]]}, "b": {"type": "number"}}}
-    first = defaults({}, node)
-    assert first == {"a": [[1, 2]], "b": None}
-    first["a"][0][0] = 99  # the caller owns what it gets, nested lists included
-    assert defaults({}, node) == {"a": [[1, 2]], "b": None}
-    assert node["properties"]["a"]["default"] == [[1, 2]]
-    assert defaults({}, {"type": "array", "default": [3]}) == [3]
+def toy_line(config, schema):
+    """The one line validation gives ``config`` under a toy ``schema``, or None."""
+    from natgrad.pipeline.schema import error_line, first_error
+
+    err = first_error(config, schema)
+    return None if err is None else error_line(err)
 
 
-def test_defaults_fill_mappings_and_list_items_only():
-    from natgrad.pipeline.config import _with_defaults
-
-    obj = {"type": ["object", "null"], "properties": {"a": {"default": 1}}}
-    assert _with_defaults(None, obj, {}) is None
-    assert _with_defaults({}, obj, {}) == {"a": 1}
-    assert _with_defaults("ab", {"type": "string", "items": {"type": "string"}}, {}) == "ab"
-    assert _with_defaults([{}, {"a": 2}], {"items": obj}, {}) == [{"a": 1}, {"a": 2}]
-    # boolean subschemas (valid JSON Schema) add nothing
-    assert _with_defaults({"a": [1]}, {"properties": {"a": True}}, {}) == {"a": [1]}
-
-
-def test_semantic_checks_walk_schemas_without_properties_or_items():
-    from natgrad.pipeline.config import _semantic_checks
-
-    _semantic_checks({"a": 1.0, "b": [1.0]}, {}, {}, [], {})
-    with pytest.raises(ConfigError) as info:
-        _semantic_checks({"a": [float("nan")]}, {"type": "object"}, {}, [], {})
-    assert str(info.value) == "config key 'a[0]': nan is not allowed; give a finite number"
+def test_numbers_are_finite_wherever_the_schema_says_number():
+    schema = {"properties": {"a": {"type": "array", "items": {"type": ["number", "null"]}}}}
+    assert toy_line({"a": [1.0, None, 10**400]}, schema) is None
+    assert toy_line({"a": [float("nan")]}, schema) == (
+        "config key 'a[0]': nan is not allowed; give a finite number"
+    )
+    # an integer slot refuses inf as JSON Schema says, as not an integer
+    assert toy_line({"i": -math.inf}, {"properties": {"i": {"type": "integer"}}}) == (
+        "config key 'i': -inf is not of type 'integer'"
+    )
+    assert toy_line({"i": 2.0}, {"properties": {"i": {"type": "integer"}}}) == (
+        "config key 'i': 2.0 is not of type 'integer'"
+    )
+    # not a number where none is asked for: JSON Schema's own message
+    assert toy_line({"s": math.inf}, {"properties": {"s": {"type": "string"}}}) == (
+        "config key 's': inf is not of type 'string'"
+    )
 
 
 def test_an_index_into_a_missing_list_is_out_of_range():
-    from natgrad.pipeline.config import _semantic_checks
-
-    node = {"properties": {"i": {"x-index-of": "names"}}}
-    with pytest.raises(ConfigError) as info:
-        _semantic_checks({"i": 0}, node, {}, [], {})
-    assert str(info.value) == "config key 'i': 0 is not an index into 'names' (0 to -1)"
+    schema = {"properties": {"i": {"x-index-of": "/s/names"}}}
+    assert toy_line({"i": 0}, schema) == (
+        "config key 'i': 0 is not an index into 's.names' (0 to -1)"
+    )
+    assert toy_line({"i": 0, "s": 3}, schema) == (
+        "config key 'i': 0 is not an index into 's.names' (0 to -1)"
+    )
+    assert toy_line({"i": 0, "s": {"names": "ab"}}, schema) == (
+        "config key 'i': 0 is not an index into 's.names' (0 to -1)"
+    )
+    assert toy_line({"i": "0", "s": {"names": []}}, schema) is None  # type's to refuse
+    assert toy_line({"i": True, "s": {"names": []}}, schema) is None
 
 
 def test_an_index_from_the_root_inside_list_items():
-    """x-index-of with a JSON pointer is resolved from the config's root, however deep."""
-    from natgrad.pipeline.config import _semantic_checks
-
+    """x-index-of's JSON pointer is resolved from the config's root, however deep."""
     node = {"properties": {"rows": {"items": {"properties": {"i": {"x-index-of": "/s/names"}}}}}}
-    root = {"s": {"names": ["a", "b"]}, "rows": [{"i": 1}]}
-    _semantic_checks(root, node, {}, [], root)
+    root = {"s": {"names": ["a", "b"]}, "rows": [{"i": 1}, {"i": 0}]}
+    assert toy_line(root, node) is None
     root["rows"].append({"i": 2})
-    with pytest.raises(ConfigError) as info:
-        _semantic_checks(root, node, {}, [], root)
-    assert str(info.value) == "config key 'rows[1].i': 2 is not an index into 's.names' (0 to 1)"
+    assert (
+        toy_line(root, node) == "config key 'rows[2].i': 2 is not an index into 's.names' (0 to 1)"
+    )
+    root["rows"][2]["i"] = -1
+    assert toy_line(root, node) == (
+        "config key 'rows[2].i': -1 is not an index into 's.names' (0 to 1)"
+    )
+
+
+def test_a_check_is_chosen_by_its_keyword_wherever_ref_leads():
+    """jsonschema follows $ref, the referring node's own keywords apply beside the
+    target's, and the name of a definition means nothing."""
+    schema = {
+        "$defs": {"range": {"type": "array"}, "pair": {"x-range": True}, "m": {"x-spd": True}},
+        "properties": {
+            "plain": {"$ref": "#/$defs/range"},
+            "named": {"$ref": "#/$defs/pair", "maxItems": 2},
+            "deep": {"items": {"$ref": "#/$defs/m"}},
+        },
+    }
+    assert toy_line({"plain": [2, 1]}, schema) is None
+    assert toy_line({"named": [2, 1]}, schema) == (
+        "config key 'named': [2, 1] must be [min, max] with min < max"
+    )
+    assert toy_line({"named": [1, 2, 3]}, schema) == ("config key 'named': [1, 2, 3] is too long")
+    assert toy_line({"deep": [[[1.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 0.0]]]}, schema) == (
+        "config key 'deep[1]': [[0.0, 0.0], [0.0, 0.0]]: matrix must be positive definite, "
+        "smallest eigenvalue is 0"
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[1], [1, 2, 3], ["a", "b"], [True, False], "ab", None, [[1, 0], [0, 1]]],
+    ids=repr,
+)
+def test_range_and_matrix_checks_leave_other_shapes_to_json_schema(value):
+    """A value of the wrong shape gets JSON Schema's message (minItems, type, ...),
+    never a traceback from a check that expected a pair or a 2 x 2 matrix."""
+    for keyword in ("x-range", "x-spd"):
+        assert toy_line({"v": value}, {"properties": {"v": {keyword: True}}}) is None
+    assert toy_line({"v": [[1, 0, 0], [0, 1]]}, {"properties": {"v": {"x-spd": True}}}) is None
+    assert toy_line({"v": [2, 1]}, {"properties": {"v": {"x-range": False}}}) is None
+
+
+def test_the_pixel_limit_reads_the_roots_dpi():
+    schema = {"properties": {"s": {"x-max-pixels": 100}}}
+    assert toy_line({"dpi": 10, "s": [10, 5]}, schema) is None
+    assert toy_line({"dpi": 10.5, "s": [10, 5]}, schema) == (
+        "config key 's': [10, 5] at dpi 10.5 is 105 pixels wide; at most 100 per side"
+    )
+    assert toy_line({"dpi": 20, "s": [1, 5.5]}, schema) == (
+        "config key 's': [1, 5.5] at dpi 20 is 110 pixels wide; at most 100 per side"
+    )
+    # a dpi or size that is itself wrong is left to its own keywords
+    for dpi, size in [(math.inf, [10]), ("high", [10]), (None, [10]), (100, []), (100, ["a"])]:
+        assert toy_line({"dpi": dpi, "s": size}, schema) is None
+    assert toy_line({"s": [1000]}, schema) is None
+    assert toy_line([1000], {"x-max-pixels": 100}) is None  # a config with no keys, no dpi
+
+
+def test_a_missing_key_without_a_description_is_named_all_the_same():
+    assert toy_line({}, {"required": ["a"]}) == "config key 'a': required but not set"
+    assert toy_line({"b": 1}, {"required": ["a", "b"], "properties": {"b": {}}}) == (
+        "config key 'a': required but not set"
+    )
+    assert toy_line({}, {"required": ["a"], "properties": {"a": {"description": "An\n a."}}}) == (
+        "config key 'a': required but not set (An a.)"
+    )
+
+
+def test_a_colour_is_checked_by_the_format_checker_strings_only():
+    schema = {"properties": {"c": {"format": "color"}}}
+    assert toy_line({"c": "tab:blue"}, schema) is None
+    assert toy_line({"c": 3}, schema) is None  # not a string: type's to refuse
+    assert toy_line({"c": "blak"}, schema).startswith(
+        "config key 'c': 'blak' is not a matplotlib colour; give a name"
+    )
+    # a format natgrad does not define is an annotation, as JSON Schema says
+    assert toy_line({"c": "blak"}, {"properties": {"c": {"format": "colour"}}}) is None
+
+
+def test_json_schemas_errors_come_before_natgrads_checks():
+    """The order the hand-written engine had: JSON Schema's errors, then the checks it
+    could not express; within each, by key path, then message."""
+    schema = {
+        "properties": {
+            "a": {"type": "number", "maximum": 1},
+            "b": {"x-range": True},
+            "c": {"type": "integer"},
+        }
+    }
+    assert toy_line({"a": math.inf, "b": [2, 1]}, schema).startswith(
+        "config key 'a': inf is greater than the maximum of 1"
+    )
+    # a non-finite number is natgrad's check: after JSON Schema's type error of 'c'
+    assert toy_line({"a": math.nan, "c": 0.5}, schema).startswith("config key 'c': 0.5")
+    assert toy_line({"b": [2, 1], "a": math.nan}, schema).startswith("config key 'a': nan")
+    assert toy_line({"a": 2, "c": 0.5}, schema).startswith("config key 'a': 2 is greater")
+    assert toy_line({"c": 0.5, "a": 2}, schema).startswith("config key 'a': 2 is greater")
 
 
 def test_messages_of_boolean_and_property_less_schemas():
@@ -756,6 +968,33 @@ def test_latex_problem_is_what_latex_says(latex, text, problem):
     assert latex_problem(text) == problem
 
 
+def tex_cached(text):
+    """Whether matplotlib's TeX cache holds the DVI a figure job drawing ``text`` reads."""
+    from pathlib import Path
+
+    import matplotlib as mpl
+    from matplotlib.texmanager import TexManager
+
+    from natgrad.drawing.style import style_context
+
+    with style_context(True):
+        return Path(TexManager.get_basefile(text, mpl.rcParams["font.size"]) + ".dvi").is_file()
+
+
+@pytest.mark.latex
+def test_latex_problem_typesets_in_the_figures_style(latex):
+    """The check leaves the DVI the figure job will read: typeset with the natgrad
+    style's LaTeX preamble and size, not matplotlib's defaults."""
+    import uuid
+
+    from natgrad.pipeline.config import latex_problem
+
+    text = f"$x_1$ probe {uuid.uuid4().hex}"  # never typeset before
+    assert not tex_cached(text)
+    assert latex_problem(text) is None
+    assert tex_cached(text)
+
+
 @pytest.mark.latex
 def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
     latex, schema, default_config, tmp_path, monkeypatch
@@ -776,12 +1015,18 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
     C.check_texts(validate_config(dict(default_config, usetex=True), schema), schema, cache)
     # texts checked side by side leave matplotlib's settings as they were
     assert dict(mpl.rcParams) == before
-    texts = {t for _, t in C._texts(validate_config(default_config, schema), schema, schema, [])}
+    texts = {t for _, t in drawn_texts(validate_config(default_config, schema), schema)}
     assert set(typeset) == texts and len(typeset) == len(texts)
     both = set(json.loads(cache.read_text()))
     assert by_mathtext < both and len(both) == 2 * len(by_mathtext)
+    import uuid
+
     cfg = copy.deepcopy(default_config)
     cfg.update(usetex=True)
+    fresh = f"$x$ new {uuid.uuid4().hex}"  # typeset in the figures' style, as latex_problem
+    cfg["gaussian_isocontours_fisher"]["xlabel"] = fresh
+    C.check_texts(validate_config(cfg, schema), schema, cache)
+    assert tex_cached(fresh)
     cfg["gaussian_isocontours_fisher"]["title"] = "$\\notacommand$"
     with pytest.raises(ConfigError) as info:
         C.check_texts(validate_config(cfg, schema), schema, cache)
@@ -816,18 +1061,29 @@ def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_p
 
 def test_only_the_schemas_texts_are_checked(schema, default_config):
     """A string that is not a title or label may hold a lone dollar sign (a path)."""
-    from natgrad.pipeline.config import _texts, check_texts
+    from natgrad.pipeline.config import check_texts
 
     cfg = validate_config(dict(default_config, output_dir="figures$1"), schema)
     check_texts(cfg, schema)
-    found = dict((tuple(p), t) for p, t in _texts(cfg, schema, schema, []))
+    found = dict((tuple(p), t) for p, t in drawn_texts(cfg, schema))
     assert ("output_dir",) not in found
     assert (
         found[("gaussian_isocontours_fisher", "title")]
         == cfg["gaussian_isocontours_fisher"]["title"]
     )
-    assert list(_texts({"a": {"b": "$"}}, {}, {}, [])) == []
-    assert list(_texts({"a": {"b": "$"}}, {"type": "object"}, {}, [])) == []
+    assert found[("univariate_gaussian_euclidean", "labels", 1)] == "$p_2$"  # list items
+    assert len(found) == 21  # every title and label of config.yaml
+    assert drawn_texts({"a": {"b": "$"}}, {}) == []
+    assert drawn_texts({"a": {"b": "$"}}, {"type": "object"}) == []
+    # marked by the keyword, through $ref and list items, strings only
+    toy = {
+        "$defs": {"label": {"x-text": True}},
+        "properties": {"t": {"items": {"$ref": "#/$defs/label"}}, "u": {"x-text": False}},
+    }
+    assert drawn_texts({"t": ["$a$", 3, "b"], "u": "$"}, toy) == [
+        (["t", 0], "$a$"),
+        (["t", 2], "b"),
+    ]
 
 
 def test_a_mathtext_error_is_matplotlibs_last_line_without_the_exception_name():
@@ -868,21 +1124,6 @@ def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert _safe_loader() is yaml.SafeLoader
-
-
-def test_a_reference_is_replaced_by_its_target_and_the_siblings_win():
-    from natgrad.pipeline.config import _resolve
-
-    schema = {"$defs": {"p": {"type": "object", "properties": {"a": {"default": 1}}, "default": 3}}}
-    node = {"$ref": "#/$defs/p", "default": 2}
-    assert _resolve(node, schema) == {
-        "type": "object",
-        "properties": {"a": {"default": 1}},
-        "default": 2,
-    }
-    assert _resolve({"type": "number"}, schema) == {"type": "number"}
-    whole = {**schema, "type": "object", "properties": {"x": {"$ref": "#/$defs/p"}}}
-    assert defaults(whole) == {"x": {"a": 1}}
 
 
 def test_command_line_values_are_read_as_config_yaml_reads_them():

@@ -179,10 +179,10 @@ TOY_SCHEMA = """
     description: Figure toy_sine, a sine wave.
     type: object
     additionalProperties: false
-    default: {}
+    required: [figsize, frequency]
     properties:
-      figsize: {description: Figure size in inches., $ref: "#/$defs/figsize", default: [4, 3]}
-      frequency: {description: "Cycles on [0, 1].", $ref: "#/$defs/positive", default: 2.0}
+      figsize: {description: Figure size in inches., $ref: "#/$defs/figsize"}
+      frequency: {description: "Cycles on [0, 1].", $ref: "#/$defs/positive"}
 """
 
 

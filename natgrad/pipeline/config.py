@@ -1,8 +1,31 @@
-"""Validation of the pipeline's config against its JSON schema, with one-line errors.
+"""The pipeline's config: read, merged with overrides, validated, remembered.
 
-JSON Schema checks types, ranges and unknown keys; the checks it cannot express
-(finite numbers, symmetric positive-definite matrices, ``min < max`` ranges,
-LaTeX present when ``usetex: true``) follow, driven by the same schema.
+The checks themselves are the schema's (``workflow/schemas/config.schema.yaml``),
+run by jsonschema with natgrad's keywords (:mod:`natgrad.pipeline.schema`); this
+module turns the first error into one line naming the key, checks what a
+schema cannot (LaTeX installed for ``usetex: true``, the output directory
+writable, every drawn text parsed by the engine that will draw it), and
+remembers a validated config so that an unchanged one costs nothing.
+
+One source of values: ``config.yaml``
+-------------------------------------
+Every value is written once, in ``config.yaml``; the schema states each key's
+type, allowed values and description and lists every key as ``required``, with
+no ``default``. So a key deleted from config.yaml is a one-line "required but
+not set" error rather than a value silently taken from elsewhere. config.yaml
+is the source rather than the schema because
+
+- it is what a user of the workflow reads to see the knobs (the Snakemake
+  workflow template's ``config/config.yaml`` holds every value the same way),
+  with the comments that say why a value is what it is;
+- ``--config`` and ``--configfile`` overrides are merged onto it
+  (:func:`prepare`), so a partial override still gives a complete config;
+- the tests, the preview and the benchmarks read it (the ``default_config``
+  fixture, :func:`prepare`), as the pipeline does: there is no second set of
+  values (schema defaults) to drift from it, and no test keeping two equal.
+
+A list item (a panel) sets every key of its own too: ``--config`` replaces a
+list whole, so a default inside an item could only come from the schema.
 """
 
 from __future__ import annotations
@@ -14,7 +37,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..drawing.colors import is_color
 from ..drawing.style import resolve_usetex
 
 __all__ = [
@@ -23,7 +45,6 @@ __all__ = [
     "prepare",
     "check_output_dir",
     "config_sha256",
-    "defaults",
     "figure_params",
     "key_path",
     "command_line_values",
@@ -36,9 +57,6 @@ __all__ = [
     "spd2_problem",
     "validate_config",
 ]
-
-#: Largest figure side in pixels (figsize * dpi) that the pipeline will draw.
-MAX_PIXELS = 10000
 
 
 class ConfigError(ValueError):
@@ -209,40 +227,6 @@ def load_schema(path: str | Path) -> dict:
         return yaml.load(fh, Loader=_safe_loader())
 
 
-def _resolve(node: dict, schema: dict) -> dict:
-    ref = node.get("$ref")
-    if ref:
-        target = schema
-        for part in ref.removeprefix("#/").split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
-
-
-def defaults(schema: dict, node: dict | None = None) -> Any:
-    """The config that the schema's defaults describe (nested objects filled in)."""
-    node = _resolve(schema if node is None else node, schema)
-    if "properties" in node:
-        return {k: defaults(schema, sub) for k, sub in node["properties"].items()}
-    return copy.deepcopy(node.get("default"))
-
-
-def _with_defaults(value: Any, node: dict, schema: dict) -> Any:
-    """``value`` with the schema's defaults filled in, in mappings and in list items."""
-    node = _resolve(node, schema) if isinstance(node, dict) else {}
-    if isinstance(value, dict) and "properties" in node:
-        out = dict(value)
-        for k, sub in node["properties"].items():
-            if k in out:
-                out[k] = _with_defaults(out[k], sub, schema)
-            else:
-                out[k] = defaults(schema, sub)
-        return out
-    if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [_with_defaults(v, node["items"], schema) for v in value]
-    return value
-
-
 def _describe(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -251,7 +235,7 @@ def _describe(value: Any) -> str:
 def spd2_problem(m: list[list[float]], rtol: float = 1e-10) -> str | None:
     """What makes the 2 x 2 matrix ``m`` not symmetric positive definite, or None.
 
-    The config check of every ``matrix2`` key. It agrees with
+    The check of the schema's ``x-spd`` keyword. It agrees with
     :func:`natgrad.metrics.validate_spd` (same tolerance, same messages; a test
     compares them) but uses only ``math``: the Snakefile validates the config on
     every run, even one with nothing to do, and importing numpy there would cost
@@ -274,72 +258,14 @@ def spd2_problem(m: list[list[float]], rtol: float = 1e-10) -> str | None:
     return f"matrix must be positive definite, smallest eigenvalue is {eig:.3g}"
 
 
-def _semantic_checks(value: Any, node: dict, schema: dict, path: list, root: dict) -> None:
-    if not isinstance(node, dict):  # boolean subschemas, e.g. `items: false`
-        node = {}
-    ref = node.get("$ref", "")
-    node = _resolve(node, schema)
-    where = f"config key '{key_path(path)}'"
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{where}: {value!r} is not allowed; give a finite number")
-    if ref.endswith("/range") and not value[0] < value[1]:
-        raise ConfigError(f"{where}: {_describe(value)} must be [min, max] with min < max")
-    if ref.endswith("/color") and not is_color(value):
-        raise ConfigError(
-            f"{where}: {_describe(value)} is not a matplotlib colour; give a name ('red', "
-            "'tab:blue'), '#rrggbb', 'C0' or a grey level such as '0.5'"
-        )
-    if ref.endswith("/matrix2"):
-        problem = spd2_problem(value)
-        if problem:
-            raise ConfigError(f"{where}: {_describe(value)}: {problem}")
-    if isinstance(value, dict):
-        for k, sub in node.get("properties", {}).items():
-            target = sub.get("x-index-of")
-            if target and k in value:
-                # a sibling key, or a JSON pointer from the config's root
-                if target.startswith("/"):
-                    parts = target[1:].split("/")
-                    items = root
-                    for part in parts:
-                        items = items[part]
-                    name = ".".join(parts)
-                else:
-                    items, name = value.get(target, []), target
-                if not 0 <= value[k] < len(items):
-                    raise ConfigError(
-                        f"config key '{key_path([*path, k])}': {value[k]!r} is not an index "
-                        f"into '{name}' (0 to {len(items) - 1})"
-                    )
-        for k, v in value.items():
-            _semantic_checks(v, node.get("properties", {}).get(k, {}), schema, [*path, k], root)
-    elif isinstance(value, list):
-        items = node.get("items", {})
-        for i, v in enumerate(value):
-            _semantic_checks(v, items, schema, [*path, i], root)
-
-
-def _message(err, schema: dict) -> str:
-    node = _resolve(err.schema, schema) if isinstance(err.schema, dict) else {}
-    if err.validator == "additionalProperties":
-        import difflib
-
-        allowed = list(node.get("properties", {}))
-        unknown = sorted(set(err.instance) - set(allowed))[0]
-        close = difflib.get_close_matches(unknown, allowed, n=1)
-        guess = f"did you mean '{close[0]}'? " if close else ""
-        return (
-            f"config key '{key_path([*err.path, unknown])}': unknown key; "
-            f"{guess}allowed here: {', '.join(allowed)}"
-        )
-    hint = f" ({' '.join(str(node['description']).split())})" if "description" in node else ""
-    # jsonschema quotes the whole value; a long one would bury the rest of the line
-    message = err.message.replace(repr(err.instance), _describe(err.instance), 1)
-    return f"config key '{key_path(err.path)}': {message}{hint}"
-
-
 def validate_config(config: Any, schema: dict) -> dict:
-    """Validate ``config`` and return a copy with every default filled in.
+    """Validate ``config`` against ``schema``; return a copy of it.
+
+    Every check is the schema's, run by jsonschema with natgrad's keywords
+    (:mod:`natgrad.pipeline.schema`); then ``usetex: true`` needs LaTeX
+    installed, which only this machine can say. Nothing is filled in: the
+    schema requires every key (config.yaml is the one source of values; see the
+    module's docstring).
 
     Parameters
     ----------
@@ -351,45 +277,28 @@ def validate_config(config: Any, schema: dict) -> dict:
     Returns
     -------
     dict
+        A deep copy of ``config``: the caller may change it.
 
     Raises
     ------
     ConfigError
         One line: the key path, the offending value and what is allowed.
     """
-    from jsonschema import Draft202012Validator, validators
-
     if not isinstance(config, dict):
         raise ConfigError(
             f"the config must be a mapping of keys to values, got {type(config).__name__}"
             + (" (is config.yaml empty?)" if config is None else "")
         )
-    # JSON Schema calls 0.0 an integer; numpy's seeds and every count need an int,
-    # and config.yaml's `seed: 0.0` is a float: "integer" means a Python int here.
-    strict_integers = Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda checker, value: isinstance(value, int) and not isinstance(value, bool)
-    )
-    validator = validators.extend(Draft202012Validator, type_checker=strict_integers)(schema)
-    errors = sorted(
-        validator.iter_errors(config), key=lambda e: ([str(p) for p in e.path], e.message)
-    )
-    if errors:
-        raise ConfigError(_message(errors[0], schema))
-    full = _with_defaults(config, schema, schema)
-    _semantic_checks(full, schema, schema, [], full)
-    for name, section in full.items():
-        if isinstance(section, dict) and "figsize" in section:
-            pixels = max(section["figsize"]) * full["dpi"]
-            if pixels > MAX_PIXELS:
-                raise ConfigError(
-                    f"config key '{name}.figsize': {section['figsize']} at dpi {full['dpi']} "
-                    f"is {pixels:g} pixels wide; at most {MAX_PIXELS} per side"
-                )
+    from .schema import error_line, first_error
+
+    err = first_error(config, schema)
+    if err is not None:
+        raise ConfigError(error_line(err))
     try:
-        resolve_usetex(full["usetex"])
+        resolve_usetex(config["usetex"])
     except ValueError as err:
         raise ConfigError(f"config key 'usetex': {err}") from None
-    return full
+    return copy.deepcopy(config)
 
 
 def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> str | None:
@@ -412,13 +321,18 @@ def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> st
 
 
 # The code validation runs: a change to it invalidates the remembered result.
-_VALIDATION_CODE = ("pipeline/config.py", "drawing/colors.py", "drawing/style.py")
+_VALIDATION_CODE = (
+    "pipeline/config.py",
+    "pipeline/schema.py",
+    "drawing/colors.py",
+    "drawing/style.py",
+)
 
 
 def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None = None) -> dict:
     """The pipeline's config: ``<basedir>/config.yaml`` updated by ``overrides``
     (Snakemake's ``--config`` and ``--configfile``), validated against
-    ``<basedir>/workflow/schemas/config.schema.yaml``, defaults filled in, every
+    ``<basedir>/workflow/schemas/config.schema.yaml``, every
     text checked by mathtext (:func:`check_texts`), the output directory checked.
 
     Snakemake runs this on every invocation, a no-op included. With ``cache_dir``
@@ -458,22 +372,6 @@ def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None =
                 pass  # a read-only working directory validates again next time
     check_output_dir(checked["output_dir"])
     return checked
-
-
-def _texts(value: Any, node: Any, schema: dict, path: list):
-    """(key path, string) of every config value the schema calls ``text``."""
-    if not isinstance(node, dict):
-        return
-    ref = node.get("$ref", "")
-    node = _resolve(node, schema)
-    if ref.endswith("/text") and isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _texts(v, node.get("properties", {}).get(k, {}), schema, [*path, k])
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _texts(v, node.get("items", {}), schema, [*path, i])
 
 
 _UNBALANCED = "unbalanced $ (an odd number of unescaped dollar signs)"
@@ -549,6 +447,8 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     import hashlib
     import json
 
+    from .schema import drawn_texts
+
     engine = "latex" if resolve_usetex(config["usetex"]) else "mathtext"
     cache = Path(cache) if cache else None
     try:
@@ -559,7 +459,7 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     def digest(text: str) -> str:
         return hashlib.sha256(f"{engine}\0{text}".encode()).hexdigest()
 
-    new = [(p, t) for p, t in _texts(config, schema, schema, []) if digest(t) not in good]
+    new = [(p, t) for p, t in drawn_texts(config, schema) if digest(t) not in good]
     unique = list(dict.fromkeys(t for _, t in new))
     if engine == "latex":
         # each text is a LaTeX process: run them side by side, in the style
