@@ -205,6 +205,10 @@ def _step(grad_fn, x, metric, state, lr, damping, domain):
     found by the gradient or the metric at ``x``) propagates to the caller.
     """
     g = np.asarray(grad_fn(x), dtype=float)
+    if g.shape != x.shape:
+        # a metric of no fixed dimension (Euclidean()) cannot see this; x - lr * d would
+        # broadcast a (1,) gradient over x, or fail with numpy's operand shapes
+        raise ValueError(f"the gradient has shape {g.shape}; the iterate has shape {x.shape}")
     if not np.all(np.isfinite(g)):
         return None, state, "the gradient is not finite"
     if state is None:
@@ -327,10 +331,11 @@ OPTIMIZERS = ("gd", "adagrad", "rmsprop", "adam", "mahalanobis")
 def make_optimizer(method: str, A: ArrayLike | None = None) -> Metric | Preconditioner:
     """The metric or adaptive preconditioner named ``method`` (one of :data:`OPTIMIZERS`).
 
-    ``A`` is the metric tensor of ``"mahalanobis"``; the others take their defaults.
+    ``A`` is the metric tensor of ``"mahalanobis"``; the others take their defaults, and
+    serve gradients of any dimension.
     """
     if method == "gd":
-        return Euclidean(2)
+        return Euclidean()
     if method == "adagrad":
         return AdaGrad()
     if method == "rmsprop":

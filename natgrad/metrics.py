@@ -196,7 +196,9 @@ class Metric:
         if int(n_points) != n_points or n_points < 3:
             raise ValueError(f"n_points must be an integer >= 3, got {n_points!r}")
         c = np.zeros(2) if center is None else np.asarray(center, dtype=float)
-        G = self.matrix(c if self._depends_on_x else None)
+        # a metric without a fixed dimension (Euclidean()) takes it from the centre; a
+        # constant one ignores the point
+        G = self.matrix(c)
         if G.shape != (2, 2) or c.shape != (2,):
             raise ValueError(f"level_set needs a 2-dimensional metric, got shape {G.shape}")
         # With G = V diag(w) V^T, p = r V diag(w^-1/2) u maps the unit circle u
@@ -226,24 +228,46 @@ class Euclidean(Metric):
 
     Parameters
     ----------
-    dim : int
-        Dimension p of the space.
+    dim : int, optional
+        Dimension p of the space. Without it (the default) the metric serves vectors
+        of any dimension; with it, a vector of another dimension is refused.
     """
 
-    dim: int = 2
+    dim: int | None = None
 
     def __post_init__(self) -> None:
-        if int(self.dim) != self.dim or self.dim < 1:
+        if self.dim is not None and (int(self.dim) != self.dim or self.dim < 1):
             raise ValueError(f"dim must be a positive integer, got {self.dim!r}")
 
+    def _size(self, shape: tuple[int, ...], what: str) -> int:
+        """The dimension of a vector of ``shape``, checked against ``dim`` if there is one."""
+        if self.dim is not None and shape != (self.dim,):
+            raise ValueError(f"the {what} has shape {shape}; the metric is {self.dim}-dimensional")
+        if len(shape) != 1 or shape[0] == 0:
+            raise ValueError(f"the {what} has shape {shape}; it must be a non-empty vector")
+        return shape[0]
+
     def matrix(self, x: ArrayLike | None = None) -> NDArray[np.float64]:
-        return np.eye(self.dim)
+        """The identity of size ``dim``; without a dim, of the size of the point ``x``."""
+        if self.dim is not None:
+            return np.eye(self.dim)  # a constant metric: x does not matter
+        if x is None:
+            raise ValueError("Euclidean() without dim needs the point x: its size is the matrix's")
+        return np.eye(self._size(np.shape(x), "point"))
 
     def direction(
         self, grad: ArrayLike, x: ArrayLike | None = None, damping: float = 0.0
     ) -> NDArray[np.float64]:
         _check_damping(damping)
-        return _check_dim(grad, self.dim) / (1.0 + damping)
+        g = np.asarray(grad, dtype=float)
+        self._size(g.shape, "gradient")
+        return g / (1.0 + damping)
+
+    def sqdist(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.float64] | float:
+        d = np.asarray(x, dtype=float) - np.asarray(y, dtype=float)
+        # broadcast over leading axes, as Metric.sqdist: each difference is a last-axis vector
+        G = np.eye(self._size(d.shape[-1:], "difference"))
+        return np.einsum("...i,ij,...j->...", d, G, d)
 
 
 @dataclass(frozen=True)
@@ -312,18 +336,26 @@ class FisherMetric(Metric):
     fisher : callable
         Maps a parameter vector ``x`` of shape (p,) to a symmetric
         positive-definite (p, p) matrix, e.g. a Fisher information.
-    dim : int
-        Dimension p.
+    dim : int, optional
+        Dimension p. Without it (the default) ``fisher`` is evaluated at points of any
+        dimension; with it, a point of another shape is refused before ``fisher`` sees it.
     """
 
     fisher: Callable[[NDArray[np.float64]], NDArray[np.float64]]
-    dim: int = 2
+    dim: int | None = None
     _depends_on_x = True
+
+    def __post_init__(self) -> None:
+        if self.dim is not None and (int(self.dim) != self.dim or self.dim < 1):
+            raise ValueError(f"dim must be a positive integer, got {self.dim!r}")
 
     def matrix(self, x: ArrayLike | None = None) -> NDArray[np.float64]:
         if x is None:
             raise ValueError("FisherMetric.matrix needs the point x: the tensor depends on it")
-        return np.asarray(self.fisher(np.asarray(x, dtype=float)), dtype=float)
+        p = np.asarray(x, dtype=float)
+        if self.dim is not None and p.shape != (self.dim,):
+            raise ValueError(f"the point has shape {p.shape}; the metric is {self.dim}-dimensional")
+        return np.asarray(self.fisher(p), dtype=float)
 
 
 def metric_from_matrix(A: ArrayLike) -> Metric:

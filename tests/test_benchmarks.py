@@ -72,17 +72,78 @@ def mutation():
 
 
 def test_mutation_table_scores_each_module_and_the_whole(mutation):
+    """Killed and timed-out mutants count as caught; mutants not run are outside the score."""
     import collections
 
     by_module = {
-        "natgrad.metrics": collections.Counter({"killed": 9, "survived": 1}),
-        "natgrad.claims": collections.Counter({"killed": 3, "no tests": 1}),
+        "natgrad.metrics": collections.Counter({"killed": 9, "survived": 1, "not checked": 5}),
+        "natgrad.claims": collections.Counter({"killed": 2, "timeout": 1, "no tests": 1}),
+        "natgrad.pipeline.config": collections.Counter({"not checked": 3}),
     }
-    stats = {"total": 14, "killed": 12, "survived": 1, "no_tests": 1, "timeout": 0}
-    rows = mutation.table(stats, by_module).splitlines()
-    assert rows[2] == "| `natgrad.claims` | 4 | 3 | 0 | 1 | 75% |"
-    assert rows[3] == "| `natgrad.metrics` | 10 | 9 | 1 | 0 | 90% |"
-    assert rows[4] == "| **all** | 14 | 12 | 1 | 1 | 85.7% |"
+    rows = mutation.table(by_module).splitlines()
+    assert rows[0].split(" | ")[1:] == [
+        "mutants", "killed", "timeout", "survived", "no test", "not run", "score |"
+    ]
+    assert rows[2] == "| `natgrad.claims` | 4 | 2 | 1 | 0 | 1 | 0 | 75.0% |"
+    assert rows[3] == "| `natgrad.metrics` | 15 | 9 | 0 | 1 | 0 | 5 | 90.0% |"
+    assert rows[4] == "| `natgrad.pipeline.config` | 3 | 0 | 0 | 0 | 0 | 3 | - |"
+    assert rows[5] == "| **all** | 22 | 11 | 1 | 1 | 1 | 8 | 85.7% |"
+
+
+def test_mutation_survivors_are_listed_with_their_reason_or_counted(mutation):
+    e = mutation.Equivalent(("gaussian.kl",), r"^\+ a = 2$", "a is only compared with 0")
+    survivors = [
+        ("natgrad.gaussian.x_kl__mutmut_3", "survived", "- a = f(x, float)\n+ a = f(x, None)"),
+        ("natgrad.gaussian.x_kl__mutmut_4", "no tests", "- a = 1\n+ a = 2"),
+        ("natgrad.metrics.x_f__mutmut_1", "suspicious", ""),
+    ]
+    listed, unexplained = mutation.survivor_list(survivors, [e])
+    assert unexplained == 2
+    assert listed == [
+        "- `natgrad.gaussian.x_kl__mutmut_3` (survived): "
+        "`- a = f(x, float) / + a = f(x, None)`\n  **not explained**",
+        "- `natgrad.gaussian.x_kl__mutmut_4` (no tests): `- a = 1 / + a = 2`\n"
+        "  a is only compared with 0",
+        "- `natgrad.metrics.x_f__mutmut_1` (suspicious): `(no visible change)`\n"
+        "  **not explained**",
+    ]
+
+
+def test_pending_mutants_are_those_named_without_a_result(mutation, tmp_path):
+    import json
+
+    (tmp_path / "natgrad" / "pipeline").mkdir(parents=True)
+    (tmp_path / "natgrad" / "claims.py.meta").write_text(
+        json.dumps({"exit_code_by_key": {
+            "natgrad.claims.x_a__mutmut_1": None,
+            "natgrad.claims.x_a__mutmut_2": 1,
+            "natgrad.claims.x_b__mutmut_1": None,
+        }})
+    )  # fmt: skip
+    (tmp_path / "natgrad" / "pipeline" / "config.py.meta").write_text(
+        json.dumps({"exit_code_by_key": {"natgrad.pipeline.config.x_f__mutmut_1": None}})
+    )
+    assert mutation.pending(["natgrad.claims.*"], tmp_path) == [
+        "natgrad.claims.x_a__mutmut_1",
+        "natgrad.claims.x_b__mutmut_1",
+    ]
+    assert mutation.pending(["natgrad.claims.x_a__*", "natgrad.pipeline.*"], tmp_path) == [
+        "natgrad.claims.x_a__mutmut_1",
+        "natgrad.pipeline.config.x_f__mutmut_1",
+    ]
+    assert mutation.pending(["natgrad.metrics.*"], tmp_path) == []
+
+
+def test_mutation_header_names_what_was_not_run(mutation):
+    import collections
+
+    by_module = {
+        "natgrad.metrics": collections.Counter({"killed": 9}),
+        "natgrad.pipeline.config": collections.Counter({"killed": 1, "not checked": 3}),
+    }
+    text = mutation.header(by_module)
+    assert "Not run: 3 of `natgrad.pipeline.config`." in text
+    assert "Not run: none." in mutation.header({"natgrad.metrics": by_module["natgrad.metrics"]})
 
 
 @pytest.mark.parametrize(
@@ -126,3 +187,18 @@ def test_every_listed_equivalent_names_a_function_of_natgrad_and_a_reason(mutati
                 obj = getattr(obj, name)  # AttributeError names a function that is gone
             assert callable(obj), function
         assert len(e.reason) > 20 and "\n" not in e.reason.strip(), e
+
+
+def test_the_readme_shows_the_mutation_table_the_script_wrote():
+    """The README's mutation table is copied from benchmarks/mutation-survivors.md, which
+    benchmarks/mutation.py writes: a rerun that leaves the README behind fails here."""
+
+    def table(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith("|")]
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### Mutation testing") :]
+    section = section[: section.index("\n## ")]
+    survivors = (ROOT / "benchmarks" / "mutation-survivors.md").read_text()
+    assert table(section) == table(survivors)
+    assert len(table(section)) > 3

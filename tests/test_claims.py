@@ -597,3 +597,24 @@ def test_computed_zeros_are_reported_to_their_accuracy():
     assert np.signbit(_to_accuracy(-8.3e-17, 1e-12)) == np.False_  # no -0.0 in the table
     assert _to_accuracy(0.3337, 1e-3) == pytest.approx(0.334)
     assert_array_equal(_to_accuracy([6.6666667e-09, 0.0], 2e-7), [0.0, 0.0])
+
+
+def test_the_log_density_row_compares_each_term_to_1e_12():
+    """C24 holds where the draft's log-density and the log of the density agree to 1e-12 of
+    each term (and the library's log-likelihood is their sum): 38 sigma out the density is
+    subnormal, its log about 5e-9 off, and the row says so (a tolerance of 1e-5 or 1e-8
+    would not); at x = mu with sigma = 1/sqrt(2 pi) every term is exactly 0, and the row
+    holds (a strict bound would refuse 0 <= 0)."""
+    mu, sigma = 0.3, 1.7
+    x = np.array([mu + 38.08 * sigma])
+    lam = np.log(sigma)
+    drafts = -0.5 * np.log(2 * np.pi) - lam - 0.5 * np.exp(-2 * lam) * (x - mu) ** 2
+    direct = np.log(np.exp(-((x - mu) ** 2) / (2 * sigma**2)) / np.sqrt(2 * np.pi * sigma**2))
+    # the premise: a difference between 1e-12 and 1e-8 of the term (~725)
+    assert 2e-9 < abs(direct - drafts)[0] < 9e-9
+    assert claims_module._log_density(x, mu, sigma)["draft"] is False
+    assert claims_module._log_density(np.array([mu + sigma]), mu, sigma)["draft"] is True
+    one = 0.3989422804014327  # in floats, -1/2 log(2 pi) - log(one) is exactly 0
+    assert -0.5 * np.log(2 * np.pi) - np.log(one) == 0.0
+    assert GaussianLogLikelihood(np.array([0.0])).value(np.array([0.0, np.log(one)])) == 0.0
+    assert claims_module._log_density(np.array([0.0]), 0.0, one)["draft"] is True

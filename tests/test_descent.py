@@ -188,9 +188,13 @@ def test_optimizer_names_are_checked():
 def test_only_divergence_is_reported_as_divergence():
     """A shape error or a singular metric is not a step size problem: its own error stands."""
     f = Quadratic([[1.0, 0.0], [0.0, 2.0]])
-    with pytest.raises(ValueError) as err:
-        steepest_descent(lambda x: np.ones(3), [1.0, 1.0], Euclidean(), 0.1, 3)
-    assert not isinstance(err.value, DivergenceError)
+    for metric in (Euclidean(), Euclidean(2), AdaGrad()):
+        for wrong in (np.ones(3), np.ones(1)):
+            with pytest.raises(ValueError) as err:
+                steepest_descent(lambda x, g=wrong: g, [1.0, 1.0], metric, 0.1, 3)
+            assert not isinstance(err.value, DivergenceError)
+            want = f"the gradient has shape {wrong.shape}; the iterate has shape (2,)"
+            assert str(err.value) == want
     singular = FisherMetric(lambda x: np.zeros((2, 2)))
     with pytest.raises(ValueError, match="not positive definite") as err:
         steepest_descent(f.gradient, [1.0, 1.0], singular, 0.1, 3)
@@ -432,10 +436,14 @@ def test_damping_refusal_names_the_preconditioner():
 
 def test_every_optimizer_name_builds_its_method():
     A = np.array([[2.0, 0.5], [0.5, 1.0]])
-    assert make_optimizer("gd") == Euclidean(2)
+    assert make_optimizer("gd") == Euclidean()
     assert make_optimizer("adagrad") == AdaGrad()
     assert make_optimizer("rmsprop") == RMSProp()
     assert make_optimizer("adam") == Adam()
+    # every method without a matrix serves a gradient of any dimension, as Adam does
+    for method in ("gd", "adagrad", "rmsprop", "adam"):
+        path = steepest_descent(lambda x: 2.0 * x, [1.0, -2.0, 3.0], make_optimizer(method), 0.1, 2)
+        assert path.shape == (3, 3) and np.all(np.abs(path[-1]) < np.abs(path[0]))
     m = make_optimizer("mahalanobis", A)
     assert isinstance(m, Mahalanobis) and np.array_equal(m.matrix(), A)
     with pytest.raises(ValueError) as err:

@@ -115,6 +115,46 @@ def test_level_set_around_a_center_with_point_dependent_metric():
     assert_allclose(np.einsum("ni,ij,nj->n", pts - c, G, pts - c), 0.01, rtol=1e-12)
 
 
+def test_euclidean_without_a_dim_serves_any_dimension(rng):
+    """Issue 23: Euclidean() refused a 3-vector; without a dim it is the identity of any size."""
+    e = Euclidean()
+    assert e.dim is None
+    for p in (1, 3, 7):
+        g, x, y = rng.standard_normal((3, p))
+        assert_allclose(e.direction(g), g, rtol=0)
+        assert_allclose(e.direction(g, damping=1.0), g / 2, rtol=0)
+        assert e.sqdist(x, y) == Euclidean(p).sqdist(x, y)
+        assert_allclose(e.sqdist(x, y), np.sum((x - y) ** 2), rtol=1e-14)
+        assert np.array_equal(e.matrix(x), np.eye(p))
+    # broadcast over leading axes, as every metric's sqdist
+    xs = rng.standard_normal((4, 3))
+    assert_allclose(e.sqdist(xs, np.zeros(3)), np.sum(xs**2, axis=1), rtol=1e-14)
+    # its circle is the plane's, as Euclidean(2)'s
+    assert np.array_equal(e.level_set(n_points=9), Euclidean(2).level_set(n_points=9))
+    c = np.array([1.0, -2.0])
+    assert np.array_equal(e.level_set(center=c), Euclidean(2).level_set(center=c))
+
+
+def test_a_metric_built_with_a_dim_checks_it(rng):
+    g3 = rng.standard_normal(3)
+    assert_allclose(Euclidean(3).direction(g3), g3, rtol=0)
+    with pytest.raises(ValueError, match=r"shape \(3,\); the metric is 2-dimensional"):
+        Euclidean(2).direction(g3)
+    with pytest.raises(ValueError, match=r"shape \(2,\); the metric is 3-dimensional"):
+        Euclidean(3).sqdist(g3[:2], np.zeros(2))
+    # a constant metric's tensor does not depend on the point: Euclidean(2) ignores it
+    assert np.array_equal(Euclidean(2).matrix(g3), np.eye(2))
+    fisher = FisherMetric(lambda p: np.diag(1.0 + p**2), dim=3)
+    assert_allclose(fisher.matrix(g3), np.diag(1.0 + g3**2), rtol=0)
+    assert_allclose(fisher.direction(g3, g3), g3 / (1.0 + g3**2), rtol=1e-15)
+    with pytest.raises(ValueError, match=r"the point has shape \(2,\); the metric is 3-dim"):
+        fisher.direction(g3[:2], g3[:2])
+    # without a dim, FisherMetric evaluates its tensor wherever it is asked
+    free = FisherMetric(lambda p: np.diag(1.0 + p**2))
+    assert free.dim is None
+    assert_allclose(free.direction(g3, g3), g3 / (1.0 + g3**2), rtol=1e-15)
+
+
 def test_level_set_needs_two_dimensions():
     with pytest.raises(ValueError, match="2-dimensional"):
         Euclidean(3).level_set()
@@ -122,6 +162,8 @@ def test_level_set_needs_two_dimensions():
 
 def test_metric_from_matrix_picks_the_simplest():
     assert isinstance(metric_from_matrix(np.eye(2)), Euclidean)
+    # of the matrix's dimension, which it then checks (the figures read its matrix())
+    assert metric_from_matrix(np.eye(3)) == Euclidean(3)
     assert isinstance(metric_from_matrix(np.diag([1.0, 4.0])), Diagonal)
     assert isinstance(metric_from_matrix([[2.0, 1.0], [1.0, 2.0]]), Mahalanobis)
 
@@ -314,6 +356,52 @@ def test_float32_inputs_give_float64_results():
         ),
         (lambda: Diagonal([np.inf, 1.0]), "scales must be finite, got non-finite entries"),
         (lambda: Euclidean(0), "dim must be a positive integer, got 0"),
+        (lambda: FisherMetric(np.diag, dim=0), "dim must be a positive integer, got 0"),
+        (lambda: FisherMetric(np.diag, dim=2.5), "dim must be a positive integer, got 2.5"),
+        (
+            lambda: FisherMetric(np.diag, dim=2).matrix([1.0, 2.0, 3.0]),
+            "the point has shape (3,); the metric is 2-dimensional",
+        ),
+        (
+            lambda: Euclidean().matrix(),
+            "Euclidean() without dim needs the point x: its size is the matrix's",
+        ),
+        (
+            lambda: Euclidean().matrix([[1.0, 2.0]]),
+            "the point has shape (1, 2); it must be a non-empty vector",
+        ),
+        (
+            lambda: Euclidean().direction(np.ones((3, 2))),
+            "the gradient has shape (3, 2); it must be a non-empty vector",
+        ),
+        (
+            lambda: Euclidean().direction([]),
+            "the gradient has shape (0,); it must be a non-empty vector",
+        ),
+        (
+            lambda: Euclidean().direction(1.0),
+            "the gradient has shape (); it must be a non-empty vector",
+        ),
+        (
+            lambda: Euclidean().sqdist(1.0, 2.0),
+            "the difference has shape (); it must be a non-empty vector",
+        ),
+        (
+            lambda: Euclidean(2).sqdist([1.0, 2.0, 3.0], np.zeros(3)),
+            "the difference has shape (3,); the metric is 2-dimensional",
+        ),
+        (
+            lambda: Euclidean(2).sqdist(np.ones((4, 3)), np.zeros(3)),
+            "the difference has shape (3,); the metric is 2-dimensional",
+        ),
+        (
+            lambda: Euclidean(3).level_set(),
+            "level_set needs a 2-dimensional metric, got shape (3, 3)",
+        ),
+        (
+            lambda: Euclidean().level_set(center=[0.0, 0.0, 0.0]),
+            "level_set needs a 2-dimensional metric, got shape (3, 3)",
+        ),
         (lambda: Euclidean(1.5), "dim must be a positive integer, got 1.5"),
         (lambda: Euclidean(2).level_set(radius=0.0), "radius must be positive and finite, got 0.0"),
         (
@@ -389,6 +477,11 @@ def test_edges_that_are_inside():
     # lower or upper Cholesky factor: the same solution
     G = np.array([[4.0, 1.0], [1.0, 3.0]])
     assert_allclose(cholesky_solve(G, [1.0, 2.0]), np.linalg.solve(G, [1.0, 2.0]), rtol=1e-15)
+
+
+def test_the_smallest_dimension_is_one():
+    assert Euclidean(1).direction([3.0]) == 3.0
+    assert FisherMetric(lambda p: 2.0 + p[None, :] ** 2, dim=1).matrix([3.0]) == 11.0
 
 
 def test_fisher_metric_passes_float_points_and_returns_a_float_tensor():
