@@ -155,8 +155,12 @@ def _git(*args: str) -> str:
 
 def header(by_module: dict[str, collections.Counter]) -> str:
     """What the file reports: the commit, mutmut's version, what was not run."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        mutmut = version("mutmut")
+    except PackageNotFoundError:  # the tests write a header without the mutation extras
+        mutmut = "(not installed)"
     commit = _git("rev-parse", "--short", "HEAD") or "unknown"
     dirty = _git("status", "--porcelain", "--", "natgrad", "tests")
     not_run = {m: c[NOT_RUN] for m, c in sorted(by_module.items()) if c[NOT_RUN]}
@@ -165,7 +169,7 @@ def header(by_module: dict[str, collections.Counter]) -> str:
         "",
         "Written by `python benchmarks/mutation.py` from the results in `mutants/` of every "
         f"mutated module, at commit {commit}" + (" with uncommitted changes" if dirty else "")
-        + f", mutmut {version('mutmut')}. mutmut keeps a result until the code of its function "
+        + f", mutmut {mutmut}. mutmut keeps a result until the code of its function "
         "changes, so the results are those of that commit's code, whichever run found them.",
         "",
         "Not run: "
