@@ -1,18 +1,28 @@
 """Which natgrad source files a module uses, found by reading them, not importing them.
 
 The Snakefile makes these the inputs of each job, so that editing a file
-reruns exactly the jobs whose code imports it.
+reruns exactly the jobs whose code imports it. It asks on every run, a no-op
+included, and parsing the package's files is most of what that costs
+(benchmarks/bench_pipeline.py (d)): what each file imports is remembered
+between runs (:func:`load_imports`, :func:`save_imports`) under the file's
+modification time and size, as Snakemake itself decides by modification times.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 from functools import cache
 from pathlib import Path
 
-__all__ = ["imported_sources", "figure_inputs", "forget"]
+__all__ = ["imported_sources", "figure_inputs", "forget", "load_imports", "save_imports"]
 
 PACKAGE = Path(__file__).parents[1]
+
+# What each file imports, by path: [[mtime_ns, size], [imported paths]] as it
+# was when read; a file whose stamp differs is read again.
+_REMEMBERED: dict[str, list] = {}
+_UNSAVED: set[str] = set()
 
 
 @cache
@@ -40,6 +50,20 @@ def _package_of(path: Path) -> str:
 
 @cache
 def _imports(path: Path) -> frozenset[Path]:
+    """:func:`_read_imports` of ``path``, or what it gave before if the file's
+    modification time and size are those it had then (:func:`load_imports`)."""
+    st = path.stat()
+    stamp = [st.st_mtime_ns, st.st_size]
+    known = _REMEMBERED.get(str(path))
+    if known and known[0] == stamp:
+        return frozenset(Path(p) for p in known[1])
+    found = _read_imports(path)
+    _REMEMBERED[str(path)] = [stamp, sorted(map(str, found))]
+    _UNSAVED.add(str(path))
+    return found
+
+
+def _read_imports(path: Path) -> frozenset[Path]:
     """natgrad files imported anywhere in ``path`` (function-level imports too).
 
     Read with :mod:`ast`, as :func:`natgrad.figures.registry` reads the figure
@@ -109,3 +133,29 @@ def figure_inputs(name: str) -> list[Path]:
 def forget() -> None:
     """Forget the files read so far: they may have changed (the live preview asks again)."""
     _imports.cache_clear()
+
+
+def load_imports(path: str | Path) -> None:
+    """Take what files were found to import from ``path`` (written by
+    :func:`save_imports`); a missing or unreadable file is as if empty."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        _REMEMBERED.update(
+            (k, v) for k, v in data.items() if isinstance(v, list) and len(v) == 2
+        )
+
+
+def save_imports(path: str | Path) -> None:
+    """Write what files import to ``path``, when anything was read since
+    :func:`load_imports`; a read-only folder only means reading again next time."""
+    if not _UNSAVED:
+        return
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(_REMEMBERED, sort_keys=True))
+    except OSError:
+        return
+    _UNSAVED.clear()

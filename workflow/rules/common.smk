@@ -19,7 +19,7 @@ from natgrad.pipeline.config import (  # noqa: E402
 from natgrad.figures import registry  # noqa: E402
 from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import export_figures  # noqa: E402
-from natgrad.pipeline.sources import imported_sources  # noqa: E402
+from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
@@ -29,6 +29,8 @@ from natgrad.pipeline.sources import imported_sources  # noqa: E402
 # that a run whose config did not change imports neither jsonschema nor matplotlib.
 CHECKED = Path(".snakemake", "natgrad")
 FIGURES = registry()
+# What each natgrad file imports (a job's inputs), remembered by file stamp.
+load_imports(CHECKED / "imports.json")
 try:
     _overrides = merge(config, command_line_values(dict(workflow.config_settings.config)))
     _checked = prepare(workflow.basedir, _overrides, CHECKED)
@@ -137,6 +139,7 @@ if workflow.is_main_process:
     for _job in FIGURE_JOBS.values():
         align_times(_job.manifests[0], _job.outputs, code(_job), _job.inputs_sha256()[0])
     align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
+    save_imports(CHECKED / "imports.json")
 
 
 def reported(job, files):
