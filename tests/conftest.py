@@ -109,6 +109,17 @@ def latex():
         pytest.fail(f"needs LaTeX (latex and dvipng): apt-get install {LATEX_PACKAGES}")
 
 
+@pytest.fixture
+def browser(tmp_path):
+    """Headless Chromium (tests/browser.py), closed after the test."""
+    from browser import chromium
+
+    driver = chromium(tmp_path / "chromium")
+    driver.set_script_timeout(30)
+    yield driver
+    driver.quit()
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""

@@ -14,6 +14,18 @@ import time
 from pathlib import Path
 
 
+def wait(condition, what: str, timeout: float = 60, log=None):
+    """``condition()``'s first true value, polled every 20 ms; an AssertionError
+    naming ``what`` (and ``log()``, the process's output so far) after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}" + (f"; log:\n{log()}" if log else ""))
+
+
 class Running:
     """``python -m natgrad.preview ARGS`` in the checkout ``repo``, on a free port.
 
@@ -77,13 +89,7 @@ class Running:
         return {f["name"]: f["version"] for f in self.state()["figures"]}[name]
 
     def wait(self, condition, what: str, timeout: float = 60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = condition()
-            if value:
-                return value
-            time.sleep(0.02)
-        raise AssertionError(f"timed out waiting for {what}; log:\n{self.stderr()}")
+        return wait(condition, what, timeout, log=self.stderr)
 
     def stderr(self) -> str:
         return "".join(self.log)

@@ -7,7 +7,6 @@ import sys
 import time
 
 import pytest
-from browser import chromium
 from previews import Running, group_of
 from snakemake_runs import FIGURES, copy_repo, run_snakemake
 
@@ -124,13 +123,6 @@ def test_captions_are_the_reports_first_paragraph_with_config_values():
     rst = 'Draws {{ snakemake.config["gaussian_data"]["n"] }} points.\n\nConfig ``x``::\n'
     assert caption_text(rst, {"gaussian_data": {"n": 2000}}) == "Draws 2000 points."
     assert caption_text("x\\ :sup:`2` and y", {}) == "x^2 and y"
-
-
-@pytest.fixture
-def browser(tmp_path):
-    driver = chromium(tmp_path / "chromium")
-    yield driver
-    driver.quit()
 
 
 def image_version(driver, name):

@@ -9,12 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from browser import chromium
-from previews import RunningPost
+from previews import RunningPost, wait
 from snakemake_runs import copy_repo
 from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
 
@@ -66,24 +64,6 @@ def live(tmp_path):
     running = RunningPost(repo, blog, post)
     yield running
     running.stop()
-
-
-@pytest.fixture
-def browser(tmp_path):
-    driver = chromium(tmp_path / "chromium")
-    driver.set_script_timeout(30)
-    yield driver
-    driver.quit()
-
-
-def wait(condition, what: str, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # Each of the pipeline's figures on the page once its image has loaded: version
