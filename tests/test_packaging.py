@@ -164,3 +164,21 @@ def _installed(name):
     except PackageNotFoundError:
         return False
     return True
+
+
+@pytest.mark.slow
+def test_every_test_module_runs_on_its_own(root):
+    """A test file imports its helpers from tests/ (on the path through conftest), never
+    from another folder's test module, which only a whole-suite run puts on the path."""
+    import subprocess
+    import sys
+
+    files = sorted(p.relative_to(root) for p in (root / "tests").rglob("test_*.py"))
+    assert len(files) > 30
+    for f in files:
+        out = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
+             str(f)],
+            cwd=root, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert out.returncode == 0, f"{f}:\n{out.stdout[-2000:]}"

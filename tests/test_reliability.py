@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bad_configs import BAD, set_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from snakemake_runs import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
-from test_config import BAD, set_key
 
 from natgrad.pipeline.config import ConfigError, figure_params, load_schema, validate_config
 from natgrad.pipeline.render import FigureError, render
