@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 # The workflow always uses the natgrad of its own checkout.
@@ -77,15 +78,19 @@ def code(job):
     return [os.path.relpath(p) for p in job.inputs]
 
 
-# Every figure of the post (and those it promises): one job each.
+# Every figure of the post (and those it promises): one job each, writing its
+# figure, its data, its text alternative (alt and description) and its manifest.
 FIGURE_JOBS = {
-    name: figure_job(
-        config,
-        name,
-        figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
-        data=[f"{OUT}/data/{name}.json"],
-        manifests=[f"{OUT}/manifest/{name}.json"],
-        caption=f"../report/{name}.rst",
+    name: replace(
+        figure_job(
+            config,
+            name,
+            figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
+            data=[f"{OUT}/data/{name}.json"],
+            manifests=[f"{OUT}/manifest/{name}.json"],
+            caption=f"../report/{name}.rst",
+        ),
+        texts=(f"{OUT}/text/{name}.json",),
     )
     for name in FIGURES
 }
@@ -106,7 +111,7 @@ def sweep_variant(lr):
 
 
 def sweep_job(lrs):
-    return figure_job(
+    job = figure_job(
         config,
         SWEEP_FIGURE,
         sections=[sweep_variant(lr) for lr in lrs],
@@ -114,6 +119,7 @@ def sweep_job(lrs):
         data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
         manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
     )
+    return replace(job, texts=tuple(f"results/sweep/text/gd_lr{lr}.json" for lr in lrs))
 
 
 _lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]

@@ -1,0 +1,194 @@
+"""Every figure's text alternative (``describe``): what it says, from the drawn
+numbers, following the config; written by the job beside its data and listed in
+its manifest."""
+
+import copy
+import json
+
+import numpy as np
+import pytest
+
+from natgrad.figures import describer, registry
+from natgrad.figures._words import ALT_LIMIT, listing, number
+from natgrad.pipeline.render import describe, render
+
+FIGURES = list(registry())
+
+
+def committed(root, name):
+    """The committed sidecar's params and data, and the committed text."""
+    sidecar = json.loads((root / "figures" / "data" / f"{name}.json").read_text())
+    said = json.loads((root / "figures" / "text" / f"{name}.json").read_text())
+    return sidecar["params"], sidecar["data"], said
+
+
+def drawn(tmp_path, config, name):
+    """Figure ``name`` rendered from ``config`` as its job does: its text and data."""
+    from natgrad.pipeline.config import figure_params
+
+    params = figure_params(config, name)["figure"]
+    text, data = tmp_path / f"{name}.text.json", tmp_path / f"{name}.json"
+    render(name, params, [tmp_path / f"{name}.png"], data, text_path=text)
+    return json.loads(text.read_text()), json.loads(data.read_text())["data"]
+
+
+@pytest.mark.parametrize(
+    "x, digits, said",
+    [
+        (4.0, 2, "4"),
+        (1.5999999999999999, 2, "1.6"),
+        (80.0000001, 2, "80"),
+        (-2.25, 6, "-2.25"),
+        (0.0001, 2, "0.0001"),
+        (4.673004150390625e-05, 2, "4.7 × 10^-5"),
+        (2981.0, 2, "3000"),
+        (0.000197, 2, "0.0002"),
+        (0.0, 2, "0"),
+        (-1e-30, 2, "-1 × 10^-30"),
+    ],
+)
+def test_numbers_are_said_as_a_reader_says_them(x, digits, said):
+    assert number(x, digits) == said
+
+
+def test_lists_are_said_with_and():
+    assert listing([]) == "" and listing(["a"]) == "a"
+    assert listing(["a", "b", "c"]) == "a, b and c"
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_every_figure_has_its_own_text_within_the_alt_limit(root, name):
+    """Its own ``describe`` (not the docstring fallback); an alt a screen reader reads
+    in one go; plain words, no TeX; the committed text is what its data says today."""
+    module = __import__(f"natgrad.figures.{name}", fromlist=["describe"])
+    assert hasattr(module, "describe"), f"{name} has no describe(data, **section)"
+    params, data, said = committed(root, name)
+    assert said == describe(name, data, params), f"figures/text/{name}.json is stale"
+    assert 40 <= len(said["alt"]) <= ALT_LIMIT, said["alt"]
+    assert len(said["description"]) > len(said["alt"])
+    for text in (said["alt"], said["description"]):
+        assert "$" not in text and "\\" not in text, text
+        assert "nan" not in text.split() and "None" not in text, text
+        assert text.endswith("."), text
+
+
+def test_describe_is_given_the_data_as_stored(root):
+    """Arrays or lists, keys in any order: the same text (the preview reads the sidecar)."""
+    params, data, said = committed(root, "adam_diagonal_preconditioning")
+    shuffled = dict(reversed(list(data.items())))
+    shuffled["lrs"] = dict(reversed(list(data["lrs"].items())))
+    shuffled["x0"] = np.asarray(data["x0"])
+    assert describe("adam_diagonal_preconditioning", shuffled, params) == said
+
+
+def test_equidistant_text_reads_the_drawn_curves(root, default_config, tmp_path):
+    """The numbers of the issue: a circle of radius 1, semi-axes 1 and 2, tilted 45
+    degrees; a new radius and a new matrix change the text."""
+    config = copy.deepcopy(default_config)
+    section = config["equidistant_points"]
+    said, _ = drawn(tmp_path, config, "equidistant_points")
+    r = section["radius"]
+    text = said["description"]
+    assert f"a circle of radius {number(r)}" in text
+    assert f"semi-axes {number(r)} and {number(2 * r)}, its long axis vertical" in text
+    assert f"semi-axes {number(r)} and {number(2 * r)}, its long axis tilted 45 degrees" in text
+    section["radius"] = 1.5
+    # semi-axes radius / sqrt(eigenvalue): 1.5 / sqrt(1/9) = 4.5, tilted the other way
+    section["panels"][2]["A"] = [[0.5555555555555556, 0.4444444444444444],
+                                 [0.4444444444444444, 0.5555555555555556]]  # fmt: skip
+    said, _ = drawn(tmp_path, config, "equidistant_points")
+    text = said["description"]
+    assert "a circle of radius 1.5" in text and "semi-axes 1.5 and 3" in text
+    assert "semi-axes 1.5 and 4.5, its long axis tilted 45 degrees" in text
+    assert "towards the upper left" in text
+
+
+def test_trajectory_text_counts_the_steps_to_the_minimum(default_config, tmp_path):
+    """Start, step sizes and the steps each method takes to within NEAR of the
+    minimum, counted on the drawn iterates; a new step size changes them."""
+    from natgrad.figures.gd_euclidean_mahalanobis import NEAR
+
+    config = copy.deepcopy(default_config)
+    section = config["gd_euclidean_mahalanobis"]
+    said, data = drawn(tmp_path, config, "gd_euclidean_mahalanobis")
+
+    def reached(panel):
+        d = np.linalg.norm(np.asarray(panel["iterates"]), axis=1)
+        return int(np.flatnonzero(d <= NEAR)[0])
+
+    x0 = section["x0"]
+    assert f"from the start ({number(x0[0])}, {number(x0[1])})" in said["description"]
+    for panel in data["panels"]:
+        assert f"step size {panel['lr']:g}" in said["description"]
+        assert (
+            f"within {NEAR:g} of the minimum after {reached(panel)} steps" in (said["description"])
+        )
+    assert "gradient descent zig-zags" in said["alt"] and "runs straight" in said["alt"]
+    section["panels"][0]["lr"] = 0.1  # small steps: no zig-zag, too few to get there
+    said, data = drawn(tmp_path, config, "gd_euclidean_mahalanobis")
+    assert "step size 0.1" in said["description"] and "zig-zags" not in said["alt"]
+    n = len(data["panels"][0]["iterates"]) - 1
+    end = np.linalg.norm(data["panels"][0]["iterates"][-1])
+    assert end > NEAR
+    assert (
+        f"in {n} steps it does not come within {NEAR:g} of the minimum: it ends "
+        + (f"{number(end)} from it")
+        in said["description"]
+    )
+
+
+def test_kl_text_follows_the_variances(default_config, tmp_path):
+    config = copy.deepcopy(default_config)
+    section = config["gaussian_kl_vs_euclidean"]
+    section["variances"] = [1.0, 2.0]
+    said, data = drawn(tmp_path, config, "gaussian_kl_vs_euclidean")
+    (m1, m2) = section["means"]
+    for var in section["variances"]:
+        kl = (m2 - m1) ** 2 / (2 * var)
+        assert f"σ² = {var:g}" in said["description"]
+        assert f"KL divergence is {number(kl)}" in said["description"]
+    assert "8 on the left and 4 on the right" in said["alt"]
+
+
+def test_mle_text_counts_iterations_to_the_tolerance(root):
+    """The counts the data drew (iterations_to_tolerance), with the config's tolerance."""
+    params, data, said = committed(root, "natural_gradient_gaussian_mle")
+    counts = [r["iterations_to_tolerance"] for r in data["runs"]]
+    gd, natural = ([str(r["iterations_to_tolerance"]) for r in data["runs"] if r["method"] == m]
+                   for m in ("gd", "natural"))  # fmt: skip
+    assert f"gradient descent takes {' and '.join(gd)} steps" in said["alt"]
+    assert f"natural gradient {' and '.join(natural)} steps" in said["alt"]
+    assert all(f"after {n} steps" in said["description"] for n in counts)
+    assert f"within {params['tolerance']:g}" in said["alt"]
+
+
+def test_a_figure_without_describe_says_its_docstring(monkeypatch):
+    """README's toy figure (four files) still gets an alt: its docstring's first line."""
+    import types
+
+    monkeypatch.setitem(
+        __import__("sys").modules, "natgrad.figures.equidistant_points", types.ModuleType("x")
+    )
+    said = describer("equidistant_points")({})
+    assert said == {"alt": registry()["equidistant_points"].summary, "description": ""}
+
+
+def test_the_job_writes_the_text_beside_its_data_and_lists_it(root, default_config, tmp_path):
+    """A figure job's text alternative is its own output, in its manifest."""
+    from natgrad.pipeline.config import figure_job
+    from natgrad.pipeline.manifest import load_manifest
+
+    name = "univariate_gaussian_euclidean"
+    for sub in ("data", "text", "manifest"):
+        (tmp_path / sub).mkdir()
+    job = figure_job(
+        default_config, name, [tmp_path / f"{name}.png"], [tmp_path / "data" / f"{name}.json"],
+        [tmp_path / "manifest" / f"{name}.json"],
+    )  # fmt: skip
+    from dataclasses import replace
+
+    job = replace(job, texts=(str(tmp_path / "text" / f"{name}.json"),))
+    job.render()
+    assert f"text/{name}.json" in load_manifest(tmp_path)
+    written = json.loads((tmp_path / "text" / f"{name}.json").read_text())
+    assert written == json.loads((root / "figures" / "text" / f"{name}.json").read_text())
