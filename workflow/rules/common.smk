@@ -163,6 +163,27 @@ if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
     )
 
 
+# export with blog_text: the assets folder's parent is the Jekyll site it writes into.
+if config["blog_text"] and config["blog_assets"]:
+    _site = Path(config["blog_assets"]).resolve().parent
+    if not (_site / "_config.yml").is_file():
+        sys.exit(
+            f"natgrad: config key 'blog_text': {str(_site)!r}, the parent of blog_assets, "
+            "has no _config.yml; blog_text writes into the Jekyll site whose assets folder "
+            "blog_assets is"
+        )
+
+
+def blog_text_inputs(wildcards):
+    """export with blog_text: every figure's PNG and text (the data file lists them all,
+    so a post's include of any figure finds it)."""
+    if not config["blog_text"]:
+        return []
+    return [f"{OUT}/{name}.png" for name in FIGURES] + [
+        f"{OUT}/text/{name}.json" for name in FIGURES
+    ]
+
+
 def need_blog_assets(wildcards):
     if not config["blog_assets"]:
         sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")

@@ -1,8 +1,10 @@
 rule export:
-    """Copy the figures the post shows (config's post; else post_figures) into the blog's assets."""
+    """Copy the figures the post shows (config's post; else post_figures) into the blog's
+    assets; with blog_text, write every figure's text into its _data and _includes too."""
     input:
         need_blog_assets,
         figures=[f"{OUT}/{name}" for name in EXPORT],
+        text=blog_text_inputs,
     log:
         "logs/export.log",
     conda:
@@ -13,5 +15,8 @@ rule export:
         runtime=runtime(len(EXPORT)),
     params:
         dest=config["blog_assets"],
+        blog_text=config["blog_text"],
+        captions={name: spec.summary for name, spec in FIGURES.items()},
+        out=OUT,
     script:
         "../scripts/export_assets.py"
