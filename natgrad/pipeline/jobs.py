@@ -80,19 +80,22 @@ class FigureJob:
     def to_json(self) -> str:
         """The job's params as one JSON string (the rule's ``params``, the adapter's
         argument): what it draws from, each variant's hashes. Key order is drawing
-        order, so it is kept; the output paths are the rule's outputs."""
+        order, so it is kept; the output paths are the rule's outputs (the text
+        alternatives' are also here, for a caller that passes only the others: the
+        live preview's worker)."""
         first = self.variants[0]
-        return json.dumps(
-            {
-                "name": self.name,
-                "sections": [v["figure"] for v in self.variants],
-                "config_sha256": [v["config_sha256"] for v in self.variants],
-                "inputs_sha256": self.inputs_sha256(),
-                "usetex": first["usetex"],
-                "dpi": first["dpi"],
-                "on_divergence": first["on_divergence"],
-            }
-        )
+        spec = {
+            "name": self.name,
+            "sections": [v["figure"] for v in self.variants],
+            "config_sha256": [v["config_sha256"] for v in self.variants],
+            "inputs_sha256": self.inputs_sha256(),
+            "usetex": first["usetex"],
+            "dpi": first["dpi"],
+            "on_divergence": first["on_divergence"],
+        }
+        if self.texts:
+            spec["texts"] = list(self.texts)
+        return json.dumps(spec)
 
     @classmethod
     def from_json(
@@ -104,7 +107,8 @@ class FigureJob:
         texts: Sequence[str] = (),
     ) -> FigureJob:
         """The job :meth:`to_json` described, drawing into these files (the adapter's);
-        its variants' ``inputs_sha256`` are the ones the Snakefile computed."""
+        its variants' ``inputs_sha256`` are the ones the Snakefile computed. Without
+        ``texts``, those :meth:`to_json` names (if any)."""
         spec = json.loads(text)
         settings = {k: spec[k] for k in ("usetex", "dpi", "on_divergence")}
         variants = tuple(
@@ -112,7 +116,8 @@ class FigureJob:
             for section, digest in zip(spec["sections"], spec["config_sha256"], strict=True)
         )
         return cls(spec["name"], variants, tuple(figures), tuple(data), tuple(manifests),
-                   digests=tuple(spec["inputs_sha256"]), texts=tuple(texts))  # fmt: skip
+                   digests=tuple(spec["inputs_sha256"]),
+                   texts=tuple(texts or spec.get("texts", ())))  # fmt: skip
 
     def build(self, variant: int = 0) -> tuple:
         """Variant ``variant`` built in matplotlib's current style, not saved:
