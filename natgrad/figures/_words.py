@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "ALT_LIMIT", "number", "value", "point", "listing", "steps", "count", "places", "on",
+    "diverged",
     "colour_name", "text",
 ]  # fmt: skip
 
@@ -37,11 +38,13 @@ _COLOUR_NAMES = {
 }
 
 
-def number(x: float, digits: int = 2) -> str:
+def number(x: float | None, digits: int = 2) -> str:
     """``x`` rounded to ``digits`` significant figures, as a reader says it.
 
     Whole numbers without a decimal point ("4", not "4.0"), no trailing zeros,
-    decimals down to 0.0001, powers of ten below that ("3 × 10^-7").
+    decimals down to 0.0001 and up to a million, powers of ten beyond
+    ("3 × 10^-7", "5.2 × 10^229"); a value the sidecar stores as null (an
+    overflow on a path stopped at a divergence) is "not finite".
 
     Parameters
     ----------
@@ -53,14 +56,13 @@ def number(x: float, digits: int = 2) -> str:
     -------
     str
     """
-    x = float(x)
-    if not math.isfinite(x):
-        return "infinite" if math.isinf(x) else "undefined"
-    rounded = float(f"{x:.{digits}g}")
+    if x is None or not math.isfinite(float(x)):
+        return "not finite"
+    rounded = float(f"{float(x):.{digits}g}")
     if rounded == 0:
         return "0"
     exponent = math.floor(math.log10(abs(rounded)))
-    if exponent < -4:
+    if exponent < -4 or exponent >= 6:
         mantissa = number(rounded / 10**exponent, digits)
         return f"{mantissa} × 10^{exponent}"
     if rounded == int(rounded):
@@ -111,6 +113,12 @@ def on(place: str) -> str:
     if place in ("left", "right"):
         return f"on the {place}"
     return f"in the {place}" if place == "middle" else f"in {place}"
+
+
+def diverged(drawn: int, planned: int) -> str:
+    """ "" for a path of all its ``planned`` steps; else what a reader is told of a
+    path stopped at a divergence (``on_divergence: stop``) after ``drawn`` steps."""
+    return "" if drawn >= planned else f"diverged after {drawn} of {planned} steps"
 
 
 def steps(n: int | None, limit: int | None = None) -> str:

@@ -16,7 +16,7 @@ from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, grid, palette, plot_contours
 from ..errors import DomainError
 from ..objectives import Quadratic, rotated_spd
-from ._words import colour_name, listing, number, point, text, value
+from ._words import colour_name, diverged, listing, number, point, text, value
 
 # Font sizes in points. The blog shows this 2100 px figure 535 px wide (x0.25):
 # 30 pt tick labels are 10.6 px high there (the style's 20 pt were 7.1 px),
@@ -144,11 +144,15 @@ def describe(data: dict, **section) -> dict[str, str]:
     lrs = {m: data["lrs"][m] for m in data["methods"]}
     colours = dict(zip(lrs, map(colour_name, palette(len(lrs))), strict=True))
     post, aligned, rotated = data["problems"]
-    n = len(post["gaps"][FULL]) - 1
+    n = section["n_steps"]
     kappa, angle = value(section["condition_number"]), value(section["rotation_deg"])
     names = ["the post's A", f"an aligned valley (condition number {kappa})",
              f"the same valley rotated {angle} degrees"]  # fmt: skip
-    last = [{m: g[-1] for m, g in p["gaps"].items()} for p in data["problems"]]
+    # the last gap of each path (an overflow, stored as null, is infinite)
+    last = [
+        {m: np.inf if g[-1] is None else g[-1] for m, g in p["gaps"].items()}
+        for p in data["problems"]
+    ]
     helped = [m for m in DIAGONAL if m in lrs and last[2][m] > last[1][m]]
     # "reaches the minimum": a millionth of where it started
     full = all(
@@ -171,10 +175,15 @@ def describe(data: dict, **section) -> dict[str, str]:
         + listing(f"{_name(m)} (step size {value(lr)}, {colours[m]})" for m, lr in lrs.items())
         + ". Bottom row: each path's f(x_t) - f* against the iteration, on a log scale."
     ]
-    for name, gaps in zip(names, last, strict=True):
+    for name, gaps, problem in zip(names, last, data["problems"], strict=True):
+        stopped = {m: diverged(len(problem["gaps"][m]) - 1, n) for m in lrs}
         sentences.append(
             f"After {n} steps on {name}, f - f* is "
-            + listing(f"{number(gaps[m])} for {_name(m)}" for m in lrs)
+            + listing(
+                f"{number(gaps[m])} for {_name(m)}"
+                + (f" ({stopped[m]}, drawn up to there)" if stopped[m] else "")
+                for m in lrs
+            )
             + "."
         )
     if helped:

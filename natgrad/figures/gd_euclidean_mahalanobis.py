@@ -16,7 +16,7 @@ from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import drawn_levels, grid, grid_summary, plot_contours, plot_trajectory
 from ..metrics import Euclidean, Mahalanobis
 from ..objectives import Quadratic
-from ._words import colour_name, count, number, places, point, steps, text, value
+from ._words import colour_name, count, diverged, number, places, point, steps, text, value
 
 #: How close to the minimum a path must come, in the text alternative, to count
 #: as having reached it: a tenth of a unit, where the arrows' heads (0.5 wide in
@@ -152,4 +152,6 @@ def describe(data: dict, **section) -> dict[str, str]:
             )
             + f"ends {number(end)} from it, where f = {number(p['f'][-1])}."
         )
+        if stopped := diverged(len(path) - 1, section["n_steps"]):
+            sentences.append(f"The path {stopped}, drawn up to there.")
     return text(alt, sentences)

@@ -16,7 +16,7 @@ from ..descent import iterations_to_tolerance
 from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, loglik_contours, palette
 from ..objectives import GaussianLogLikelihood, gaussian_mle_path
-from ._words import colour_name, listing, number, point, steps, text, value
+from ._words import colour_name, diverged, listing, number, point, steps, text, value
 
 SHARED_SECTIONS = ("gaussian_data",)
 
@@ -160,8 +160,7 @@ def describe(data: dict, **section) -> dict[str, str]:
     def count_of(method: str) -> str:
         counts = [r["iterations_to_tolerance"] for r in runs if r["method"] == method]
         if None in counts:
-            limit = len(runs[0]["gap"]) - 1
-            return listing(steps(n, limit) for n in counts)
+            return listing(steps(n, section["n_steps"]) for n in counts)
         return listing(str(n) for n in counts) + (" step" if counts == [1] else " steps")
 
     lrs = {r["method"]: r["lr"] for r in runs}
@@ -191,6 +190,8 @@ def describe(data: dict, **section) -> dict[str, str]:
             if n is not None
             else f"is still {number(r['gap'][-1])} above after {steps(len(r['gap']) - 1)}"
         )
+        stopped = diverged(len(r["gap"]) - 1, section["n_steps"])
+        where = f"{stopped} (drawn up to there) and {where}" if stopped else where
         sentences.append(f"{name} from the {size[tuple(r['start'])]} start {where}.")
     on_mean = abs(one_to[0] - data["sample_mean"]) <= 1e-9 * max(1.0, abs(data["sample_mean"]))
     sentences.append(

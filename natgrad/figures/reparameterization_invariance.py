@@ -14,7 +14,7 @@ from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
 from ..objectives import GaussianLogLikelihood, reparameterization_discrepancy, reparameterized_path
-from ._words import colour_name, count, listing, number, point, text, value
+from ._words import colour_name, count, diverged, listing, number, point, text, value
 
 SHARED_SECTIONS = ("gaussian_data",)
 
@@ -101,8 +101,10 @@ _SAID = {"mean_std": "(μ, σ)", "mean_logstd": "(μ, log σ)", "mean_var": "(μ
 
 
 def _spread(paths: dict) -> float:
-    """The largest distance, over the iterations, between two of the paths (in (mu, sigma))."""
-    stacked = np.array([np.asarray(p, dtype=float) for p in paths.values()])
+    """The largest distance, over the iterations, between two of the paths (in (mu, sigma));
+    over the steps all of them drew (one stopped at a divergence is shorter)."""
+    shortest = min(len(p) for p in paths.values())
+    stacked = np.array([np.asarray(p[:shortest], dtype=float) for p in paths.values()])
     gaps = np.linalg.norm(stacked[:, None] - stacked[None, :], axis=-1)
     return float(np.nanmax(gaps))
 
@@ -139,8 +141,8 @@ def describe(data: dict, **section) -> dict[str, str]:
         f"{number(spread['gd'])})."
     )
     sentences = [
-        f"Left: in the (μ, σ) plane, paths of {n} steps of size {value(section['lr'])} from "
-        f"μ, σ = {point(start)}, run in "
+        f"Left: in the (μ, σ) plane, paths of {count(n, 'step')} of size "
+        f"{value(section['lr'])} from μ, σ = {point(start)}, run in "
         + listing(f"{_SAID.get(p, p)} ({colours[p]})" for p in order)
         + "; natural gradient as solid lines with dots, gradient descent dotted.",
         f"The {count(len(order))} natural-gradient paths stay within "
@@ -153,4 +155,8 @@ def describe(data: dict, **section) -> dict[str, str]:
         "Natural gradient's paths differ only at second order in the step size, gradient "
         "descent's at first order: natural gradient does not depend on the coordinates.",
     ]
+    for method, name in (("natural", "natural-gradient"), ("gd", "gradient-descent")):
+        for p in order:
+            if stopped := diverged(len(data["paths"][method][p]) - 1, section["n_steps"]):
+                sentences.append(f"The {name} path in {_SAID.get(p, p)} {stopped}.")
     return text(alt, sentences)

@@ -22,13 +22,14 @@ def committed(root, name):
     return sidecar["params"], sidecar["data"], said
 
 
-def drawn(tmp_path, config, name):
+def drawn(tmp_path, config, name, on_divergence="raise"):
     """Figure ``name`` rendered from ``config`` as its job does: its text and data."""
     from natgrad.pipeline.config import figure_params
 
     params = figure_params(config, name)["figure"]
     text, data = tmp_path / f"{name}.text.json", tmp_path / f"{name}.json"
-    render(name, params, [tmp_path / f"{name}.png"], data, text_path=text)
+    render(name, params, [tmp_path / f"{name}.png"], data, text_path=text,
+           on_divergence=on_divergence)  # fmt: skip
     return json.loads(text.read_text()), json.loads(data.read_text())["data"]
 
 
@@ -192,3 +193,30 @@ def test_the_job_writes_the_text_beside_its_data_and_lists_it(root, default_conf
     assert f"text/{name}.json" in load_manifest(tmp_path)
     written = json.loads((tmp_path / "text" / f"{name}.json").read_text())
     assert written == json.loads((root / "figures" / "text" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "name, key, value, said",
+    [
+        ("gd_euclidean_mahalanobis", ("panels", 0, "lr"), 1e200,
+         "The path diverged after 1 of 10 steps, drawn up to there."),
+        ("adam_diagonal_preconditioning", ("lrs", "gd"), 74,
+         "for gradient descent (diverged after 39 of 50 steps, drawn up to there)"),
+        ("natural_gradient_gaussian_mle", ("lr_gd",), 1e3,
+         "gradient descent takes not within 60 steps and not within 60 steps"),
+        ("reparameterization_invariance", ("lr",), 50.0,
+         "The natural-gradient path in (μ, σ) diverged after 1 of 30 steps."),
+    ],
+)  # fmt: skip
+def test_a_path_stopped_at_a_divergence_is_said_so(default_config, tmp_path, name, key, value,
+                                                   said):  # fmt: skip
+    """on_divergence: stop draws a path up to its divergence: its text says so (and
+    an overflowed number, stored as null, is "not finite"), and the job does not fail."""
+    config = copy.deepcopy(default_config)
+    node = config[name]
+    for k in key[:-1]:
+        node = node[k]
+    node[key[-1]] = value
+    text, _ = drawn(tmp_path, config, name, on_divergence="stop")
+    assert said in text["alt"] + " " + text["description"]
+    assert "None" not in text["description"] and "nan" not in text["description"].split()
