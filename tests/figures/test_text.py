@@ -220,3 +220,21 @@ def test_a_path_stopped_at_a_divergence_is_said_so(default_config, tmp_path, nam
     text, _ = drawn(tmp_path, config, name, on_divergence="stop")
     assert said in text["alt"] + " " + text["description"]
     assert "None" not in text["description"] and "nan" not in text["description"].split()
+
+
+def test_the_artifact_check_compares_the_text_like_the_data(root, tmp_path):
+    """A text edited by hand, or one its figure no longer draws, is named by the check."""
+    import shutil
+
+    from natgrad.tools.artifacts import compare_dirs
+
+    committed = tmp_path / "figures"
+    shutil.copytree(root / "figures", committed)
+    name = "text/equidistant_points.json"
+    said = json.loads((committed / name).read_text())
+    said["alt"] = said["alt"].replace("distance 1", "distance 2")
+    (committed / name).write_text(json.dumps(said))
+    problems = compare_dirs(committed, root / "figures", tmp_path / "diff").problems
+    assert f"{name}: does not match its manifest entry (edited by hand?)" in problems
+    assert any(p.startswith(f"{name}: data differs: alt:") for p in problems), problems
+    assert all(p.startswith(name) for p in problems), problems
