@@ -174,14 +174,18 @@ if config["blog_text"] and config["blog_assets"]:
         )
 
 
-def blog_text_inputs(wildcards):
-    """export with blog_text: every figure's PNG and text (the data file lists them all,
-    so a post's include of any figure finds it)."""
-    if not config["blog_text"]:
-        return []
-    return [f"{OUT}/{name}.png" for name in FIGURES] + [
-        f"{OUT}/text/{name}.json" for name in FIGURES
-    ]
+def blog_text_inputs(kind):
+    """export with blog_text: every figure's PNG ("png") or text ("text"); the data
+    file lists them all, so a post's include of any figure finds it."""
+
+    def files(wildcards):
+        if not config["blog_text"]:
+            return []
+        if kind == "png":
+            return [f"{OUT}/{name}.png" for name in FIGURES]
+        return [f"{OUT}/text/{name}.json" for name in FIGURES]
+
+    return files
 
 
 def need_blog_assets(wildcards):

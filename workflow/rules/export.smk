@@ -4,7 +4,8 @@ rule export:
     input:
         need_blog_assets,
         figures=[f"{OUT}/{name}" for name in EXPORT],
-        text=blog_text_inputs,
+        blog_pngs=blog_text_inputs("png"),
+        blog_texts=blog_text_inputs("text"),
     log:
         "logs/export.log",
     conda:
@@ -17,6 +18,5 @@ rule export:
         dest=config["blog_assets"],
         blog_text=config["blog_text"],
         captions={name: spec.summary for name, spec in FIGURES.items()},
-        out=OUT,
     script:
         "../scripts/export_assets.py"

@@ -23,9 +23,9 @@ if snakemake.params.blog_text:
     from natgrad.pipeline.blog import DATA_FILE, INCLUDE, INCLUDE_FILE, blog_data  # noqa: E402
     from natgrad.pipeline.manifest import png_size  # noqa: E402
 
-    out, captions = Path(snakemake.params.out), snakemake.params.captions
-    texts = {n: json.loads((out / "text" / f"{n}.json").read_text()) for n in captions}
-    sizes = {n: png_size(out / f"{n}.png") for n in captions}
+    captions = snakemake.params.captions
+    texts = {Path(p).stem: json.loads(Path(p).read_text()) for p in snakemake.input.blog_texts}
+    sizes = {Path(p).stem: png_size(p) for p in snakemake.input.blog_pngs}
     site = dest.resolve().parent
     for name, text in ((DATA_FILE, blog_data(texts, sizes, captions)), (INCLUDE_FILE, INCLUDE)):
         (site / name).parent.mkdir(exist_ok=True)
