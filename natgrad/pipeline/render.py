@@ -74,8 +74,13 @@ def describe(name: str, data: dict, params: dict) -> dict[str, str]:
     dict
         ``{"figure": name, "alt": ..., "description": ...}``.
     """
+    import numpy as np
+
     as_stored = json.loads(json.dumps(plain(data), sort_keys=True))
-    said = describer(name)(as_stored, **params)
+    # a path stopped at a divergence holds numbers near overflow: its text says
+    # "not finite" where the arithmetic overflows, without a warning in the log
+    with np.errstate(over="ignore", invalid="ignore"):
+        said = describer(name)(as_stored, **params)
     return {"figure": name, "alt": said["alt"], "description": said["description"]}
 
 
