@@ -189,6 +189,7 @@ def describe(data: dict, **section) -> dict[str, str]:
     if helped:
         sentences.append(
             "A diagonal metric rescales each coordinate: it helps where the valley lies "
-            "along the axes, not where it is rotated; the full metric is at home in both."
+            "along the axes, not where it is rotated"
+            + ("; the full metric is at home in both." if full else ".")
         )
     return text(alt, sentences)

@@ -88,8 +88,9 @@ def describe(data: dict, **section) -> dict[str, str]:
         f"N({value(sample['mu'])}, {value(sample['sigma'])}²) (seed {sample['seed']}), "
         f"{len(contours['levels'])} levels, over μ from {value(x0)} to {value(x1)} "
         f"(horizontal) and log σ from {value(y0)} to {value(y1)} (vertical).",
-        f"The likelihood is largest at μ = {number(mu_hat)}, log σ = {number(logsigma_hat)} "
-        f"(σ = {number(np.exp(logsigma_hat))}), the sample's mean and standard deviation.",
+        f"The likelihood is largest at the sample's mean and standard deviation: "
+        f"μ = {number(mu_hat)}, log σ = {number(logsigma_hat)} "
+        f"(σ = {number(np.exp(logsigma_hat))}).",
         f"Towards the bottom the contours bunch together: in μ the log-likelihood bends "
         f"as n/σ², {number(ratio)} times as sharply at the bottom edge (σ = {number(low)}) "
         f"as at the top (σ = {number(high)}). The same step in μ changes the distribution "

@@ -152,9 +152,13 @@ def describe(data: dict, **section) -> dict[str, str]:
         f"parameterisations, against the step size ({listing(value(x) for x in lrs)}): "
         f"slope {number(slope['natural'], 2)} for natural gradient, "
         f"{number(slope['gd'], 2)} for gradient descent.",
-        "Natural gradient's paths differ only at second order in the step size, gradient "
-        "descent's at first order: natural gradient does not depend on the coordinates.",
     ]
+    if slope["natural"] >= 1.5 > slope["gd"]:
+        sentences.append(
+            "Natural gradient's steps differ only at second order in the step size, "
+            "gradient descent's at first order: to first order, natural gradient does "
+            "not depend on the coordinates."
+        )
     for method, name in (("natural", "natural-gradient"), ("gd", "gradient-descent")):
         for p in order:
             if stopped := diverged(len(data["paths"][method][p]) - 1, section["n_steps"]):

@@ -238,3 +238,31 @@ def test_the_artifact_check_compares_the_text_like_the_data(root, tmp_path):
     assert f"{name}: does not match its manifest entry (edited by hand?)" in problems
     assert any(p.startswith(f"{name}: data differs: alt:") for p in problems), problems
     assert all(p.startswith(name) for p in problems), problems
+
+
+def test_reparameterization_text_reads_the_slopes_and_the_spread(root):
+    params, data, said = committed(root, "reparameterization_invariance")
+    lrs = np.log(data["discrepancy_lrs"])
+    for method, name in (("natural", "natural gradient"), ("gd", "gradient descent")):
+        slope = np.polyfit(lrs, np.log(data["discrepancy"][method]), 1)[0]
+        assert f"slope {number(slope)} for {name}" in said["description"] or (
+            f"{number(slope)} for {name}" in said["description"]
+        )
+    assert f"paths of {params['n_steps']} steps of size {params['lr']:g}" in said["description"]
+    assert "to first order, natural gradient does not depend on the coordinates" in (
+        said["description"]
+    )
+
+
+def test_fisher_ball_text_follows_the_radius(default_config, tmp_path):
+    """The balls' drawn widths, read back; doubling the radius doubles them."""
+    config = copy.deepcopy(default_config)
+    said, data = drawn(tmp_path, config, "gaussian_fisher_ellipses")
+    top = max(e["center"][1] for e in data["ellipses"])
+    width = 2 * next(e["half_widths"][0] for e in data["ellipses"] if e["center"][1] == top)
+    assert f"a ball is {number(width)} wide in μ" in said["description"]
+    config["gaussian_fisher_ellipses"]["radius"] *= 2
+    said, data = drawn(tmp_path, config, "gaussian_fisher_ellipses")
+    radius = config["gaussian_fisher_ellipses"]["radius"]
+    assert f"Fisher distance {radius:g}" in said["description"]
+    assert f"a ball is {number(2 * width)} wide in μ" in said["description"]
