@@ -218,15 +218,30 @@ def test_axe_missing_fails_with_the_line_that_installs_it(tmp_path):
     assert AXE_INSTALL.split()[-1] in (ROOT / ".ci" / "run").read_text()
 
 
-def test_blog_text_needs_the_assets_folder_of_a_jekyll_site(tmp_path):
+@pytest.mark.parametrize(
+    "site, extra, line",
+    [
+        ("not-a-blog", [], "natgrad: config key 'blog_text': '{site}', the parent of "
+         "blog_assets, has no _config.yml; blog_text writes into the Jekyll site whose "
+         "assets folder blog_assets is"),
+        ("blog", ["formats=[svg]"], "natgrad: config key 'blog_text': the blog's include "
+         "shows each figure's PNG; add png to formats"),
+    ],
+    ids=["no-jekyll-site", "no-png"],
+)  # fmt: skip
+def test_blog_text_it_cannot_write_is_refused_before_any_job(tmp_path, site, extra, line):
     """One line naming the key, before any job, nothing written."""
     repo = copy_repo(tmp_path / "repo")
-    assets = tmp_path / "not-a-blog" / "assets"
+    assets = tmp_path / site / "assets"
     assets.mkdir(parents=True)
+    if site == "blog":
+        (tmp_path / site / "_config.yml").write_text("title: x\n")
+    before = sorted((tmp_path / site).rglob("*"))
     result = run_snakemake(
-        repo, "--cores", "1", "export", "--config", f"blog_assets={assets}", "blog_text=true"
-    )
+        repo, "--cores", "1", "export", "--config", f"blog_assets={assets}", "blog_text=true",
+        *extra,
+    )  # fmt: skip
     assert result.returncode != 0
-    assert "natgrad: config key 'blog_text':" in result.stderr
-    assert "has no _config.yml" in result.stderr and "Traceback" not in result.stderr
-    assert list((tmp_path / "not-a-blog").rglob("*")) == [assets]
+    assert line.format(site=tmp_path / site) in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert sorted((tmp_path / site).rglob("*")) == before

@@ -163,7 +163,13 @@ if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
     )
 
 
-# export with blog_text: the assets folder's parent is the Jekyll site it writes into.
+# export with blog_text: the assets folder's parent is the Jekyll site it writes into,
+# and the include shows each figure's PNG.
+if config["blog_text"] and "png" not in config["formats"]:
+    sys.exit(
+        "natgrad: config key 'blog_text': the blog's include shows each figure's PNG; "
+        "add png to formats"
+    )
 if config["blog_text"] and config["blog_assets"]:
     _site = Path(config["blog_assets"]).resolve().parent
     if not (_site / "_config.yml").is_file():
