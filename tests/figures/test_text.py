@@ -266,3 +266,32 @@ def test_fisher_ball_text_follows_the_radius(default_config, tmp_path):
     radius = config["gaussian_fisher_ellipses"]["radius"]
     assert f"Fisher distance {radius:g}" in said["description"]
     assert f"a ball is {number(2 * width)} wide in μ" in said["description"]
+
+
+@pytest.mark.slow
+def test_snakemake_rewrites_the_text_with_its_figure_only(tmp_path):
+    """A config edit reruns the figure's job, which rewrites its text (and manifest);
+    no other figure's text is touched."""
+    from snakemake_runs import copy_repo, jobs_run, run_snakemake
+
+    repo = copy_repo(tmp_path / "repo")
+    texts = repo / "figures" / "text"
+    before = {p.name: p.read_bytes() for p in texts.iterdir()}
+    config = repo / "config.yaml"
+    old = "  radius: 1.0 "
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, "  radius: 0.5 ", 1))
+    result = run_snakemake(repo, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert jobs_run(result) == ["all", "equidistant_points"]
+    after = {p.name: p.read_bytes() for p in texts.iterdir()}
+    assert {n for n in after if after[n] != before[n]} == {"equidistant_points.json"}
+    said = json.loads(after["equidistant_points.json"])
+    assert "a circle of radius 0.5" in said["description"]
+    assert "semi-axes 0.5 and 1" in said["description"]
+    manifest = json.loads((repo / "figures" / "manifest" / "equidistant_points.json").read_text())
+    from natgrad.pipeline.manifest import sha256_file
+
+    assert manifest["artifacts"]["text/equidistant_points.json"]["sha256"] == sha256_file(
+        texts / "equidistant_points.json"
+    )
