@@ -1,9 +1,11 @@
 """A fresh `git clone` whose figures are current builds nothing, with or without LaTeX.
 
 `git clone` gives every file the time of the checkout and leaves Snakemake no
-records; the manifests' recorded inputs decide instead (natgrad.pipeline.manifest.align_times).
+records; the manifests' recorded inputs decide instead (natgrad.pipeline.stamps).
 """
 
+import hashlib
+import os
 import subprocess
 
 import pytest
@@ -95,3 +97,45 @@ def test_command_line_values_mean_what_they_mean_in_config_yaml(origin, tmp_path
     dry = run_snakemake(repo, "-n", "--cores", "4", "--config", f"usetex={value}")
     assert dry.returncode == 0, dry.stderr[-2000:]
     assert jobs_run(dry) == (sorted([*figures, "all"]) if figures else [])
+
+
+def disk_state(repo):
+    """Every file of the checkout outside .git/ and .snakemake/: its bytes' sha256 and
+    its modification time (ns), by path. Python's own bytecode caches (__pycache__,
+    untracked) are left out: importing natgrad writes them, whoever imports it."""
+    state = {}
+    for dirpath, dirnames, filenames in os.walk(repo):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".snakemake", "__pycache__")]
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as fh:
+                digest = hashlib.sha256(fh.read()).hexdigest()
+            state[os.path.relpath(path, repo)] = (digest, os.stat(path).st_mtime_ns)
+    return state
+
+
+@pytest.mark.parametrize(
+    "edited, old, new",
+    [
+        (None, None, None),
+        ("natgrad/figures/gaussian_kl_vs_euclidean.py", None, None),
+        ("config.yaml", "n_steps: 10\n", "n_steps: 12\n"),
+    ],
+)
+def test_a_dry_run_changes_nothing_outside_snakemake_records(origin, tmp_path, edited, old, new):
+    """`snakemake -n` in a fresh clone, and after an edit, leaves every tracked file's
+    bytes and time as they were and writes no file outside .snakemake/."""
+    repo = clone(origin, tmp_path)
+    tracked = git(repo, "ls-files").splitlines()
+    assert len(tracked) > 50 and "figures/gd_euclidean_mahalanobis.png" in tracked
+    if edited:
+        path = repo / edited
+        text = path.read_text()
+        path.write_text(text.replace(old, new) if old else text + "\n# edited\n")
+    before = disk_state(repo)
+    for _ in range(2):  # the first run in a clone, and one with its records
+        dry = run_snakemake(repo, "-n", "--cores", "4")
+        assert dry.returncode == 0, dry.stderr[-2000:]
+        assert (jobs_run(dry) != []) == (edited is not None), dry.stdout[-3000:]
+        assert disk_state(repo) == before
+    assert set(tracked) <= set(before)

@@ -21,7 +21,6 @@ __all__ = [
     "text_engine",
     "platform_fingerprint",
     "inputs_sha256",
-    "align_times",
     "sha256_file",
     "png_size",
     "build_manifest",
@@ -152,57 +151,6 @@ def _sha256_of(path: str, mtime_ns: int, size: int) -> str:
     """:func:`sha256_file`, once per version of a file in this process: the Snakefile
     hashes the modules every figure job shares once per job."""
     return sha256_file(path)
-
-
-def align_times(
-    manifest: str | Path, outputs: Iterable[str | Path], inputs: Iterable[str | Path], digest: str
-) -> str:
-    """Make the outputs' times say what their manifest's recorded inputs say.
-
-    Snakemake decides what to rerun from file times (and from its own records,
-    which a fresh clone lacks). Where every output exists, is what ``manifest``
-    lists, and the manifest's ``inputs_sha256`` is ``digest``, the outputs are
-    current: they are given a time after every input's. Where the digest
-    differs, they are out of date: they are given a time before every input's,
-    so that Snakemake reruns their job even without its records. Contents are
-    never touched.
-
-    Returns
-    -------
-    str
-        ``"missing"`` (nothing to do: the job will run), ``"current"`` or ``"stale"``.
-    """
-    import os
-    import time
-
-    outputs, inputs = [Path(p) for p in outputs], [Path(p) for p in inputs]
-    try:
-        out_times = [p.stat().st_mtime_ns for p in outputs]
-        in_times = [p.stat().st_mtime_ns for p in inputs]
-        recorded = json.loads(Path(manifest).read_text())
-    except (OSError, ValueError):
-        return "missing"
-    oldest_out, newest_in = min(out_times), max(in_times, default=0)
-    current = isinstance(recorded, dict) and recorded.get("inputs_sha256") == digest
-    if current and oldest_out <= newest_in:
-        # Files edited by hand since (or a manifest not theirs) are not current.
-        listed = recorded.get("artifacts", {})
-        out_dir = Path(manifest).parent.parent
-        current = all(
-            listed.get(Path(os.path.relpath(p, out_dir)).as_posix(), {}).get("sha256")
-            == sha256_file(p)
-            for p in outputs
-            if p != Path(manifest)
-        )
-        if current:
-            now = max(time.time_ns(), newest_in + 1_000_000)
-            for p in outputs:
-                os.utime(p, ns=(now, now))
-    if not current and oldest_out > newest_in:
-        then = min(in_times, default=oldest_out) - 1_000_000_000
-        for p in outputs:
-            os.utime(p, ns=(then, then))
-    return "current" if current else "stale"
 
 
 def png_size(path: str | Path) -> list[int] | None:

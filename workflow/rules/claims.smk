@@ -1,7 +1,8 @@
 rule claims:
     """Check every quantitative statement of the draft; fail if a verdict changes."""
     input:
-        code=CLAIMS_CODE,
+        code=ancient(CLAIMS_CODE),
+        stamp=stamp("claims"),
     output:
         md=report(f"{OUT}/claims.md", caption="../report/claims.rst", category="claims"),
         json=f"{OUT}/claims.json",

@@ -18,9 +18,10 @@ from natgrad.pipeline.config import (  # noqa: E402
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
-from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
+from natgrad.pipeline.manifest import inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import export_figures  # noqa: E402
 from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
+from natgrad.pipeline.stamps import mark  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
@@ -129,22 +130,32 @@ SWEEP_JOBS = {
 
 
 # The claims table: its code and config, hashed as a figure job's are.
-CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
+CLAIMS_CODE = [
+    *sources("claims.py", "pipeline/io.py", "pipeline/manifest.py"),
+    os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "write_claims.py")),
+]
 CLAIMS_INPUTS = inputs_sha256(
     CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True), workflow.basedir
 )
 CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
 
-# A fresh clone gives every file the same new time and has no Snakemake records,
-# so Snakemake alone would redraw everything (or, after a touch, nothing when
-# the config changed). Each job's manifest records the hash of its inputs: where
-# it matches, the outputs are made newer than the inputs; where it does not, older.
-# Only the main process: a job's own run of this file (cluster executors) must
-# not touch what other jobs are writing.
+# Staleness, decided one way (natgrad.pipeline.stamps): a job's code inputs are
+# ancient() (their times count for nothing) and its one timed input is its stamp,
+# which mark() dates at the epoch where the job's manifests record the hash of
+# its inputs as they are now, and after its outputs where they do not. Nothing
+# else is written, a dry run included. Only the main process: a job's own run of
+# this file (cluster executors) must not touch what the main one decided.
+STAMPS = CHECKED / "stamps"
+
+
+def stamp(rule_name):
+    return str(STAMPS / rule_name)
+
+
 if workflow.is_main_process:
-    for _job in FIGURE_JOBS.values():
-        align_times(_job.manifests[0], _job.outputs, code(_job), _job.inputs_sha256()[0])
-    align_times(CLAIMS_OUTPUTS[-1], CLAIMS_OUTPUTS, CLAIMS_CODE, CLAIMS_INPUTS)
+    for _name, _job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
+        mark(stamp(_name), _job.manifests, _job.inputs_sha256(), _job.outputs)
+    mark(stamp("claims"), CLAIMS_OUTPUTS[-1:], [CLAIMS_INPUTS], CLAIMS_OUTPUTS)
     save_imports(CHECKED / "imports.json")
 
 

@@ -9,9 +9,10 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         name:
             rule_name
         input:
-            code=code(job)[:-2],
-            style=STYLE,
-            adapter=ADAPTER,
+            code=ancient(code(job)[:-2]),
+            style=ancient(STYLE),
+            adapter=ancient(ADAPTER),
+            stamp=stamp(rule_name),
         output:
             figures=reported(job, job.figures),
             data=reported(job, job.data),
