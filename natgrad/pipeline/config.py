@@ -74,13 +74,9 @@ def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
     own, *shared = registry()[name].sections
     merged = dict(config[own] if section is None else section)
     merged.update({key: config[key] for key in shared})
-    params = {
-        "name": name,
-        "figure": merged,
-        "usetex": config["usetex"],
-        "dpi": config["dpi"],
-        "on_divergence": config["on_divergence"],
-    }
+    from .jobs import SETTINGS
+
+    params = {"name": name, "figure": merged, **{key: config[key] for key in SETTINGS}}
     return {**params, "config_sha256": config_sha256(params)}
 
 
@@ -93,14 +89,17 @@ def figure_job(
     *,
     sections: Sequence[dict] | None = None,
     caption: str | None = None,
+    texts: Sequence[str] = (),
 ):
     """The :class:`~natgrad.pipeline.jobs.FigureJob` of figure ``name`` under ``config``,
-    one variant per section of ``sections`` (variants of its own; default: its own)."""
+    one variant per section of ``sections`` (variants of its own; default: its own),
+    each with its text alternative in ``texts`` (none: none written)."""
     from .jobs import FigureJob
 
     variants = tuple(figure_params(config, name, s) for s in (sections or [None]))
     return FigureJob(name, variants, tuple(map(str, figures)), tuple(map(str, data)),
-                     tuple(map(str, manifests)), caption)  # fmt: skip
+                     tuple(map(str, manifests)), caption,
+                     texts=tuple(map(str, texts)))  # fmt: skip
 
 
 def artifact_hashes(config: dict) -> dict[str, str]:

@@ -1,24 +1,31 @@
-"""A figure job: the one type that knows what a figure is drawn from and into.
+"""A figure job: the one record of what a figure is drawn from and into.
 
-The Snakefile makes one per figure (and one per sweep batch,
-:func:`natgrad.pipeline.config.figure_job`), passes
-:meth:`FigureJob.to_json` to the adapter (workflow/scripts/render.py), which
-rebuilds it with :meth:`FigureJob.from_json` and calls :meth:`FigureJob.render`;
-the live previews make one per drawing. It imports neither the config
-validation (an edit there reruns no figure) nor, until it renders, matplotlib.
+The Snakefile plans one per figure (and one per sweep batch,
+:func:`natgrad.pipeline.config.figure_job`), with its inputs' hashes; the rule
+hands it to the adapter (workflow/scripts/render.py) as one JSON argument, by
+the one function pair beside it, :meth:`FigureJob.to_json` and
+:meth:`FigureJob.from_json` (``from_json(job.to_json()) == job``); the adapter
+calls :meth:`FigureJob.render`. The live previews plan one per drawing. It
+imports neither the config validation (an edit there reruns no figure) nor,
+until it renders, matplotlib.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from .manifest import inputs_sha256
 from .sources import PACKAGE, figure_inputs
 
-__all__ = ["FigureJob"]
+__all__ = ["FigureJob", "SETTINGS"]
+
+#: The pipeline-wide settings, config keys of these names, that every variant's
+#: params carry (:func:`natgrad.pipeline.config.figure_params`) and that
+#: :func:`natgrad.pipeline.render.render` takes as keywords: a new one is one
+#: name here (with its key in config.yaml and the schema).
+SETTINGS = ("usetex", "dpi", "on_divergence")
 
 #: The checkout whose natgrad this is: paths in ``inputs_sha256`` are relative to it.
 CHECKOUT = PACKAGE.parent
@@ -77,47 +84,38 @@ class FigureJob:
             inputs_sha256(files, json.dumps(v, sort_keys=True), CHECKOUT) for v in self.variants
         ]
 
+    def planned(self) -> FigureJob:
+        """This job with its variants' hashes computed now (``digests``), as the
+        Snakefile hands it on: whoever runs it draws what was planned."""
+        if self.digests is not None:
+            return self
+        return replace(self, digests=tuple(self.inputs_sha256()))
+
     def to_json(self) -> str:
-        """The job's params as one JSON string (the rule's ``params``, the adapter's
-        argument): what it draws from, each variant's hashes. Key order is drawing
-        order, so it is kept; the output paths are the rule's outputs (the text
-        alternatives' are also here, for a caller that passes only the others: the
-        live preview's worker)."""
-        first = self.variants[0]
-        spec = {
-            "name": self.name,
-            "sections": [v["figure"] for v in self.variants],
-            "config_sha256": [v["config_sha256"] for v in self.variants],
-            "inputs_sha256": self.inputs_sha256(),
-            "usetex": first["usetex"],
-            "dpi": first["dpi"],
-            "on_divergence": first["on_divergence"],
-        }
-        if self.texts:
-            spec["texts"] = list(self.texts)
-        return json.dumps(spec)
+        """The whole record as one JSON string (the rule's ``params``, the adapter's
+        argument): every field, the hashes planned (:meth:`planned`). Its inverse is
+        :meth:`from_json`. Key order is the sections' drawing order, so it is kept."""
+        return json.dumps(asdict(self.planned()))
 
     @classmethod
-    def from_json(
-        cls,
-        text: str,
-        figures: Sequence[str],
-        data: Sequence[str],
-        manifests: Sequence[str],
-        texts: Sequence[str] = (),
-    ) -> FigureJob:
-        """The job :meth:`to_json` described, drawing into these files (the adapter's);
-        its variants' ``inputs_sha256`` are the ones the Snakefile computed. Without
-        ``texts``, those :meth:`to_json` names (if any)."""
-        spec = json.loads(text)
-        settings = {k: spec[k] for k in ("usetex", "dpi", "on_divergence")}
-        variants = tuple(
-            {"name": spec["name"], "figure": section, **settings, "config_sha256": digest}
-            for section, digest in zip(spec["sections"], spec["config_sha256"], strict=True)
-        )
-        return cls(spec["name"], variants, tuple(figures), tuple(data), tuple(manifests),
-                   digests=tuple(spec["inputs_sha256"]),
-                   texts=tuple(texts or spec.get("texts", ())))  # fmt: skip
+    def from_json(cls, text: str) -> FigureJob:
+        """The job :meth:`to_json` wrote, equal to the one planned."""
+        fields = json.loads(text)
+        sequences = ("variants", "figures", "data", "manifests", "digests", "texts")
+        return cls(**{k: tuple(v) if k in sequences and v is not None else v
+                      for k, v in fields.items()})  # fmt: skip
+
+    def variant(self, i: int) -> tuple[dict, dict]:
+        """Variant ``i``'s params and its files: ``{"figures": [...], "data": ...,
+        "manifest": ... or None, "text": ... or None}`` (the one place the job's file
+        lists are cut into variants: the same number of formats each)."""
+        per = len(self.figures) // len(self.variants)
+        return self.variants[i], {
+            "figures": list(self.figures[i * per : (i + 1) * per]),
+            "data": self.data[i],
+            "manifest": self.manifests[i] if self.manifests else None,
+            "text": self.texts[i] if self.texts else None,
+        }
 
     def build(self, variant: int = 0) -> tuple:
         """Variant ``variant`` built in matplotlib's current style, not saved:
@@ -129,25 +127,32 @@ class FigureJob:
         return build(self.name, params["figure"], on_divergence=params["on_divergence"])
 
     def render(self) -> None:
-        """Draw every variant into its files (and its manifest, when the job has them).
+        """Draw every variant into its files (and its manifest, when the job has them:
+        the text engine and the variant's ``inputs_sha256``, its text alternative listed).
 
         Raises
         ------
         natgrad.drawing.divergence.FigureError
             One line naming the figure, the setting (and the variant, in a batch).
         """
-        from .render import render, render_batch
+        from ..drawing.divergence import FigureError
+        from .manifest import write_manifest
+        from .render import render
 
-        first = self.variants[0]
-        options = {k: first[k] for k in ("usetex", "dpi", "on_divergence")}
-        sections = [v["figure"] for v in self.variants]
-        if self.manifests:
-            hashes = [v["config_sha256"] for v in self.variants]
-            render_batch(self.name, sections, hashes, self.figures, self.data, self.manifests,
-                         inputs=self.inputs_sha256(), text_paths=self.texts,
-                         **options)  # fmt: skip
-            return
-        per = len(self.figures) // len(sections)
-        for i, section in enumerate(sections):
-            render(self.name, section, self.figures[i * per : (i + 1) * per], self.data[i],
-                   text_path=self.texts[i] if self.texts else None, **options)  # fmt: skip
+        digests = self.inputs_sha256() if self.manifests else None
+        for i in range(len(self.variants)):
+            params, files = self.variant(i)
+            options = {k: params[k] for k in SETTINGS}
+            try:
+                render(self.name, params["figure"], files["figures"], files["data"],
+                       text_path=files["text"], **options)  # fmt: skip
+            except FigureError as err:
+                if len(self.variants) > 1:
+                    raise FigureError(f"{Path(files['figures'][0]).stem}: {err}") from None
+                raise
+            if files["manifest"] is None:
+                continue
+            written = [*files["figures"], files["data"], *[t for t in [files["text"]] if t]]
+            write_manifest(Path(files["manifest"]).parent.parent, Path(files["manifest"]).stem,
+                           written, params["config_sha256"], usetex=params["usetex"],
+                           inputs=digests[i])  # fmt: skip

@@ -1,4 +1,5 @@
-"""Drawing a figure into files: the one function every figure job (and the sweep) calls.
+"""Drawing a figure into files: the one function every figure job (and the sweep) calls
+per variant (:meth:`natgrad.pipeline.jobs.FigureJob.render`).
 
 The figure layer's errors are one line that names the figure and the config
 setting; the mathematics below it raises errors that carry only numbers.
@@ -16,9 +17,8 @@ from ..drawing.style import resolve_usetex, style_context
 from ..errors import DivergenceError
 from ..figures import builder, describer, registry
 from .io import plain, save_figure, write_json
-from .manifest import write_manifest
 
-__all__ = ["FigureError", "build", "describe", "render", "render_batch"]
+__all__ = ["FigureError", "build", "describe", "render"]
 
 
 def build(name: str, params: dict, *, on_divergence: str = "raise") -> tuple:
@@ -142,52 +142,3 @@ def render(
             write_json(_describe_stored(name, stored, params), text_path)
         save_figure(fig, figure_paths, dpi=dpi)
     return data
-
-
-def render_batch(
-    name: str,
-    sections: Sequence[dict],
-    config_hashes: Sequence[str],
-    figure_paths: Sequence[str | os.PathLike],
-    data_paths: Sequence[str | os.PathLike],
-    manifest_paths: Sequence[str | os.PathLike],
-    *,
-    inputs: Sequence[str] | None = None,
-    text_paths: Sequence[str | os.PathLike] = (),
-    **options,
-) -> None:
-    """:func:`render` figure ``name`` once per section, each with its own manifest.
-
-    A figure job is a batch of one; a sweep job a batch of variants. The
-    figure paths are the variants' files in order, the same number of formats each.
-    Each manifest records the text engine and its variant's ``inputs``
-    (:func:`~natgrad.pipeline.manifest.inputs_sha256`, one per section). With
-    ``text_paths`` (one a section), each variant's text alternative is written
-    there too, and listed in its manifest.
-
-    Raises
-    ------
-    FigureError
-        Naming the variant (its output's stem) when there are several.
-    """
-    per = len(figure_paths) // len(sections)
-    for i, (section, digest, data, manifest) in enumerate(
-        zip(sections, config_hashes, data_paths, manifest_paths, strict=True)
-    ):
-        files = list(figure_paths[i * per : (i + 1) * per])
-        said = text_paths[i] if text_paths else None
-        try:
-            render(name, section, files, data, text_path=said, **options)
-        except FigureError as err:
-            if len(sections) > 1:
-                raise FigureError(f"{Path(files[0]).stem}: {err}") from None
-            raise
-        out_dir = Path(manifest).parent.parent
-        write_manifest(
-            out_dir,
-            Path(manifest).stem,
-            [*files, data, *([said] if said is not None else [])],
-            digest,
-            usetex=options.get("usetex", False),
-            inputs=None if inputs is None else inputs[i],
-        )

@@ -1,6 +1,7 @@
-"""natgrad.pipeline.jobs: one figure job, planned by the Snakefile, rebuilt by the adapter."""
+"""natgrad.pipeline.jobs: one figure job, planned by the Snakefile, read back by the adapter."""
 
 import json
+from dataclasses import replace
 
 from natgrad.pipeline.config import figure_job, figure_params, load_schema, validate_config
 from natgrad.pipeline.jobs import CHECKOUT, FigureJob
@@ -29,27 +30,44 @@ def test_the_committed_manifest_records_the_jobs_inputs_hash(root, default_confi
 
 
 def test_json_round_trip_keeps_every_variant_and_the_planned_hashes(root, default_config):
+    """to_json and from_json, the one serialisation of the record: the job read back
+    is the job planned, files and hashes included."""
     cfg = config(root, default_config)
     section = cfg["gd_euclidean_mahalanobis"]
     variants = [section, {**section, "n_steps": 3}]
     job = figure_job(
         cfg, "gd_euclidean_mahalanobis", ["a.png", "b.png"], ["a.json", "b.json"],
-        ["ma.json", "mb.json"], sections=variants,
+        ["ma.json", "mb.json"], sections=variants, texts=["ta.json", "tb.json"], caption="c",
     )  # fmt: skip
     text = job.to_json()
-    spec = json.loads(text)
-    assert list(spec) == [
-        "name", "sections", "config_sha256", "inputs_sha256", "usetex", "dpi", "on_divergence",
-    ]  # fmt: skip
-    assert [s["n_steps"] for s in spec["sections"]] == [section["n_steps"], 3]
-    back = FigureJob.from_json(text, job.figures, job.data, job.manifests)
-    assert back.variants == job.variants
+    back = FigureJob.from_json(text)
+    assert back == job.planned() == replace(job, digests=tuple(job.inputs_sha256()))
+    assert [v["figure"]["n_steps"] for v in back.variants] == [section["n_steps"], 3]
     assert back.inputs_sha256() == job.inputs_sha256()
-    assert back.outputs == [*job.figures, *job.data, *job.manifests]
+    assert back.outputs == [*job.figures, *job.data, *job.manifests, *job.texts]
+    assert back.planned() is back  # planned once, not again
     # the adapter uses the hashes the Snakefile planned, not its own
     planned = json.loads(text)
-    planned["inputs_sha256"] = ["x", "y"]
-    assert FigureJob.from_json(json.dumps(planned), [], [], []).inputs_sha256() == ["x", "y"]
+    planned["digests"] = ["x", "y"]
+    assert FigureJob.from_json(json.dumps(planned)).inputs_sha256() == ["x", "y"]
+
+
+def test_each_variant_has_its_own_files_cut_in_one_place(root, default_config):
+    cfg = config(root, default_config)
+    section = cfg["gd_euclidean_mahalanobis"]
+    job = figure_job(
+        cfg, "gd_euclidean_mahalanobis", ["a.png", "a.pdf", "b.png", "b.pdf"],
+        ["a.json", "b.json"], ["ma.json", "mb.json"], sections=[section, section],
+        texts=["ta.json", "tb.json"],
+    )  # fmt: skip
+    params, files = job.variant(1)
+    assert params == job.variants[1]
+    assert files == {
+        "figures": ["b.png", "b.pdf"], "data": "b.json", "manifest": "mb.json", "text": "tb.json",
+    }  # fmt: skip
+    bare = figure_job(cfg, NAME, ["f.png"], ["d.json"])
+    assert bare.variant(0)[1] == {"figures": ["f.png"], "data": "d.json", "manifest": None,
+                                  "text": None}  # fmt: skip
 
 
 def test_render_draws_what_the_committed_figure_is(tmp_path, root, default_config):

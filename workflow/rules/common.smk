@@ -3,7 +3,6 @@
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 # The workflow always uses the natgrad of its own checkout.
@@ -82,17 +81,15 @@ def code(job):
 # Every figure of the post (and those it promises): one job each, writing its
 # figure, its data, its text alternative (alt and description) and its manifest.
 FIGURE_JOBS = {
-    name: replace(
-        figure_job(
-            config,
-            name,
-            figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
-            data=[f"{OUT}/data/{name}.json"],
-            manifests=[f"{OUT}/manifest/{name}.json"],
-            caption=f"../report/{name}.rst",
-        ),
-        texts=(f"{OUT}/text/{name}.json",),
-    )
+    name: figure_job(
+        config,
+        name,
+        figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
+        data=[f"{OUT}/data/{name}.json"],
+        manifests=[f"{OUT}/manifest/{name}.json"],
+        texts=[f"{OUT}/text/{name}.json"],
+        caption=f"../report/{name}.rst",
+    ).planned()
     for name in FIGURES
 }
 
@@ -112,15 +109,15 @@ def sweep_variant(lr):
 
 
 def sweep_job(lrs):
-    job = figure_job(
+    return figure_job(
         config,
         SWEEP_FIGURE,
         sections=[sweep_variant(lr) for lr in lrs],
         figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
         data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
         manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
-    )
-    return replace(job, texts=tuple(f"results/sweep/text/gd_lr{lr}.json" for lr in lrs))
+        texts=[f"results/sweep/text/gd_lr{lr}.json" for lr in lrs],
+    ).planned()
 
 
 _lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]

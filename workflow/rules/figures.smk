@@ -30,7 +30,6 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             runtime=runtime(len(job.variants)),
         params:
             job=job.to_json(),
+        # the job's record, its outputs included (the same job as the outputs above)
         shell:
-            "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
-            "--data {output.data:q} --manifest {output.manifest:q} --text {output.text:q} "
-            "--log {log:q}"
+            "python3 {input.adapter:q} {params.job:q} --log {log:q}"

@@ -14,11 +14,12 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...figures import registry
 from ...pipeline.config import ConfigError, figure_job, prepare
+from ...pipeline.jobs import FigureJob
 from ...pipeline.manifest import MANIFEST_DIR
 from ...pipeline.sources import forget
 from .worker import Planned, Worker
@@ -114,14 +115,13 @@ class Preview:
         (self.out / "text").mkdir(exist_ok=True)
         self.worker = Worker(self.root)
 
-    def plan(self, config: dict, name: str) -> Planned:
-        """Figure ``name``'s job under ``config``, drawing into ``out``, as the worker takes it."""
-        figures, data = (str(self.out / f"{name}.png"),), (str(self.out / "data" / f"{name}.json"),)
-        manifests = (str(self.out / MANIFEST_DIR / f"{name}.json"),) if self.manifests else ()
-        job = figure_job(config, name, figures, data, manifests)
-        # the text alternative, beside its data as in figures/ (named in the job's JSON)
-        job = replace(job, texts=(str(self.out / "text" / f"{name}.json"),))
-        return job.to_json(), figures, data, manifests
+    def plan(self, config: dict, name: str) -> FigureJob:
+        """Figure ``name``'s job under ``config``, drawing into ``out``, its hashes planned
+        (its text alternative beside its data, as in figures/)."""
+        out, manifests = self.out, (self.out / MANIFEST_DIR / f"{name}.json",)
+        return figure_job(config, name, [out / f"{name}.png"], [out / "data" / f"{name}.json"],
+                          manifests if self.manifests else (),
+                          texts=[out / "text" / f"{name}.json"]).planned()  # fmt: skip
 
     def update(self) -> list[str]:
         """Redraw the figures whose inputs changed; return their names.
@@ -151,11 +151,11 @@ class Preview:
             state = self.figures.setdefault(name, FigureState(name))
             rst = self.root / "workflow" / "report" / f"{name}.rst"
             state.caption = caption_text(rst.read_text(), config) if rst.exists() else ""
-            planned = self.plan(config, name)
+            job = self.plan(config, name)
             # the hash the job's manifest records: its params and every file it reads
-            key = json.loads(planned[0])["inputs_sha256"][0]
+            key = job.digests[0]
             if key != state.key:
-                jobs[name] = (planned, key)
+                jobs[name] = (job.to_json(), key)
         for gone in set(self.figures) - set(names):
             del self.figures[gone]
         results = self.worker.draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}

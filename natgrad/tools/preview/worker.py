@@ -37,9 +37,9 @@ WARM_MODULES = [
     "natgrad.tools.preview._warm",
 ]
 
-#: A planned drawing as it travels to the worker: the job's JSON (its
-#: :meth:`~natgrad.pipeline.jobs.FigureJob.to_json`) and its output files.
-Planned = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+#: A planned drawing as it travels to the worker: the job's record as JSON
+#: (:meth:`~natgrad.pipeline.jobs.FigureJob.to_json`, its output files included).
+Planned = str
 
 
 def start_fork_server(root: Path) -> None:
@@ -77,9 +77,9 @@ def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
     from natgrad.pipeline.jobs import FigureJob
 
     results = {}
-    for name, (text, figures, data, manifests) in jobs.items():
+    for name, text in jobs.items():
         try:
-            FigureJob.from_json(text, figures, data, manifests).render()
+            FigureJob.from_json(text).render()
             results[name] = None
         except FigureError as err:
             results[name] = f"natgrad: {err}"
