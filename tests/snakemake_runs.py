@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -60,11 +59,12 @@ def jobs_run(result) -> list[str]:
 
 
 def png_size(path: Path) -> tuple[int, int]:
-    """(width, height) from a PNG's IHDR chunk."""
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", head[16:24])
+    """(width, height) of a PNG, from its header (Pillow)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        assert image.format == "PNG", f"{path} is not a PNG"
+        return image.size
 
 
 def tree_hashes(directory: Path) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import struct
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -154,12 +153,18 @@ def _sha256_of(path: str, mtime_ns: int, size: int) -> str:
 
 
 def png_size(path: str | Path) -> list[int] | None:
-    """``[width, height]`` of a PNG from its header, or None for other files."""
-    with open(path, "rb") as fh:
-        head = fh.read(24)
-    if head[:8] != b"\x89PNG\r\n\x1a\n":
+    """``[width, height]`` of a PNG, or None for other files.
+
+    Pillow reads the header only (the pixels are decoded on first use, which
+    never comes); a file Pillow does not know, or another format, is None.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return list(image.size) if image.format == "PNG" else None
+    except UnidentifiedImageError:
         return None
-    return list(struct.unpack(">II", head[16:24]))
 
 
 def build_manifest(
