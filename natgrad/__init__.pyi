@@ -1,6 +1,9 @@
-"""Types of the names `natgrad/__init__.py` loads on first use (PEP 562)."""
+"""natgrad's public names, each from its submodule: the one list of them.
 
-from typing import Final
+`natgrad/__init__.py` loads them from here on first use (lazy_loader.attach_stub,
+PEP 562); type checkers and editors read this file as the package's types. Only
+`from .module import name as name` lines: attach_stub reads nothing else.
+"""
 
 from .claims import compute_claims as compute_claims
 from .descent import OPTIMIZERS as OPTIMIZERS
@@ -38,5 +41,5 @@ from .objectives import reparameterization_discrepancy as reparameterization_dis
 from .objectives import reparameterized_path as reparameterized_path
 from .objectives import rotated_spd as rotated_spd
 
-__version__: Final[str]
+__version__: str
 __all__: list[str]

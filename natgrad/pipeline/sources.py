@@ -98,7 +98,8 @@ def _read_imports(path: Path) -> frozenset[Path]:
 
 
 def imported_sources(*paths: str | Path) -> list[Path]:
-    """``paths`` and every natgrad source file they import, transitively, sorted."""
+    """``paths`` and every natgrad source file they import, transitively, with the
+    stubs (``.pyi``) beside them, sorted."""
     todo = [Path(p).resolve() for p in paths]
     seen: set[Path] = set()
     while todo:
@@ -108,6 +109,10 @@ def imported_sources(*paths: str | Path) -> list[Path]:
         seen.add(p)
         if p.suffix == ".py" and p.is_relative_to(PACKAGE):
             todo.extend(_imports(p) - seen)
+            # a stub beside a module is read when it runs (natgrad/__init__.pyi:
+            # the public names lazy_loader loads), so it is an input as well
+            if p.with_suffix(".pyi").is_file():
+                seen.add(p.with_suffix(".pyi"))
     return sorted(seen)
 
 
