@@ -72,10 +72,10 @@ def sources(*modules):
 
 
 def code(job):
-    """The files a job reads (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`): the
-    natgrad modules its figure imports, then the style and the adapter; relative
-    to the working directory, as every input."""
-    return [os.path.relpath(p) for p in job.inputs]
+    """The natgrad files a job's code imports (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`
+    less the style and the adapter, which the rule names), relative to the working
+    directory, as every input."""
+    return [f for f in map(os.path.relpath, job.inputs) if f not in (STYLE, ADAPTER)]
 
 
 # Every figure of the post (and those it promises): one job each, writing its

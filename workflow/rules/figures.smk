@@ -9,7 +9,7 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         name:
             rule_name
         input:
-            code=ancient(code(job)[:-2]),
+            code=ancient(code(job)),
             style=ancient(STYLE),
             adapter=ancient(ADAPTER),
             stamp=stamp(rule_name),
