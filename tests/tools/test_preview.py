@@ -123,6 +123,12 @@ def test_captions_are_the_reports_first_paragraph_with_config_values():
     rst = 'Draws {{ snakemake.config["gaussian_data"]["n"] }} points.\n\nConfig ``x``::\n'
     assert caption_text(rst, {"gaussian_data": {"n": 2000}}) == "Draws 2000 points."
     assert caption_text("x\\ :sup:`2` and y", {}) == "x^2 and y"
+    # as Snakemake's report renders them (Jinja2): tojson, a missing key, no Python
+    cfg = {"s": {"n": 3, "c": "a<b"}}
+    assert caption_text('{{ snakemake.config["s"] | tojson }}', cfg) == '{"n": 3, "c": "a<b"}'
+    assert caption_text('[{{ snakemake.config["t"]["n"] }}]', cfg) == "[]"
+    assert caption_text("{{ snakemake.__class__.__mro__ }}", cfg) == ""
+    assert caption_text("{{ snakemake.config[ }}", cfg).startswith("{{ snakemake.config[ }} (")
 
 
 def image_version(driver, name):

@@ -28,17 +28,14 @@ __all__ = ["FigureState", "Preview", "caption_text"]
 
 log = logging.getLogger("natgrad.preview")
 
-_CAPTION_VALUE = re.compile(
-    r"\{\{\s*snakemake\.config((?:\[\"[^\"]+\"\])+)\s*(\|\s*tojson\s*)?\}\}"
-)
-
 
 def caption_text(rst: str, config: dict) -> str:
     """A report caption as plain text: its first paragraph, config values filled in.
 
-    The captions are Jinja templates for Snakemake's report; only lookups of
-    the form ``snakemake.config["a"]["b"]`` are filled in (no template engine,
-    no evaluation).
+    The captions are Jinja templates for Snakemake's report, which renders them
+    with ``snakemake.config`` in scope; Jinja2 renders them here the same way, in
+    its sandbox (a template can read values, never call into Python), with
+    ``tojson`` as plain JSON and a missing key as nothing.
 
     Parameters
     ----------
@@ -51,15 +48,18 @@ def caption_text(rst: str, config: dict) -> str:
     -------
     str
     """
+    from types import SimpleNamespace
+
+    from jinja2 import ChainableUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=ChainableUndefined, autoescape=False)
+    env.filters["tojson"] = json.dumps  # the report's JSON, not HTML-escaped
     first = rst.strip().split("\n\n")[0]
-
-    def value(match: re.Match) -> str:
-        node = config
-        for key in re.findall(r"\[\"([^\"]+)\"\]", match.group(1)):
-            node = node.get(key, "") if isinstance(node, dict) else ""
-        return json.dumps(node) if match.group(2) else str(node)
-
-    text = _CAPTION_VALUE.sub(value, first)
+    try:
+        text = env.from_string(first).render(snakemake=SimpleNamespace(config=config))
+    except TemplateError as err:  # the caption as written, and why it is not filled in
+        text = f"{first} (caption template: {err})"
     return re.sub(r"\\ :sup:`([^`]*)`", r"^\1", text).replace("\\ ", "")
 
 
