@@ -10,10 +10,9 @@ sys.path.insert(0, workflow.basedir)
 
 from natgrad.pipeline.config import (  # noqa: E402
     ConfigError,
-    command_line_values,
     config_sha256,
     figure_job,
-    merge,
+    overrides,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
@@ -32,7 +31,7 @@ FIGURES = registry()
 # What each natgrad file imports (a job's inputs), remembered by file stamp.
 load_imports(CHECKED / "imports.json")
 try:
-    _overrides = merge(config, command_line_values(dict(workflow.config_settings.config)))
+    _overrides = overrides(config, dict(workflow.config_settings.config))
     _checked = prepare(workflow.basedir, _overrides, CHECKED)
     # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
