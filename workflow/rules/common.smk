@@ -17,7 +17,7 @@ from natgrad.pipeline.config import (  # noqa: E402
 )
 from natgrad.figures import registry  # noqa: E402
 from natgrad.pipeline.manifest import align_times, inputs_sha256  # noqa: E402
-from natgrad.pipeline.post import export_figures  # noqa: E402
+from natgrad.pipeline.post import check_blog_assets, export_figures  # noqa: E402
 from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
@@ -148,12 +148,12 @@ def reported(job, files):
     return [report(f, caption=job.caption, category=job.name) for f in files]
 
 
-# export: the blog's assets folder must exist before any job runs.
-if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
-    sys.exit(
-        f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
-        "directory; give the blog's assets folder, which export writes into"
-    )
+# export: the blog's assets folder must be one it may write, before any job runs.
+if config["blog_assets"]:
+    try:
+        check_blog_assets(config, EXPORT)
+    except ConfigError as err:
+        sys.exit(f"natgrad: {err}")
 
 
 def need_blog_assets(wildcards):
