@@ -1,0 +1,50 @@
+"""The fuzzing harness, short budget: hostile configs, posts and manifests, each one
+line or a result, in bounded time (benchmarks/fuzz.py runs the long budget)."""
+
+import shutil
+
+from fuzzing import (
+    ROOT,
+    check_config,
+    check_manifests,
+    check_post,
+    hostile_configs,
+    hostile_manifests,
+    hostile_posts,
+)
+from hypothesis import HealthCheck, given, settings
+
+from natgrad.pipeline.config import load_schema
+
+SCHEMA = load_schema(ROOT / "workflow/schemas/config.schema.yaml")
+SHORT = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+@SHORT
+@given(text=hostile_configs())
+def test_hostile_configs_are_one_line_in_bounded_time(text):
+    check_config(text, SCHEMA)
+
+
+@SHORT
+@given(text=hostile_posts())
+def test_hostile_posts_are_read_in_bounded_time(text):
+    check_post(text)
+
+
+@SHORT
+@given(committed=hostile_manifests(), rebuilt=hostile_manifests())
+def test_hostile_manifests_are_one_line_problems(tmp_path, committed, rebuilt):
+    work = tmp_path / "case"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    check_manifests(committed, rebuilt, work)
