@@ -396,7 +396,8 @@ def test_a_post_that_is_not_a_small_regular_file_is_refused_unread(tmp_path, mak
 )
 def test_the_post_reader_is_linear_in_the_posts_length(unit):
     """32000 repetitions of an unclosed construct took 35 s (quadratic); 8 times the
-    text must take well under 8^2 = 64 times as long (a loaded machine's noise aside)."""
+    text must take well under 8^2 = 64 times as long (24 times: linear, with room for
+    a loaded machine's noise)."""
     import time
 
     def seconds(n):
@@ -404,8 +405,9 @@ def test_the_post_reader_is_linear_in_the_posts_length(unit):
         read_images(unit * n)
         return time.perf_counter() - start
 
-    small, large = min(seconds(4000) for _ in range(2)), seconds(32000)
-    assert large < 5 and large < 24 * max(small, 0.01), (small, large)
+    # each the quicker of two runs: a loaded machine's pauses fall on one of them
+    small, large = (min(seconds(n) for _ in range(2)) for n in (2000, 16000))
+    assert large < 30 and large < 24 * max(small, 0.01), (small, large)
 
 
 def test_image_names_are_printed_escaped(tmp_path):

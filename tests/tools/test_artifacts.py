@@ -1022,3 +1022,28 @@ def test_the_tier_decides_whether_a_sidecar_within_rtol_passes(tmp_path, other_p
     )
     problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
     assert problems == (["f.json: bytes differ (numbers within 1e-09)"] if caught else [])
+
+
+@pytest.mark.slow
+def test_check_names_a_committed_figure_that_is_a_symlink(built, tmp_path):
+    """A symlink out of the repository to identical bytes (git shows it as a type change)."""
+    repo = fresh_copy(built, tmp_path)
+    _symlink_to_same_bytes(repo / "figures", tmp_path)
+    result = run_check(repo)
+    assert result.returncode == 1
+    assert "figures/equidistant_points.png: is a symlink (to " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_check_names_a_config_it_cannot_read_in_one_line(built, tmp_path):
+    """The rebuild's own line, not "the rebuild failed (see above)" with nothing above."""
+    repo = fresh_copy(built, tmp_path)
+    text = (repo / "config.yaml").read_bytes()
+    (repo / "config.yaml").write_bytes(b"# caf\xe9\n" + text)
+    result = run_check(repo)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"natgrad check: natgrad: config.yaml: '{repo / 'config.yaml'}' is not UTF-8 text: "
+        "byte 0xe9 at line 1"
+    ]

@@ -35,6 +35,10 @@ try:
     _checked = prepare(workflow.basedir, _overrides, CHECKED)
     # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
+    # export: the blog's assets folder must be one it may write, before any job runs
+    # and before the outputs' times are aligned below.
+    if _checked["blog_assets"]:
+        check_blog_assets(_checked, EXPORT)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
 config.clear()
@@ -146,14 +150,6 @@ def reported(job, files):
     if not job.caption:
         return files
     return [report(f, caption=job.caption, category=job.name) for f in files]
-
-
-# export: the blog's assets folder must be one it may write, before any job runs.
-if config["blog_assets"]:
-    try:
-        check_blog_assets(config, EXPORT)
-    except ConfigError as err:
-        sys.exit(f"natgrad: {err}")
 
 
 def need_blog_assets(wildcards):
