@@ -1,4 +1,4 @@
-"""The fuzzing harness, long budget: hostile configs, posts and manifests
+"""The fuzzing harness, long budget: hostile configs, posts, manifests and trees
 (tests/fuzzing.py's strategies and checks), reporting the count of cases and the longest.
 
     python benchmarks/fuzz.py [--examples 500] [--out logs/fuzz.txt]
@@ -20,9 +20,11 @@ from fuzzing import (  # noqa: E402
     check_config,
     check_manifests,
     check_post,
+    check_tree,
     hostile_configs,
     hostile_manifests,
     hostile_posts,
+    hostile_trees,
 )
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -64,15 +66,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         counter = iter(range(10**9))
 
-        def manifests(a, b):
+        def fresh() -> Path:
             work = Path(tmp) / str(next(counter))
             work.mkdir()
-            return check_manifests(a, b, work)
+            return work
+
+        def manifests(a, b):
+            return check_manifests(a, b, fresh())
+
+        def trees(breakages):
+            return check_tree(breakages, fresh())
 
         lines = [
             run("configs", [hostile_configs()], lambda t: check_config(t, schema), args.examples),
             run("posts", [hostile_posts()], check_post, args.examples),
             run("manifests", [hostile_manifests(), hostile_manifests()], manifests, args.examples),
+            run("trees", [hostile_trees()], trees, args.examples),
         ]
     table = "\n".join(["fuzzing harness (tests/fuzzing.py), seconds per case", *lines])
     print(table)

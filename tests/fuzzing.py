@@ -125,3 +125,103 @@ def check_manifests(committed: str, rebuilt: str, tmp: Path) -> float:
     assert all("\n" not in p and p.isprintable() for p in problems), problems
     assert seconds < CASE_SECONDS, seconds
     return seconds
+
+
+# --- trees: any file of either build replaced by something hostile -----------
+
+FILE_KINDS = ["other bytes", "text", "empty", "huge header", "symlink", "directory", "FIFO",
+              "missing", "deep JSON"]  # fmt: skip
+
+
+def _break(path: Path, kind: str, outside: Path) -> None:
+    import os
+    import struct
+    import zlib
+
+    if kind == "missing":
+        path.unlink()
+    elif kind == "other bytes":
+        path.write_bytes(path.read_bytes()[:-1] + b"\0")
+    elif kind == "text":
+        path.write_text("<html>not what it was</html>")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "huge header":
+        ihdr = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
+        chunk = (
+            struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+        )
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk)
+    elif kind == "symlink":
+        outside.write_bytes(path.read_bytes())
+        path.unlink()
+        path.symlink_to(outside)
+    elif kind == "directory":
+        path.unlink()
+        path.mkdir()
+    elif kind == "FIFO":
+        path.unlink()
+        os.mkfifo(path)
+    elif kind == "deep JSON":
+        path.write_text("[" * 50000 + "]" * 50000)
+
+
+ARTIFACTS = sorted(
+    name for name in json.loads((ROOT / "figures/manifest/equidistant_points.json").read_text())[
+        "artifacts"]
+)  # fmt: skip
+
+
+@st.composite
+def hostile_trees(draw) -> list[tuple[str, str, str]]:
+    """Breakages: (tree "A" or "B", artifact, kind), one to three of them."""
+    one = st.tuples(st.sampled_from("AB"), st.sampled_from(ARTIFACTS), st.sampled_from(FILE_KINDS))
+    return draw(st.lists(one, min_size=1, max_size=3, unique_by=lambda b: b[:2]))
+
+
+def check_tree(breakages, tmp: Path) -> float:
+    """compare_dirs on two copies of figures/ with the breakages: every breakage is a
+    problem (nothing broken passes), each problem one line, in bounded time."""
+    import shutil
+
+    for name in "AB":
+        shutil.copytree(ROOT / "figures", tmp / name)
+    for i, (side, name, kind) in enumerate(breakages):
+        _break(tmp / side / name, kind, tmp / f"outside{i}")
+    start = time.perf_counter()
+    problems = compare_dirs(tmp / "A", tmp / "B", tmp / "diff").problems
+    seconds = time.perf_counter() - start
+    assert problems, breakages
+    assert all("\n" not in p and p.isprintable() for p in problems), problems
+    assert seconds < CASE_SECONDS, seconds
+    return seconds
+
+
+def check_snakemake(repo: Path, text: str) -> float:
+    """A real ``snakemake`` with ``text`` as config.yaml: success with nothing redrawn,
+    or one line and a non-zero exit; figures/ unchanged either way."""
+    import subprocess
+    import sys
+
+    from snakemake_runs import tree_hashes
+
+    before = tree_hashes(repo / "figures")
+    original = (repo / "config.yaml").read_text()
+    try:
+        (repo / "config.yaml").write_text(text, encoding="utf-8", errors="surrogateescape")
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "snakemake", "--cores", "2"],
+            cwd=repo, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+    finally:
+        (repo / "config.yaml").write_text(original)
+    out = (result.stdout + result.stderr).strip()
+    if result.returncode != 0:
+        lines = [ln for ln in out.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith("natgrad: "), out[-2000:]
+        assert lines[0].isprintable(), lines[0]
+    assert tree_hashes(repo / "figures") == before
+    assert seconds < 60, seconds  # a whole Snakemake start on a loaded machine
+    return seconds

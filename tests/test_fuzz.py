@@ -3,14 +3,18 @@ line or a result, in bounded time (benchmarks/fuzz.py runs the long budget)."""
 
 import shutil
 
+import pytest
 from fuzzing import (
     ROOT,
     check_config,
     check_manifests,
     check_post,
+    check_snakemake,
+    check_tree,
     hostile_configs,
     hostile_manifests,
     hostile_posts,
+    hostile_trees,
 )
 from hypothesis import HealthCheck, given, settings
 
@@ -48,3 +52,29 @@ def test_hostile_manifests_are_one_line_problems(tmp_path, committed, rebuilt):
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     check_manifests(committed, rebuilt, work)
+
+
+@SHORT
+@given(breakages=hostile_trees())
+def test_every_hostile_tree_is_caught_in_one_line_problems(tmp_path, breakages):
+    work = tmp_path / "tree"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    check_tree(breakages, work)
+
+
+@pytest.fixture(scope="module")
+def repo(built, tmp_path_factory):
+    src, _ = built
+    dest = tmp_path_factory.mktemp("fuzz") / "repo"
+    shutil.copytree(src, dest, symlinks=True)
+    return dest
+
+
+@pytest.mark.slow
+@settings(SHORT, max_examples=4)
+@given(text=hostile_configs())
+def test_hostile_configs_through_real_snakemake(repo, text):
+    """A few cases through the real pipeline: one line and a non-zero exit, or
+    nothing to do; figures/ unchanged."""
+    check_snakemake(repo, text)

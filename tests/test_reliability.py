@@ -477,3 +477,26 @@ def test_a_diverging_sweep_variant_fails_its_batch_in_one_line(tmp_path):
     assert len(lines) == 1 and "gd_lr1e+200" in lines[0] and "diverged" in lines[0], lines
     # Snakemake removes the failed batch's outputs: no variant is left half-made.
     assert not list((repo / "results" / "sweep").glob("*.png"))
+
+
+@pytest.mark.slow
+def test_export_into_a_read_only_assets_folder_is_one_line_before_any_job(tmp_path):
+    """The issue's case was a job's traceback; now the Snakefile's one line (root
+    writes anywhere but on a read-only mount, so the folder is one)."""
+    if shutil.which("unshare") is None or not read_only_mounts_work(tmp_path):
+        pytest.skip("read-only bind mounts need unshare and mount privileges")
+    repo = copy_repo(tmp_path / "repo")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    before = tree_hashes(repo / "figures")
+    snake = (
+        f"cd {repo} && {sys.executable} -m snakemake --cores 2 export --config blog_assets={assets}"
+    )
+    result = in_mount_namespace(read_only(assets), snake)
+    assert result.returncode != 0
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+    assert lines == [
+        f"natgrad: config key 'blog_assets': {str(assets)!r} is not writable; export writes "
+        "the figures there"
+    ], lines
+    assert list(assets.iterdir()) == [] and tree_hashes(repo / "figures") == before
