@@ -42,6 +42,7 @@ from .messages import describe, escape, key_path
 __all__ = [
     "MAX_CONFIG_BYTES",
     "MAX_DEPTH",
+    "MAX_DRAWN_CHARS",
     "MAX_INT_DIGITS",
     "MAX_TEXT_BYTES",
     "MAX_VALUES",
@@ -93,6 +94,9 @@ MAX_TEXT_BYTES = 10 << 20
 MAX_DEPTH = 32
 #: The most digits of an integer (past 308, a product with a float overflows).
 MAX_INT_DIGITS = 100
+#: The most characters of a drawn text (a title, a label): the longest in config.yaml
+#: has about 60; mathtext takes about a millisecond a character.
+MAX_DRAWN_CHARS = 1000
 
 
 def read_text_file(path: str | Path, limit: int, what: str) -> str:
@@ -513,6 +517,8 @@ def mathtext_problem(text: str) -> str | None:
 
     try:
         MathTextParser("path").parse(text)
+    except RecursionError:  # pyparsing recurses once per brace or so
+        return "mathtext cannot draw it: nested too deep"
     except ValueError as err:
         lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
         last = re.sub(r"^\w+Exception: ", "", lines[-1] if lines else "parse error")
@@ -580,7 +586,14 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     def digest(text: str) -> str:
         return hashlib.sha256(f"{engine}\0{text}".encode()).hexdigest()
 
-    new = [(p, t) for p, t in drawn_texts(config, schema) if digest(t) not in good]
+    texts = drawn_texts(config, schema)
+    for path, text in texts:
+        if len(text) > MAX_DRAWN_CHARS:
+            raise ConfigError(
+                f"config key '{key_path(path)}': {describe(text)}: {len(text)} characters; a "
+                f"drawn text has at most {MAX_DRAWN_CHARS} (parsing it takes time in its length)"
+            )
+    new = [(p, t) for p, t in texts if digest(t) not in good]
     unique = list(dict.fromkeys(t for _, t in new))
     if engine == "latex":
         # each text is a LaTeX process: run them side by side, in the style

@@ -1171,3 +1171,31 @@ def test_control_characters_in_a_message_are_escaped(schema, default_config):
         validate_config(cfg, schema)
     assert str(err.value).startswith("config key 'n\\x1b[2J\\x00': unknown key")
     assert str(ConfigError("a\nb\x1b")) == "a\\nb\\x1b"
+
+
+@pytest.mark.parametrize(
+    "title, words",
+    [
+        ("$x^2$ " * 200, "1200 characters; a drawn text has at most 1000"),
+        ("$" + "{" * 400 + "x" + "}" * 400 + "$", "nested too deep"),
+    ],
+    ids=["long", "nested"],
+)
+def test_a_drawn_text_is_bounded_work(schema, default_config, title, words):
+    """mathtext's parser takes time in a text's length and recursed out of the stack on
+    deep braces (a RecursionError traceback): both one line naming the key."""
+    import time
+
+    from natgrad.pipeline.config import check_texts
+
+    cfg = copy.deepcopy(default_config)
+    cfg["gaussian_isocontours_fisher"]["title"] = title
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as err:
+        check_texts(validate_config(cfg, schema), schema)
+    assert time.perf_counter() - start < 10
+    message = str(err.value)
+    assert (
+        message.startswith("config key 'gaussian_isocontours_fisher.title': ") and words in message
+    )
+    assert "\n" not in message
