@@ -78,3 +78,22 @@ def test_hostile_configs_through_real_snakemake(repo, text):
     """A few cases through the real pipeline: one line and a non-zero exit, or
     nothing to do; figures/ unchanged."""
     check_snakemake(repo, text)
+
+
+def test_the_long_budget_reports_the_count_and_the_longest_case(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "fuzz.txt"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/fuzz.py", "--examples", "3", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert out.read_text().strip() == result.stdout.strip()
+    for kind in ("configs", "posts", "manifests", "trees"):
+        [line] = [ln for ln in result.stdout.splitlines() if ln.startswith(kind)]
+        assert " cases in " in line and "; longest " in line, line
