@@ -570,9 +570,10 @@ def compare_dirs(
             else:
                 digests.append(_sha256(path))
                 if digests[-1] != recorded["sha256"]:
+                    # the committed tree's line as it always was; the other names its tree
+                    where = "" if side == committed else f"the file in {escape(str(side))} "
                     problems.append(
-                        f"{name}: the file in {side} does not match its manifest entry "
-                        "(edited by hand?)"
+                        f"{name}: {where}does not match its manifest entry (edited by hand?)"
                     )
         if len(digests) < 2 or digests[0] == digests[1]:
             continue
