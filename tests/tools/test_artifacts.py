@@ -302,6 +302,7 @@ def test_check_catches_tampering_across_platforms(built, tmp_path):
         "data/gaussian_isocontours_fisher.json",
         "gd_euclidean_mahalanobis.png",
         "data/gd_euclidean_mahalanobis.json",
+        "text/gd_euclidean_mahalanobis.json",  # the stale figure's text alternative too
     }, problems
 
 
