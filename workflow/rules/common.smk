@@ -10,15 +10,14 @@ sys.path.insert(0, workflow.basedir)
 
 from natgrad.pipeline.config import (  # noqa: E402
     ConfigError,
-    command_line_values,
     config_sha256,
     figure_job,
-    merge,
+    overrides,
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
 from natgrad.pipeline.manifest import inputs_sha256  # noqa: E402
-from natgrad.pipeline.post import export_figures  # noqa: E402
+from natgrad.pipeline.post import check_blog_assets, export_figures  # noqa: E402
 from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
 from natgrad.pipeline.stamps import mark  # noqa: E402
 
@@ -33,10 +32,14 @@ FIGURES = registry()
 # What each natgrad file imports (a job's inputs), remembered by file stamp.
 load_imports(CHECKED / "imports.json")
 try:
-    _overrides = merge(config, command_line_values(dict(workflow.config_settings.config)))
+    _overrides = overrides(config, dict(workflow.config_settings.config))
     _checked = prepare(workflow.basedir, _overrides, CHECKED)
     # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
+    # export: the blog's assets folder must be one it may write, before any job runs
+    # and before any stamp is written below.
+    if _checked["blog_assets"]:
+        check_blog_assets(_checked, EXPORT)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
 config.clear()
@@ -161,14 +164,6 @@ def reported(job, files):
     if not job.caption:
         return files
     return [report(f, caption=job.caption, category=job.name) for f in files]
-
-
-# export: the blog's assets folder must exist before any job runs.
-if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
-    sys.exit(
-        f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
-        "directory; give the blog's assets folder, which export writes into"
-    )
 
 
 # export with blog_text: the assets folder's parent is the Jekyll site it writes into,
