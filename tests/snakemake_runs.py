@@ -59,12 +59,12 @@ def jobs_run(result) -> list[str]:
 
 
 def png_size(path: Path) -> tuple[int, int]:
-    """(width, height) of a PNG, from its header (Pillow)."""
-    from PIL import Image
+    """(width, height) of a PNG, from its header (natgrad.pipeline.manifest.png_size: Pillow)."""
+    from natgrad.pipeline.manifest import png_size as header_size
 
-    with Image.open(path) as image:
-        assert image.format == "PNG", f"{path} is not a PNG"
-        return image.size
+    size = header_size(path)
+    assert size is not None, f"{path} is not a PNG"
+    return tuple(size)
 
 
 def tree_hashes(directory: Path) -> dict[str, str]:

@@ -153,17 +153,19 @@ def _sha256_of(path: str, mtime_ns: int, size: int) -> str:
 
 
 def png_size(path: str | Path) -> list[int] | None:
-    """``[width, height]`` of a PNG, or None for other files.
+    """``[width, height]`` of a PNG from its header, or None for other files.
 
-    Pillow reads the header only (the pixels are decoded on first use, which
-    never comes); a file Pillow does not know, or another format, is None.
+    Pillow's PNG reader reads the header only (the pixels would be decoded on
+    first use, which never comes), and so does not refuse a huge size as
+    ``Image.open`` does: the artifact check names a PNG too large to compare by
+    the size read here. A PNG cut short raises OSError, as an unreadable file does.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import PngImagePlugin
 
     try:
-        with Image.open(path) as image:
-            return list(image.size) if image.format == "PNG" else None
-    except UnidentifiedImageError:
+        with PngImagePlugin.PngImageFile(path) as image:
+            return list(image.size)
+    except SyntaxError:  # Pillow's "not a PNG file" (or a header cut short)
         return None
 
 
