@@ -426,27 +426,19 @@ def _validation_key(config_text: str, schema_path: Path, overrides: dict) -> str
     import json
 
     from ..drawing.style import latex_available
+    from .sources import imported_sources
 
-    here = Path(__file__).parents[1]
     h = hashlib.sha256(config_text.encode())
     try:
-        for path in (schema_path, *(here / f for f in _VALIDATION_CODE)):
+        # the schema, and the content of the code validation runs: this module and
+        # every natgrad file it imports (read from the imports, never listed by hand)
+        for path in (schema_path, *imported_sources(Path(__file__))):
             h.update(path.read_bytes())
     except OSError:
         return None
     h.update(json.dumps(overrides, sort_keys=True, default=str).encode())
     h.update(str(latex_available()).encode())
     return h.hexdigest()
-
-
-# The code validation runs: a change to it invalidates the remembered result.
-_VALIDATION_CODE = (
-    "pipeline/config.py",
-    "pipeline/schema.py",
-    "pipeline/messages.py",
-    "drawing/colors.py",
-    "drawing/style.py",
-)
 
 
 def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None = None) -> dict:

@@ -1199,3 +1199,29 @@ def test_a_drawn_text_is_bounded_work(schema, default_config, title, words):
         message.startswith("config key 'gaussian_isocontours_fisher.title': ") and words in message
     )
     assert "\n" not in message
+
+
+def test_the_validation_key_is_the_content_of_every_file_validation_imports(tmp_path, monkeypatch):
+    """No hand-kept list: every natgrad file config.py imports, found by reading the
+    imports, is hashed into the key (the modules once listed by hand among them)."""
+    from pathlib import Path
+
+    from natgrad.pipeline.config import _validation_key
+    from natgrad.pipeline.sources import PACKAGE, imported_sources
+
+    read = []
+    real = Path.read_bytes
+
+    def recording(self):
+        read.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", recording)
+    s = tmp_path / "s.yaml"
+    s.write_text("{}\n")
+    assert _validation_key("a: 1\n", s, {}) is not None
+    hashed = {p.relative_to(PACKAGE).as_posix() for p in read if p.is_relative_to(PACKAGE)}
+    imported = imported_sources(PACKAGE / "pipeline" / "config.py")
+    assert hashed == {p.relative_to(PACKAGE).as_posix() for p in imported}
+    assert {"pipeline/config.py", "pipeline/schema.py", "pipeline/messages.py",
+            "drawing/colors.py", "drawing/style.py"} <= hashed  # fmt: skip
