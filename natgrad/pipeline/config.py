@@ -361,10 +361,14 @@ def command_line_values(value: Any) -> Any:
 
 
 def merge(base: dict, override: dict) -> dict:
-    """``base`` updated by ``override``, nested mappings merged key by key."""
-    out = dict(base)
-    for k, v in override.items():
-        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    """``base`` updated by ``override``, nested mappings merged key by key, as
+    Snakemake merges its own configs (:func:`snakemake.utils.update_config`, on a
+    copy: ``base`` is left as it was). Its depth is bounded before (:func:`check_bounds`).
+    """
+    from snakemake.utils import update_config
+
+    out = copy.deepcopy(base)
+    update_config(out, override)
     return out
 
 
