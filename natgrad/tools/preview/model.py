@@ -21,6 +21,7 @@ from ...figures import registry
 from ...pipeline.config import ConfigError, figure_job, prepare
 from ...pipeline.manifest import MANIFEST_DIR
 from ...pipeline.sources import forget
+from .errors import describe
 from .worker import Planned, Worker
 
 __all__ = ["FigureState", "Preview", "caption_text"]
@@ -103,6 +104,8 @@ class Preview:
     #: the config of the last update that validated
     config: dict | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the file being read when an update failed, if it was not the config or code
+    _reading: Path | None = None
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
@@ -129,37 +132,59 @@ class Preview:
         return drawn
 
     def _update(self) -> list[str]:
+        """One update; whatever a save did to the checkout (a syntax error, bytes
+        that are not UTF-8, a value no library takes) is the page's one error line
+        and the terminal's, the last good figures staying."""
+        config_file = self.root / "config.yaml"
         try:
+            config_file.read_bytes().decode("utf-8")  # name the file, and the line
             config = prepare(self.root, {}, self.root / ".snakemake" / "natgrad")
         except ConfigError as err:
-            self._publish(config_error=f"natgrad: {err}")
-            log.error("natgrad: %s", err)
-            return []
-        self.config = config
-        self.display_width = config["display_width"]
+            return self._failed(f"natgrad: {err}")
+        except Exception as err:  # noqa: BLE001 - no save may stop the preview
+            return self._failed(f"natgrad: {describe(err, self.root, config_file)}")
+        try:
+            return self._draw(config)
+        except Exception as err:  # noqa: BLE001 - no save may stop the preview
+            return self._failed(f"natgrad: {describe(err, self.root, self._reading)}")
+
+    def _failed(self, line: str) -> list[str]:
+        self._publish(config_error=line)
+        log.error("%s", line)
+        return []
+
+    def _draw(self, config: dict) -> list[str]:
+        self._reading = None
         forget()  # files may have changed since the last update
         registry.cache_clear()
         names = [n for n in registry() if self.names is None or n in self.names]
         jobs: dict[str, tuple[Planned, str]] = {}
         for name in names:
-            state = self.figures.setdefault(name, FigureState(name))
             rst = self.root / "workflow" / "report" / f"{name}.rst"
-            state.caption = caption_text(rst.read_text(), config) if rst.exists() else ""
+            self._reading = rst
+            caption = caption_text(rst.read_text(encoding="utf-8"), config) if rst.exists() else ""
+            self._reading = None
             planned = self.plan(config, name)
+            state = self.figures.setdefault(name, FigureState(name))
+            state.caption = caption
             # the hash the job's manifest records: its params and every file it reads
             key = json.loads(planned[0])["inputs_sha256"][0]
             if key != state.key:
                 jobs[name] = (planned, key)
+        self.config = config  # planned without error: the state the page shows
+        self.display_width = config["display_width"]
         for gone in set(self.figures) - set(names):
             del self.figures[gone]
         results = self.worker.draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}
+        said = set()
         for name, error in results.items():
             state = self.figures[name]
             state.key = jobs[name][1]
             state.error = error
             if error is None:
                 state.version += 1
-            else:
+            elif error not in said:  # a module that does not import: one line, not one a figure
+                said.add(error)
                 log.error("%s", error)  # the error begins "natgrad: "
         self._publish(config_error=None)
         return sorted(results)

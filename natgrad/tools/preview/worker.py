@@ -19,6 +19,8 @@ import signal
 import sys
 from pathlib import Path
 
+from . import errors as _errors
+
 __all__ = ["WARM_MODULES", "Worker", "draw", "start_fork_server"]
 
 #: What the fork server imports once, so that every drawing child starts warm.
@@ -53,9 +55,23 @@ def start_fork_server(root: Path) -> None:
     forkserver.ensure_running()
 
 
+#: Another name of this module, which the worker keeps when it forgets natgrad: the
+#: pool's tasks name :func:`draw` by it, so that a task still arrives when natgrad
+#: on disk cannot be imported (a save with a syntax error), and says why.
+ALIAS = "_natgrad_preview_worker"
+sys.modules.setdefault(ALIAS, sys.modules[__name__])
+
+#: Why the worker could not import natgrad from disk (None: it could).
+_import_error: str | None = None
+#: The checkout whose natgrad the worker imports.
+_root = "."
+
+
 def _worker_init(root: str) -> None:
     """In a new worker: leave Ctrl-C to the preview, forget the fork server's natgrad
-    and import the one on disk."""
+    and import the one on disk (what fails there is every job's error)."""
+    global _import_error, _root
+    _root = root
     # A terminal's Ctrl-C reaches every process of its group. The preview stops the
     # worker itself (Pool.terminate); a KeyboardInterrupt here would only print
     # "Process ForkServerPoolWorker-1: Traceback ..." on the way out.
@@ -63,19 +79,39 @@ def _worker_init(root: str) -> None:
     for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
         del sys.modules[module]
     sys.path.insert(0, root)
-    import natgrad.pipeline.jobs  # noqa: F401
-    import natgrad.pipeline.render  # noqa: F401
+    try:
+        import natgrad.pipeline.jobs  # noqa: F401
+        import natgrad.pipeline.render  # noqa: F401
+    except Exception as err:  # noqa: BLE001 - a pool whose initializer raises respawns forever
+        _import_error = _describe(err, root)
+
+
+def _describe(err: BaseException, root: str) -> str:
+    """``describe`` of the fork server's natgrad: the one on disk may not import."""
+    return "natgrad: " + _errors.describe(err, Path(root))
+
+
+def _import_failed(err: BaseException) -> bool:
+    """Whether ``err`` is natgrad's code not importing (the same for every figure)."""
+    return isinstance(err, SyntaxError | ImportError)
 
 
 def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
     """In the worker: render each planned job as the pipeline's adapter does; name ->
     its one-line error, or None.
 
-    A module-level function, which the worker imports afresh from disk.
+    The fork server's copy (named by :data:`ALIAS`); what it draws with is
+    natgrad as on disk, imported afresh. An error importing it (a syntax error,
+    a missing name) is every job's one line, naming the file and line.
     """
-    from natgrad.drawing.divergence import FigureError
-    from natgrad.pipeline.jobs import FigureJob
-
+    root = _root
+    if _import_error is not None:
+        return dict.fromkeys(jobs, _import_error)
+    try:
+        from natgrad.drawing.divergence import FigureError
+        from natgrad.pipeline.jobs import FigureJob
+    except Exception as err:  # noqa: BLE001 - shown in the figures' place, never fatal
+        return dict.fromkeys(jobs, _describe(err, root))
     results = {}
     for name, (text, figures, data, manifests) in jobs.items():
         try:
@@ -84,8 +120,15 @@ def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
         except FigureError as err:
             results[name] = f"natgrad: {err}"
         except Exception as err:  # noqa: BLE001 - shown in the figure's place, never fatal
-            results[name] = f"natgrad: figure {name}: {type(err).__name__}: {err}"
+            if _import_failed(err):
+                results[name] = _describe(err, root)
+            else:
+                message = " ".join(str(err).split())
+                results[name] = f"natgrad: figure {name}: {type(err).__name__}: {message}"
     return results
+
+
+draw.__module__ = ALIAS
 
 
 class Worker:
@@ -108,7 +151,10 @@ class Worker:
         natgrad = self.root / "natgrad"
         for path in sorted([*natgrad.rglob("*.py"), natgrad / "drawing" / "natgrad.mplstyle"]):
             h.update(str(path).encode())
-            h.update(path.read_bytes())
+            try:
+                h.update(path.read_bytes())
+            except OSError:  # removed since listed (a save by delete-then-create)
+                h.update(b"\0missing")
         return h.hexdigest()
 
     def draw(self, jobs: dict[str, Planned], timeout: float = 600) -> dict[str, str | None]:
