@@ -106,11 +106,12 @@ class Preview:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: the file being read when an update failed, if it was not the config or code
     _reading: Path | None = None
+    #: the last version of each figure no longer in the pipeline
+    _gone: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         self.out = Path(self.out).resolve()
-        (self.out / "data").mkdir(parents=True, exist_ok=True)
         self.worker = Worker(self.root)
 
     def plan(self, config: dict, name: str) -> Planned:
@@ -165,7 +166,10 @@ class Preview:
             caption = caption_text(rst.read_text(encoding="utf-8"), config) if rst.exists() else ""
             self._reading = None
             planned = self.plan(config, name)
-            state = self.figures.setdefault(name, FigureState(name))
+            # a figure back after a save that removed its module keeps counting its
+            # versions: the page must never take a new drawing for one it has
+            state = self.figures.get(name) or FigureState(name, version=self._gone.get(name, 0))
+            self.figures[name] = state
             state.caption = caption
             # the hash the job's manifest records: its params and every file it reads
             key = json.loads(planned[0])["inputs_sha256"][0]
@@ -174,7 +178,8 @@ class Preview:
         self.config = config  # planned without error: the state the page shows
         self.display_width = config["display_width"]
         for gone in set(self.figures) - set(names):
-            del self.figures[gone]
+            self._gone[gone] = self.figures.pop(gone).version
+        (self.out / "data").mkdir(parents=True, exist_ok=True)
         results = self.worker.draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}
         said = set()
         for name, error in results.items():
