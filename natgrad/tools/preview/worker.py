@@ -55,12 +55,6 @@ def start_fork_server(root: Path) -> None:
     forkserver.ensure_running()
 
 
-#: Another name of this module, which the worker keeps when it forgets natgrad: the
-#: pool's tasks name :func:`draw` by it, so that a task still arrives when natgrad
-#: on disk cannot be imported (a save with a syntax error), and says why.
-ALIAS = "_natgrad_preview_worker"
-sys.modules.setdefault(ALIAS, sys.modules[__name__])
-
 #: Why the worker could not import natgrad from disk (None: it could).
 _import_error: str | None = None
 #: The checkout whose natgrad the worker imports.
@@ -73,8 +67,8 @@ def _worker_init(root: str) -> None:
     global _import_error, _root
     _root = root
     # A terminal's Ctrl-C reaches every process of its group. The preview stops the
-    # worker itself (Pool.terminate); a KeyboardInterrupt here would only print
-    # "Process ForkServerPoolWorker-1: Traceback ..." on the way out.
+    # worker itself (Worker.close); a KeyboardInterrupt here would only print
+    # "Process ForkServerProcess-1: Traceback ..." on the way out.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
         del sys.modules[module]
@@ -100,7 +94,7 @@ def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
     """In the worker: render each planned job as the pipeline's adapter does; name ->
     its one-line error, or None.
 
-    The fork server's copy (named by :data:`ALIAS`); what it draws with is
+    The fork server's copy, called by :func:`_serve`; what it draws with is
     natgrad as on disk, imported afresh. An error importing it (a syntax error,
     a missing name) is every job's one line, naming the file and line.
     """
@@ -128,11 +122,24 @@ def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
     return results
 
 
-draw.__module__ = ALIAS
+def _serve(conn, root: str) -> None:
+    """The worker: import natgrad from disk, then draw each batch of jobs ``conn``
+    brings and send back the results, until the preview closes ``conn``."""
+    _worker_init(root)
+    while True:
+        try:
+            jobs = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(draw(jobs))
 
 
 class Worker:
-    """The standing worker of one checkout: a pool of one process of the fork server.
+    """The standing worker of one checkout: a process of the fork server, and a pipe.
+
+    Not a ``multiprocessing.Pool``: a pool's worker that dies of a signal sent to
+    the whole process group (a session's SIGTERM) dies holding the pool's queue
+    lock, and ``Pool.terminate`` then waits for that lock for ever.
 
     Parameters
     ----------
@@ -142,7 +149,8 @@ class Worker:
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._pool = None
+        self._proc = None
+        self._conn = None
         self._key: str | None = None
 
     def _code_key(self) -> str:
@@ -166,20 +174,28 @@ class Worker:
         import multiprocessing
 
         key = self._code_key()
-        if self._pool is None or key != self._key:
+        if self._proc is None or key != self._key or not self._proc.is_alive():
             self.close()
             ctx = multiprocessing.get_context("forkserver")
-            self._pool = ctx.Pool(1, initializer=_worker_init, initargs=(str(self.root),))
+            self._conn, child = ctx.Pipe()
+            self._proc = ctx.Process(target=_serve, args=(child, str(self.root)), daemon=True)
+            self._proc.start()
+            child.close()
             self._key = key
         try:
-            return self._pool.apply_async(draw, (jobs,)).get(timeout=timeout)
+            self._conn.send(jobs)
+            if not self._conn.poll(timeout):
+                raise TimeoutError(f"no drawing in {timeout:.0f} s")
+            return self._conn.recv()  # EOFError when the worker died
         except Exception as err:  # noqa: BLE001 - a crashed worker is replaced next time
             self.close()
-            return dict.fromkeys(jobs, f"natgrad: drawing failed ({type(err).__name__}: {err})")
+            why = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+            return dict.fromkeys(jobs, f"natgrad: drawing failed ({why})")
 
     def close(self) -> None:
-        """Stop the worker (Pool.terminate: SIGTERM, which ends it silently)."""
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        """Stop the worker (SIGKILL: it holds nothing worth finishing, and says nothing)."""
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join(timeout=30)
+            self._conn.close()
+            self._proc = self._conn = None
