@@ -78,6 +78,11 @@ class Running:
         # the path is sent as written, not normalised
         conn.request(method, path, headers=headers or {})
         response = conn.getresponse()
+        if response.getheader("Content-Type", "").startswith("text/event-stream"):
+            # an event stream never ends (its keep-alives outlive any read timeout): its
+            # status is the answer; events() reads its events in bounded time
+            conn.close()
+            return response.status, b""
         body = response.read()
         conn.close()
         return response.status, body

@@ -291,11 +291,8 @@ def test_no_save_stops_it_and_the_next_good_save_recovers(preview, browser):
 
     browser.get(f"http://127.0.0.1:{preview.port}/")
     name = "equidistant_points"
-    config = yaml.safe_load((preview.repo / "config.yaml").read_text())
-    assert (
-        config[name]["linewidth"] == 6
-        and "\n  linewidth: 6\n" in (preview.repo / "config.yaml").read_text()
-    )
+    width = yaml.safe_load((preview.repo / "config.yaml").read_text())[name]["linewidth"]
+    assert f"\n  linewidth: {width}\n" in (preview.repo / "config.yaml").read_text()
     for i, (relative, broken, words) in enumerate(BROKEN_SAVES):
         path = preview.repo / relative
         good = path.read_bytes()
@@ -317,7 +314,7 @@ def test_no_save_stops_it_and_the_next_good_save_recovers(preview, browser):
         assert image_version(browser, name) == drawn  # the last good figure stays
         # the fix: the file as it was and, to see a redraw, a new line width
         path.write_bytes(good)
-        preview.edit(f"  linewidth: {6 + i}\n", f"  linewidth: {7 + i}\n")
+        preview.edit(f"  linewidth: {width + i}\n", f"  linewidth: {width + i + 1}\n")
         preview.wait(lambda: not page_errors(browser), f"the recovery from {relative}")
         preview.wait(
             lambda drawn=drawn: image_version(browser, name) not in (None, drawn), "redraw"
@@ -369,6 +366,9 @@ def test_edges_are_answered_not_tracebacks(preview):
     status, first = events(port, "/events", {"Origin": f"http://127.0.0.1:{port}"})
     assert status == 200 and first[0].startswith('data: {"generation": ')
     assert events(port, "/events", {"Origin": "http://attacker.example"}) == (403, [])
+    # nor does the tests' request() hang on a stream (as it would, were a broken
+    # Origin check to answer another site's page with 200)
+    assert preview.request("GET", "/events", {"Origin": f"http://127.0.0.1:{port}"}) == (200, b"")
     time.sleep(0.5)
     log = preview.stderr()
     assert "400 GET '/': more than one Host header" in log
