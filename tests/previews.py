@@ -424,19 +424,25 @@ class Day:
         )
 
     def run(self, saves: int) -> None:
-        """At least ``saves`` saves, then every file back as it was (by rename)."""
+        """At least ``saves`` saves, then every file back as it was (by rename, all at
+        once). The methods take turns, so that even a short day saves every way; a
+        checkout of every file comes first, then at random."""
         kinds = list(self.files)
+        turn = 0
+        self.batch()
         while self.saves < saves:
             if self.random.random() < 0.05:
                 self.batch()
                 continue
             what = self.random.choice(kinds)
-            method = self.random.choice(METHODS)
+            method, fix = METHODS[turn % len(METHODS)], METHODS[(turn + 1) % len(METHODS)]
+            turn += 1
             if self.random.random() < 0.3:
                 content, words = self.invalid(what)
                 self.step(what, content, method, words)
-                self.step(what, self.valid(what), self.random.choice(METHODS), first=content)
+                self.step(what, self.valid(what), fix, first=content)
                 self.recoveries += 1
+                turn += 1
             else:
                 self.step(what, self.valid(what), method)
         self.restore()
