@@ -76,7 +76,7 @@ def _worker_init(root: str) -> None:
     try:
         import natgrad.pipeline.jobs  # noqa: F401
         import natgrad.pipeline.render  # noqa: F401
-    except Exception as err:  # noqa: BLE001 - a pool whose initializer raises respawns forever
+    except Exception as err:  # noqa: BLE001 - every job says why, naming the file
         _import_error = _describe(err, root)
 
 
