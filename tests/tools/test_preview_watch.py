@@ -166,6 +166,12 @@ def test_any_other_error_names_the_file_and_where_it_was_raised(tmp_path):
     assert describe(ValueError("two\nlines"), root) == "ValueError: two lines"
 
 
+def test_a_file_gone_mid_save_is_its_name(tmp_path):
+    with pytest.raises(OSError) as caught:
+        (tmp_path / "config.yaml").read_bytes()
+    assert describe(caught.value, tmp_path) == "config.yaml: No such file or directory"
+
+
 def _line(text: str) -> int:
     source = Path(__file__).read_text().splitlines()
     return next(i for i, line in enumerate(source, 1) if text in line and "float(" in line)

@@ -45,7 +45,8 @@ def describe(err: BaseException, root: Path, file: Path | None = None) -> str:
     Returns
     -------
     str
-        ``"<file>, line <n>: <Type>: <message>"`` or, when no line is known,
+        ``"<file>, line <n>: <Type>: <message>"``, ``"<file>: <why>"`` for a
+        file that cannot be read or, when no line is known,
         ``"<file>: <Type>: <message> (raised at <module file>, line <n>)"``;
         never more than one line.
     """
@@ -60,6 +61,8 @@ def describe(err: BaseException, root: Path, file: Path | None = None) -> str:
         line = data[: err.start].count(b"\n") + 1
         byte = data[err.start : err.start + 1].hex() or "?"
         return f"{_relative(str(file), root)}, line {line}: not UTF-8 text (byte 0x{byte})"
+    if isinstance(err, OSError) and err.filename:  # removed mid-save, unreadable
+        return f"{_relative(str(err.filename), root)}: {err.strerror or kind}"
     # the innermost frame in the checkout's own code: where the author looks first
     frames = traceback.extract_tb(err.__traceback__)
     own = [f for f in frames if f.filename and Path(f.filename).resolve().is_relative_to(root)]
