@@ -312,13 +312,19 @@ def test_no_save_stops_it_and_the_next_good_save_recovers(preview, browser):
         new = preview.stderr()[log_before:]
         assert new.count(line) == 1 and "Traceback" not in new, new
         assert image_version(browser, name) == drawn  # the last good figure stays
-        # the fix: the file as it was and, to see a redraw, a new line width
+        # the fix: the file as it was (errors go once its drawing, if any, is done) ...
         path.write_bytes(good)
-        preview.edit(f"  linewidth: {width + i}\n", f"  linewidth: {width + i + 1}\n")
         preview.wait(lambda: not page_errors(browser), f"the recovery from {relative}")
-        preview.wait(
-            lambda drawn=drawn: image_version(browser, name) not in (None, drawn), "redraw"
+        drawn = preview.wait(
+            lambda: (v := image_version(browser, name)) == str(preview.version(name)) and v,
+            "the page in step",
         )
+        # ... and a save after it is drawn
+        preview.edit(f"  linewidth: {width + i}\n", f"  linewidth: {width + i + 1}\n")
+        preview.wait(
+            lambda drawn=drawn: image_version(browser, name) not in (None, drawn), "the redraw"
+        )
+        preview.wait(lambda: image_version(browser, name) == str(preview.version(name)), "step")
     assert preview.proc.poll() is None and "Traceback" not in preview.stderr()
 
 

@@ -17,6 +17,7 @@ import hashlib
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import errors as _errors
@@ -152,6 +153,10 @@ class Worker:
         self._proc = None
         self._conn = None
         self._key: str | None = None
+        # draw() runs in the watch thread, close() in the main one (Ctrl-C), maybe
+        # while draw() starts a process: only a started one is ever published
+        self._lock = threading.Lock()
+        self._closed = False
 
     def _code_key(self) -> str:
         """Hash of natgrad's code and style as on disk: the worker's imports are of it."""
@@ -166,7 +171,8 @@ class Worker:
         return h.hexdigest()
 
     def draw(self, jobs: dict[str, Planned], timeout: float = 600) -> dict[str, str | None]:
-        """Draw ``jobs`` (name -> planned job) in the worker; name -> error or None.
+        """Draw ``jobs`` (name -> planned job) in the worker; name -> error or None
+        (nothing, once the preview is closing).
 
         A worker whose natgrad is not the one on disk is replaced first; one that
         crashed is replaced next time, and every job then reports the crash.
@@ -174,28 +180,55 @@ class Worker:
         import multiprocessing
 
         key = self._code_key()
-        if self._proc is None or key != self._key or not self._proc.is_alive():
-            self.close()
+        with self._lock:
+            if self._closed:
+                return {}
+            proc, conn = self._proc, self._conn
+            if proc is not None and (key != self._key or not proc.is_alive()):
+                self._proc = self._conn = None
+                _stop(proc, conn)
+                proc = None
+        if proc is None:
             ctx = multiprocessing.get_context("forkserver")
-            self._conn, child = ctx.Pipe()
-            self._proc = ctx.Process(target=_serve, args=(child, str(self.root)), daemon=True)
-            self._proc.start()
+            conn, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child, str(self.root)), daemon=True)
+            proc.start()  # may wait for the fork server's warm-up: not under the lock
             child.close()
-            self._key = key
+            with self._lock:
+                if self._closed:
+                    _stop(proc, conn)
+                    return {}
+                self._proc, self._conn, self._key = proc, conn, key
         try:
-            self._conn.send(jobs)
-            if not self._conn.poll(timeout):
+            conn.send(jobs)
+            if not conn.poll(timeout):
                 raise TimeoutError(f"no drawing in {timeout:.0f} s")
-            return self._conn.recv()  # EOFError when the worker died
+            return conn.recv()  # EOFError when the worker died
         except Exception as err:  # noqa: BLE001 - a crashed worker is replaced next time
-            self.close()
+            with self._lock:
+                if self._proc is proc:
+                    self._proc = self._conn = None
+                closed = self._closed
+            _stop(proc, conn)
+            if closed:  # stopped by close(): no error of the author's
+                return {}
             why = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
             return dict.fromkeys(jobs, f"natgrad: drawing failed ({why})")
 
     def close(self) -> None:
-        """Stop the worker (SIGKILL: it holds nothing worth finishing, and says nothing)."""
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.join(timeout=30)
-            self._conn.close()
+        """Stop the worker for good (SIGKILL: it holds nothing worth finishing, and
+        says nothing); a draw under way returns nothing."""
+        with self._lock:
+            self._closed = True
+            proc, conn = self._proc, self._conn
             self._proc = self._conn = None
+        _stop(proc, conn)
+
+
+def _stop(proc, conn) -> None:
+    """Kill the worker process ``proc`` (if any) and close its pipe ``conn``."""
+    if proc is not None:
+        proc.kill()
+        proc.join(timeout=30)
+    if conn is not None:
+        conn.close()
