@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from browser import chromium, require
-from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake
+from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad.pipeline.post import post_images, read_images
 
@@ -237,3 +237,77 @@ def test_a_post_it_cannot_export_is_refused_before_any_job(tmp_path, body, line)
     assert "Traceback" not in out and jobs_run(refused) == []
     assert list(assets.iterdir()) == []
     assert {p.name: p.stat().st_mtime_ns for p in (repo / "figures").iterdir()} == before
+
+
+def _fifo_post(tmp_path, assets):
+    os.mkfifo(tmp_path / "fifo.md")
+    return [f"blog_assets={assets}", f"post={tmp_path / 'fifo.md'}"]
+
+
+def _post_with(tmp_path, assets, body):
+    (tmp_path / "post.md").write_text(body)
+    return [f"blog_assets={assets}", f"post={tmp_path / 'post.md'}"]
+
+
+def _directory_named_like_a_figure(tmp_path, assets):
+    (assets / "equidistant_points.png").mkdir()
+    return [f"blog_assets={assets}"]
+
+
+# (what, the --config words given the tmp_path and the assets folder, words of the line)
+HOSTILE_EXPORTS = [
+    ("post a FIFO", _fifo_post, "config key 'post': '{tmp}/fifo.md' is not a regular file"),
+    ("post /dev/zero", lambda tmp, a: [f"blog_assets={a}", "post=/dev/zero"],
+     "config key 'post': '/dev/zero' is not a regular file"),
+    ("assets in figures/manifest", lambda tmp, a: ["blog_assets=figures/manifest"],
+     "config key 'blog_assets': 'figures/manifest' is inside the pipeline's own output folder"),
+    ("a directory named like a figure", _directory_named_like_a_figure,
+     "holds 'equidistant_points.png', which is a directory"),
+    ("an escape sequence in an image name",
+     lambda tmp, a: _post_with(tmp, a, "![a](/assets/x%1b%5b2J.png)\n"),
+     "shows /assets/x\\x1b[2J.png, which the pipeline does not build"),
+    ("a NUL in an image name", lambda tmp, a: _post_with(tmp, a, "![a](/assets/y%00.png)\n"),
+     "shows /assets/y\\x00.png, which the pipeline does not build"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "what, words_of, line", HOSTILE_EXPORTS, ids=[c[0] for c in HOSTILE_EXPORTS]
+)
+def test_a_hostile_export_is_one_line_before_any_job(tmp_path, what, words_of, line):
+    import time
+
+    repo = copy_repo(tmp_path / "repo")
+    assets = tmp_path / "blog" / "assets"
+    assets.mkdir(parents=True)
+    before = tree_hashes(repo / "figures")
+    words = words_of(tmp_path, assets)
+    listed = sorted(p.name for p in assets.iterdir())
+    start = time.perf_counter()
+    refused = run_snakemake(repo, "--cores", "2", "export", "--config", *words, timeout=120)
+    assert time.perf_counter() - start < 30
+    out = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    lines = [ln for ln in out.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("natgrad: "), out[-2000:]
+    assert line.format(tmp=tmp_path) in lines[0], lines[0]
+    assert "\x1b" not in out and "\x00" not in out
+    assert jobs_run(refused) == []
+    assert sorted(p.name for p in assets.iterdir()) == listed
+    assert tree_hashes(repo / "figures") == before
+
+
+def test_export_deletes_only_its_own_temporaries(tmp_path):
+    """A file of the user's named like a temporary of a figure (as a killed write of
+    natgrad.pipeline.io would leave one in figures/) stays in the blog's folder."""
+    repo = copy_repo(tmp_path / "repo")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    mine = assets / ".equidistant_points.png.abcdefgh.tmp"
+    mine.write_text("the user's")
+    result = run_snakemake(repo, "--cores", "2", "export", "--config", f"blog_assets={assets}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert mine.read_text() == "the user's"
+    expected = {f"{name}.png" for name in yaml.safe_load((repo / "config.yaml").read_text())[
+        "post_figures"]} | {mine.name}  # fmt: skip
+    assert {p.name for p in assets.iterdir()} == expected

@@ -109,6 +109,85 @@ def test_bad_file_or_override_stops_the_pipeline_cleanly(repo, name, text, args,
     assert_clean_failure(repo, result, words, before)
 
 
+def _bomb(levels=9, width=10, leaf="equidistant_points"):
+    """YAML anchors, each a list of ``width`` uses of the one before: ``width ** levels``
+    leaves in a few hundred bytes."""
+    lines = [f"  - &a0 [{', '.join([leaf] * width)}]"]
+    lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def _inline_bomb(levels=7, width=10):
+    """The same as a --config value, one line of flow YAML."""
+    items = [f"&a0 [{','.join(['x'] * width)}]"]
+    items += [f"&a{i} [{','.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return f"[{', '.join(items)}]"
+
+
+def _set_top(text, key, value):
+    import re
+
+    return re.sub(rf"^{key}:.*$", f"{key}: {value}", text, count=1, flags=re.M)
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
+# (what, how config.yaml changes (its path, its text) or None, extra arguments (tmp_path
+# -> list), words of the line); each the issue's case, run through real Snakemake.
+HOSTILE_FILE_CASES = [
+    ("alias bomb under an unknown key", lambda p, t: p.write_text("bomb:\n" + _bomb() + t),
+     lambda tmp: [], "natgrad: config.yaml: more than 100000 values once YAML aliases"),
+    ("alias bomb in post_figures", lambda p, t: p.write_text(
+        "anchors:\n" + _bomb() + t.replace("post_figures:", "post_figures: *a8\nold:", 1)),
+     lambda tmp: [], "natgrad: config.yaml: more than 100000 values"),
+    ("alias bomb in sweep.lrs", lambda p, t: p.write_text(
+        "anchors:\n" + _bomb(leaf="0.1") + t.replace("  lrs:", "  lrs: *a8\n  old:", 1)),
+     lambda tmp: [], "natgrad: config.yaml: more than 100000 values"),
+    ("alias bomb on the command line", None,
+     lambda tmp: ["--config", f"post_figures={_inline_bomb()}"],
+     "natgrad: --config: more than 100000 values"),
+    ("alias bomb in a --configfile", None,
+     lambda tmp: (tmp.joinpath("bomb.yaml").write_text("bomb:\n" + _bomb()),
+                  ["--configfile", str(tmp / "bomb.yaml")])[1],
+     "natgrad: --configfile: more than 100000 values"),
+    ("non-UTF-8 byte", lambda p, t: p.write_bytes(b"# caf\xe9\n" + t.encode()),
+     lambda tmp: [], "is not UTF-8 text: byte 0xe9 at line 1"),
+    ("5000-digit integer", lambda p, t: p.write_text(_set_top(t, "dpi", "9" * 5000)),
+     lambda tmp: [], "natgrad: config.yaml: an integer of 5000 digits too long to read"),
+    ("dpi of 401 digits", lambda p, t: p.write_text(_set_top(t, "dpi", "9" * 401)),
+     lambda tmp: [], "config key 'dpi': an integer of more than 100 digits"),
+    ("--config dpi of 401 digits", None, lambda tmp: ["--config", "dpi=" + "9" * 401],
+     "config key 'dpi': an integer of more than 100 digits (--config)"),
+    ("a list 990 deep", lambda p, t: p.write_text(_set_top(t, "formats", "[" * 990 + "]" * 990)),
+     lambda tmp: [], "nests deeper than 32 levels; at most 32"),
+    ("config.yaml a FIFO", lambda p, t: _fifo(p), lambda tmp: [], "is not a regular file"),
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "what, change, extra, words", HOSTILE_FILE_CASES, ids=[c[0] for c in HOSTILE_FILE_CASES]
+)
+def test_a_hostile_config_stops_the_pipeline_in_seconds(repo, tmp_path, what, change, extra, words):
+    before = tree_hashes(repo / "figures")
+    path = repo / "config.yaml"
+    original = path.read_text()
+    try:
+        if change:
+            change(path, original)
+        start = time.perf_counter()
+        result = run_snakemake(repo, "--cores", "4", *extra(tmp_path), timeout=120)
+        seconds = time.perf_counter() - start
+    finally:
+        path.unlink()
+        path.write_text(original)
+    assert_clean_failure(repo, result, words, before)
+    assert seconds < 30  # it took 90 s to minutes; seconds on a loaded 2-core machine
+
+
 def test_at_least_forty_bad_input_cases():
     assert len(BAD) + len(SECTION_CASES) + len(FILE_CASES) >= 40
 
@@ -398,3 +477,26 @@ def test_a_diverging_sweep_variant_fails_its_batch_in_one_line(tmp_path):
     assert len(lines) == 1 and "gd_lr1e+200" in lines[0] and "diverged" in lines[0], lines
     # Snakemake removes the failed batch's outputs: no variant is left half-made.
     assert not list((repo / "results" / "sweep").glob("*.png"))
+
+
+@pytest.mark.slow
+def test_export_into_a_read_only_assets_folder_is_one_line_before_any_job(tmp_path):
+    """The issue's case was a job's traceback; now the Snakefile's one line (root
+    writes anywhere but on a read-only mount, so the folder is one)."""
+    if shutil.which("unshare") is None or not read_only_mounts_work(tmp_path):
+        pytest.skip("read-only bind mounts need unshare and mount privileges")
+    repo = copy_repo(tmp_path / "repo")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    before = tree_hashes(repo / "figures")
+    snake = (
+        f"cd {repo} && {sys.executable} -m snakemake --cores 2 export --config blog_assets={assets}"
+    )
+    result = in_mount_namespace(read_only(assets), snake)
+    assert result.returncode != 0
+    lines = [ln for ln in (result.stdout + result.stderr).splitlines() if ln.strip()]
+    assert lines == [
+        f"natgrad: config key 'blog_assets': {str(assets)!r} is not writable; export writes "
+        "the figures there"
+    ], lines
+    assert list(assets.iterdir()) == [] and tree_hashes(repo / "figures") == before

@@ -37,10 +37,19 @@ from pathlib import Path
 from typing import Any
 
 from ..drawing.style import resolve_usetex
-from .messages import describe, key_path
+from .messages import describe, escape, key_path
 
 __all__ = [
+    "MAX_CONFIG_BYTES",
+    "MAX_DEPTH",
+    "MAX_DRAWN_CHARS",
+    "MAX_INT_DIGITS",
+    "MAX_TEXT_BYTES",
+    "MAX_VALUES",
     "ConfigError",
+    "check_bounds",
+    "overrides",
+    "read_text_file",
     "artifact_hashes",
     "prepare",
     "check_output_dir",
@@ -49,6 +58,7 @@ __all__ = [
     "key_path",
     "command_line_values",
     "load_config_file",
+    "parse_config",
     "load_schema",
     "merge",
     "mathtext_problem",
@@ -59,7 +69,135 @@ __all__ = [
 
 
 class ConfigError(ValueError):
-    """A config value is invalid; the message names the key path and the problem."""
+    """A config value is invalid; the message names the key path and the problem.
+
+    The message is one line whatever it quotes: control characters (an escape
+    sequence, a NUL, a line break) are escaped (:func:`~natgrad.pipeline.messages.escape`).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(escape(str(message)))
+
+
+# Bounds on any config, from any source (config.yaml, --configfile, --config), so
+# that reading, validating and hashing it take seconds and megabytes whatever it
+# holds. config.yaml is about 12 KB, about 400 values, 5 levels deep, and its
+# largest integer has 4 digits.
+#: The most bytes config.yaml may have (also the post's limit: :mod:`natgrad.pipeline.post`).
+MAX_CONFIG_BYTES = 1 << 20
+#: The most values (mappings, lists and scalars) a config may hold once YAML
+#: aliases are expanded: each use of an alias counts, as every reader expands it.
+MAX_VALUES = 100_000
+#: The most characters of keys and strings in all, aliases expanded.
+MAX_TEXT_BYTES = 10 << 20
+#: The deepest a value may nest (jsonschema recurses once a level or more).
+MAX_DEPTH = 32
+#: The most digits of an integer (past 308, a product with a float overflows).
+MAX_INT_DIGITS = 100
+#: The most characters of a drawn text (a title, a label): the longest in config.yaml
+#: has about 60; mathtext takes about a millisecond a character.
+MAX_DRAWN_CHARS = 1000
+
+
+def read_text_file(path: str | Path, limit: int, what: str) -> str:
+    """The UTF-8 text of the regular file ``path``, of at most ``limit`` bytes.
+
+    A FIFO, a device (``/dev/zero``) or a directory is refused before it is
+    opened, so nothing waits or reads without end; ``what`` starts the one line
+    (the file's name or its config key).
+
+    Raises
+    ------
+    ConfigError
+        Naming ``what``, the file and the problem.
+    """
+    import os
+    import stat
+
+    path = Path(path)
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+            raise ConfigError(f"{what}: {str(path)!r} is {kind}; give a text file")
+        if st.st_size > limit:
+            raise ConfigError(
+                f"{what}: {str(path)!r} has {st.st_size} bytes; at most {limit} are read"
+            )
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as err:
+        raise ConfigError(f"{what}: cannot read {str(path)!r}: {err.strerror}") from None
+    if len(data) > limit:  # grew since stat
+        raise ConfigError(f"{what}: {str(path)!r} has more than {limit} bytes; at most {limit}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{what}: {str(path)!r} is not UTF-8 text: byte 0x{data[err.start]:02x} at line {line}"
+        ) from None
+
+
+def check_bounds(value: Any, where: str) -> None:
+    """Refuse a config beyond the stated bounds: :data:`MAX_VALUES` values and
+    :data:`MAX_TEXT_BYTES` of text once aliases are expanded, :data:`MAX_DEPTH`
+    levels, integers of :data:`MAX_INT_DIGITS` digits.
+
+    The walk stops at the first bound crossed, so it costs at most
+    :data:`MAX_VALUES` steps whatever ``value`` is (a YAML alias bomb of 10^8
+    leaves in 400 bytes included); it recurses not at all.
+
+    Raises
+    ------
+    ConfigError
+        ``<where>: ...`` naming the bound, its limit and the key where it was crossed.
+    """
+    count, text = 0, 0
+    stack: list[tuple[Any, tuple]] = [(value, ())]
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            raise ConfigError(
+                f"{where}: more than {MAX_VALUES} values once YAML aliases are expanded "
+                f"(at key '{key_path(path)}'); at most {MAX_VALUES}"
+            )
+        if len(path) > MAX_DEPTH:
+            raise ConfigError(
+                f"{where}: key '{key_path(path[:MAX_DEPTH])}' nests deeper than {MAX_DEPTH} "
+                f"levels; at most {MAX_DEPTH}"
+            )
+        if isinstance(node, dict):
+            for k, v in node.items():
+                text += len(str(k)) if isinstance(k, str) else 0
+                stack.append((v, (*path, k if isinstance(k, str | int) else repr(k))))
+        elif isinstance(node, list | tuple):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node))
+        elif isinstance(node, str):
+            text += len(node)
+        elif isinstance(node, int) and not isinstance(node, bool):
+            if abs(node) >= 10**MAX_INT_DIGITS:
+                raise ConfigError(
+                    f"config key '{key_path(path)}': an integer of more than {MAX_INT_DIGITS} "
+                    f"digits ({where}); at most {MAX_INT_DIGITS}"
+                )
+        if text > MAX_TEXT_BYTES:
+            raise ConfigError(
+                f"{where}: more than {MAX_TEXT_BYTES} characters of keys and text once YAML "
+                f"aliases are expanded (at key '{key_path(path)}'); at most {MAX_TEXT_BYTES}"
+            )
+
+
+def overrides(config: dict, command_line: dict) -> dict:
+    """The overrides of config.yaml: Snakemake's ``config`` (``--configfile``
+    files, then ``--config``) with the ``--config`` values read as config.yaml
+    would read them (:func:`command_line_values`). Both are bounded
+    (:func:`check_bounds`) before anything walks them.
+    """
+    check_bounds(command_line, "--config")
+    check_bounds(config, "--configfile")
+    return merge(config, command_line_values(command_line))
 
 
 def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
@@ -135,28 +273,42 @@ def _safe_loader():
 def load_config_file(path: str | Path) -> dict:
     """Read a YAML config file; any problem is a one-line :class:`ConfigError`.
 
-    Never ``eval``: the safe loader builds plain data only.
+    Never ``eval``: the safe loader builds plain data only. The file is read
+    within :data:`MAX_CONFIG_BYTES` (:func:`read_text_file`) and what it holds
+    within :func:`check_bounds`.
     """
+    path = Path(path)
+    return parse_config(read_text_file(path, MAX_CONFIG_BYTES, path.name), path.name)
+
+
+def parse_config(text: str, name: str) -> dict:
+    """The mapping of the YAML ``text`` of the file ``name`` (for messages), bounded."""
     import yaml
 
-    path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror}") from None
     try:
         data = yaml.load(text, Loader=_safe_loader())
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ConfigError(f"{path.name}: YAML syntax error{where}: {problem}") from None
+        raise ConfigError(f"{name}: YAML syntax error{where}: {problem}") from None
+    except RecursionError:
+        raise ConfigError(
+            f"{name}: nests deeper than {MAX_DEPTH} levels; at most {MAX_DEPTH}"
+        ) from None
+    except ValueError as err:  # PyYAML's int(): Python's limit of 4300 digits
+        digits = re.search(r"value has (\d+) digits", str(err))
+        many = f" of {digits.group(1)} digits" if digits else ""
+        raise ConfigError(
+            f"{name}: an integer{many} too long to read; at most {MAX_INT_DIGITS} digits"
+        ) from None
     if data is None:
-        raise ConfigError(f"{path.name} is empty; it must map keys to values (see config.yaml)")
+        raise ConfigError(f"{name} is empty; it must map keys to values (see config.yaml)")
     if not isinstance(data, dict):
         raise ConfigError(
-            f"{path.name} must map keys to values, got a {type(data).__name__} at the top level"
+            f"{name} must map keys to values, got a {type(data).__name__} at the top level"
         )
+    check_bounds(data, name)
     return data
 
 
@@ -177,6 +329,11 @@ def check_output_dir(path: str) -> None:
         raise ConfigError(f"{where} does not exist and {str(p.parent)!r} is not writable")
 
 
+# The longest string --config re-reads as a YAML scalar: a number of
+# MAX_INT_DIGITS digits with its sign, point and exponent; longer is text.
+_SCALAR_CHARS = MAX_INT_DIGITS + 10
+
+
 def command_line_values(value: Any) -> Any:
     """``--config`` values as config.yaml would mean them.
 
@@ -185,6 +342,8 @@ def command_line_values(value: Any) -> Any:
     ``gaussian_data={n: 500}`` gives ``{"n": "500"}``). Each such string is read
     again as a YAML scalar by the loader config.yaml is read with, where that
     gives a boolean, a number or null; any other string stays as it is.
+    Call it on a value :func:`check_bounds` accepted (:func:`overrides` does):
+    it visits every value, aliases expanded.
     """
     import yaml
 
@@ -192,10 +351,10 @@ def command_line_values(value: Any) -> Any:
         return {k: command_line_values(v) for k, v in value.items()}
     if isinstance(value, list):
         return [command_line_values(v) for v in value]
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) <= _SCALAR_CHARS:
         try:
             read = yaml.load(value, Loader=_safe_loader())
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError, RecursionError):
             return value
         if read is None or isinstance(read, bool | int | float):
             return read
@@ -261,17 +420,18 @@ def validate_config(config: Any, schema: dict) -> dict:
     return copy.deepcopy(config)
 
 
-def _validation_key(config_path: Path, schema_path: Path, overrides: dict) -> str | None:
-    """Hash of everything :func:`prepare`'s validation depends on, or None if unreadable."""
+def _validation_key(config_text: str, schema_path: Path, overrides: dict) -> str | None:
+    """Hash of everything :func:`prepare`'s validation depends on, or None if unreadable.
+    ``overrides`` must be bounded (:func:`overrides`): they are hashed whole."""
     import hashlib
     import json
 
     from ..drawing.style import latex_available
 
     here = Path(__file__).parents[1]
-    h = hashlib.sha256()
+    h = hashlib.sha256(config_text.encode())
     try:
-        for path in (config_path, schema_path, *(here / f for f in _VALIDATION_CODE)):
+        for path in (schema_path, *(here / f for f in _VALIDATION_CODE)):
             h.update(path.read_bytes())
     except OSError:
         return None
@@ -312,7 +472,9 @@ def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None =
     config_path = basedir / "config.yaml"
     schema_path = basedir / "workflow/schemas/config.schema.yaml"
     cache = Path(cache_dir) / "config-ok.json" if cache_dir else None
-    key = _validation_key(config_path, schema_path, overrides) if cache else None
+    check_bounds(overrides, "--config/--configfile")
+    config_text = read_text_file(config_path, MAX_CONFIG_BYTES, config_path.name)
+    key = _validation_key(config_text, schema_path, overrides) if cache else None
     checked = None
     if key and cache.is_file():
         try:
@@ -323,7 +485,9 @@ def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None =
             checked = None  # unreadable or not ours: validate again
     if checked is None:
         schema = load_schema(schema_path)
-        checked = validate_config(merge(load_config_file(config_path), overrides), schema)
+        checked = validate_config(
+            merge(parse_config(config_text, config_path.name), overrides), schema
+        )
         check_texts(checked, schema, Path(cache_dir) / "texts-ok.json" if cache_dir else None)
         if key:
             try:
@@ -353,6 +517,8 @@ def mathtext_problem(text: str) -> str | None:
 
     try:
         MathTextParser("path").parse(text)
+    except RecursionError:  # pyparsing recurses once per brace or so
+        return "mathtext cannot draw it: nested too deep"
     except ValueError as err:
         lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
         last = re.sub(r"^\w+Exception: ", "", lines[-1] if lines else "parse error")
@@ -420,7 +586,14 @@ def check_texts(config: dict, schema: dict, cache: str | Path | None = None) -> 
     def digest(text: str) -> str:
         return hashlib.sha256(f"{engine}\0{text}".encode()).hexdigest()
 
-    new = [(p, t) for p, t in drawn_texts(config, schema) if digest(t) not in good]
+    texts = drawn_texts(config, schema)
+    for path, text in texts:
+        if len(text) > MAX_DRAWN_CHARS:
+            raise ConfigError(
+                f"config key '{key_path(path)}': {describe(text)}: {len(text)} characters; a "
+                f"drawn text has at most {MAX_DRAWN_CHARS} (parsing it takes time in its length)"
+            )
+    new = [(p, t) for p, t in texts if digest(t) not in good]
     unique = list(dict.fromkeys(t for _, t in new))
     if engine == "latex":
         # each text is a LaTeX process: run them side by side, in the style

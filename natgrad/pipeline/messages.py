@@ -9,14 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["describe", "key_path"]
+__all__ = ["describe", "escape", "key_path"]
+
+
+def escape(text: str) -> str:
+    """``text`` with every character a terminal would not print as itself (control
+    characters, escape sequences' ESC, NUL, line breaks) written as Python writes it
+    in a string literal (``\\x1b``): an echoed value can neither clear the screen
+    nor break the one line into two."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def key_path(path) -> str:
-    """``['a', 0, 'b']`` -> ``'a[0].b'``; the empty path is ``'<config>'``."""
+    """``['a', 0, 'b']`` -> ``'a[0].b'``; the empty path is ``'<config>'``.
+
+    A key's control characters are escaped (:func:`escape`): keys are the user's text.
+    """
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else escape(str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out or "<config>"
 
 

@@ -7,7 +7,9 @@ Jekyll reads a post in three steps, and so does :func:`read_images`:
    ``{{ site.url }}{{ site.baseurl }}``, ``{{ "/assets/x.png" | relative_url }}``,
    ``| absolute_url``, ``| prepend: site.baseurl``) become the site's own
    ``/assets/x.png``; ``{% raw %}`` stays literal, ``{% comment %}`` and
-   ``{% highlight %}`` blocks show no image;
+   ``{% highlight %}`` blocks show no image; the export's include,
+   ``{% include natgrad-figure.html name="x" %}``, is the ``<figure>`` of
+   ``/assets/x.png`` it renders (:mod:`natgrad.pipeline.blog`);
 3. Markdown becomes HTML: markdown-it-py parses it into tokens and renders them
    as the page the browser receives (Markdown images, inline and reference-style,
    become ``<img>``, code blocks and inline code are escaped text, raw HTML passes
@@ -29,14 +31,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .config import ConfigError
+from .config import MAX_CONFIG_BYTES, ConfigError, read_text_file
 
-__all__ = ["Image", "export_figures", "post_images", "read_images", "render_liquid"]
+__all__ = [
+    "Image",
+    "check_blog_assets",
+    "export_figures",
+    "post_images",
+    "read_images",
+    "render_liquid",
+]
+
+#: The most bytes a post may have (the config's limit: a long post is 100 KB).
+MAX_POST_BYTES = MAX_CONFIG_BYTES
 
 #: Where the blog serves its assets folder from.
 ASSETS = "/assets/"
@@ -55,11 +67,16 @@ class Image:
     caption : str
         The text of the ``<figcaption>`` of the ``<figure>`` holding it, spaces
         collapsed ('' if none).
+    include : str
+        The figure an ``{% include natgrad-figure.html name=... %}`` names
+        ('' for an image written in the post): its alt text is then the
+        figure's own, from the blog's ``_data/natgrad.yml``, not the post's.
     """
 
     src: str
     alt: str = ""
     caption: str = ""
+    include: str = ""
 
     @property
     def asset(self) -> str | None:
@@ -86,14 +103,41 @@ def strip_front_matter(text: str) -> str:
 
 
 # Liquid's delimiters, as Liquid's own lexer finds them: {{ output }} and
-# {% tag %}, either with its optional whitespace-control dash.
-_LIQUID = re.compile(r"\{\{-?(.*?)-?\}\}|\{%-?\s*(\w*)(.*?)-?%\}", re.DOTALL)
+# {% tag %}, either with its optional whitespace-control dash. Found by
+# _LiquidTags (linear in the text), not by one regex: a regex's lazy match
+# scans to the end of the text from every unclosed "{{", quadratic in the post.
+_OPENING = re.compile(r"(?=\{[{%])")
+_TAG_NAME = re.compile(r"\s*(\w*)")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 
 # Site variables the URL forms name. Each is empty or a prefix of the site's
 # own root: the page's "{{ site.url }}{{ site.baseurl }}/assets/x.png" is the
 # assets folder's x.png whatever they are set to.
 _SITE_PREFIXES = ("site.url", "site.baseurl", "site.github.url")
+
+# The export's include (natgrad.pipeline.blog) and its parameters, name="x" or name='x'.
+_INCLUDE = re.compile(r"\s*natgrad-figure\.html\b(.*)", re.DOTALL)
+_PARAMETER = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _include(arguments: str) -> str | None:
+    """The ``<figure>`` that ``{% include natgrad-figure.html name="x" %}`` renders,
+    without its texts (they are the blog's data); None for another include."""
+    from html import escape
+
+    match = _INCLUDE.fullmatch(arguments)
+    if match is None:
+        return None
+    params = {m[1]: m[2] if m[2] is not None else m[3] for m in _PARAMETER.finditer(match[1])}
+    name = params.get("name", "")
+    if not name:
+        return ""
+    caption = escape(params.get("caption", ""))
+    return (
+        f'<figure class="natgrad-figure"><img src="{ASSETS}{escape(name)}.png" '
+        f'data-natgrad-figure="{escape(name)}"><figcaption>{caption}</figcaption></figure>'
+    )
+
 
 # Blocks whose content a reader never sees as page: their end tag.
 _HIDDEN = {"comment": "endcomment", "highlight": "endhighlight"}
@@ -159,37 +203,88 @@ def render_liquid(text: str) -> str:
     variables is not mistaken for one of the assets folder's.
     """
     out, pos = [], 0
-    while (match := _LIQUID.search(text, pos)) is not None:
-        out.append(text[pos : match.start()])
-        pos = match.end()
-        expression, tag = match.group(1), match.group(2)
+    tags = _LiquidTags(text)
+    for start, end, expression, tag, rest in tags:
+        if start < pos:
+            continue  # inside a raw or hidden block already passed
+        out.append(text[pos:start])
+        pos = end
         if expression is not None:
             value = _output(expression.strip())
-            out.append(match.group(0) if value is None else value)
+            out.append(text[start:end] if value is None else value)
         elif tag == "raw":
-            end = _ENDRAW.search(text, pos)
-            stop = end.start() if end else len(text)
+            stop_at = _ENDRAW.search(text, pos)
+            stop = stop_at.start() if stop_at else len(text)
             out.append(text[pos:stop])
-            pos = end.end() if end else stop
+            pos = stop_at.end() if stop_at else stop
+            tags.skip_to(pos)
         elif tag in _HIDDEN:
-            pos = _block_end(text, pos, tag, _HIDDEN[tag])
+            pos = _block_end(tags, pos, tag, _HIDDEN[tag], len(text))
+        elif tag == "include" and (figure := _include(rest)) is not None:
+            out.append(figure)
     out.append(text[pos:])
     return "".join(out)
 
 
-def _block_end(text: str, pos: int, tag: str, end_tag: str) -> int:
+class _LiquidTags:
+    """``(start, end, expression, tag, rest)`` of each Liquid delimiter of ``text`` in
+    order: ``expression`` the inside of ``{{ }}`` (else None), ``tag`` the name of
+    a ``{% %}`` tag and ``rest`` what follows it (else None), as the regex
+    ``\\{\\{-?(.*?)-?\\}\\}|\\{%-?\\s*(\\w*)(.*?)-?%\\}`` would find them searching on
+    from each match's end.
+
+    Linear in the text: an opening whose closing delimiter does not occur after
+    it is text, and so is every later opening of its kind, known at once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.openings = (m.start() for m in _OPENING.finditer(text))
+        self.pos = 0
+        self.unclosed: set[str] = set()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[int, int, str | None, str | None, str | None]:
+        text = self.text
+        for start in self.openings:
+            if start < self.pos:
+                continue
+            close = "}}" if text[start + 1] == "{" else "%}"
+            if close in self.unclosed:
+                continue
+            end = text.find(close, start + 2)
+            if end < 0:
+                self.unclosed.add(close)
+                continue
+            inner = text[start + 2 : end]
+            inner = inner[1:] if inner.startswith("-") else inner
+            inner = inner[:-1] if inner.endswith("-") else inner
+            self.pos = end + 2
+            if close == "}}":
+                return start, end + 2, inner, None, None
+            name = _TAG_NAME.match(inner)
+            return start, end + 2, None, name.group(1), inner[name.end() :]
+        raise StopIteration
+
+    def skip_to(self, pos: int) -> None:
+        """Search on from ``pos`` (after a raw block's end)."""
+        self.pos = max(self.pos, pos)
+
+
+def _block_end(tags: _LiquidTags, pos: int, tag: str, end_tag: str, length: int) -> int:
     """Where the ``{% tag %}`` block open before ``pos`` ends, nested ones counted
-    (the end of ``text`` if it is never closed, as Liquid then shows none of it)."""
+    (the end of the text if it is never closed, as Liquid then shows none of it)."""
     depth = 1
-    while (match := _LIQUID.search(text, pos)) is not None:
-        pos = match.end()
-        if match.group(2) == tag:
+    for _, end, _, name, _ in tags:
+        if name == tag:
             depth += 1
-        elif match.group(2) == end_tag:
+        elif name == end_tag:
             depth -= 1
             if depth == 0:
-                return pos
-    return len(text)
+                return end
+    return length
 
 
 class _PageImages(HTMLParser):
@@ -209,7 +304,8 @@ class _PageImages(HTMLParser):
             if src:
                 if self._figures:
                     self._figures[-1].append(len(self.images))
-                self.images.append(Image(src, values.get("alt") or ""))
+                include = values.get("data-natgrad-figure") or ""
+                self.images.append(Image(src, values.get("alt") or "", include=include))
         elif tag == "figure":
             self._figures.append([])
             self._captions.append("")
@@ -230,10 +326,13 @@ class _PageImages(HTMLParser):
         members, caption = self._figures.pop(), " ".join(self._captions.pop().split())
         self._in_caption = 0
         for i in members:
-            self.images[i] = Image(self.images[i].src, self.images[i].alt, caption)
+            self.images[i] = replace(self.images[i], caption=caption)
 
     def close(self) -> None:
-        super().close()
+        # Not HTMLParser.close(): what it would flush is an unterminated construct
+        # at the end of the page (a comment never closed, a tag without its ">"),
+        # which a browser shows nothing of; and flushing an unclosed comment
+        # rescans the rest of the page from each "<" (quadratic in the page).
         while self._figures:  # a figure left open ends with the page
             self._close_figure()
 
@@ -245,12 +344,17 @@ _RAW_TEXT = {"script", "pre", "style", "textarea"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
 
+class _Closed(Exception):
+    """Raised by :class:`_Depth` at the closing tag: nothing after it is parsed."""
+
+
 class _Depth(HTMLParser):
-    """How deep inside ``name`` elements the HTML fed so far is (comments skipped)."""
+    """How deep inside ``name`` elements the HTML fed so far is (comments skipped);
+    with ``stop``, :class:`_Closed` with the line of the tag that closes the first."""
 
     def __init__(self, name: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.name, self.depth = name, 0
+        self.name, self.depth, self.stop = name, 0, False
 
     def handle_starttag(self, tag: str, attrs) -> None:
         self.depth += tag == self.name
@@ -260,19 +364,36 @@ class _Depth(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.depth -= tag == self.name
+        if self.stop and self.depth <= 0:
+            raise _Closed(self.getpos()[0])
 
 
-def _element_lines(lines: list[str], name: str) -> int:
-    """How many of ``lines`` the ``name`` element opened on the first spans: up to
-    its closing tag, or all of them if it is never closed."""
+def _element_lines(line_at, count: int, name: str) -> int:
+    """How many of the ``count`` lines (``line_at(i)`` the i-th) the ``name`` element
+    opened on the first spans: up to its closing tag, or all of them if it is
+    never closed.
+
+    The first line is read alone; the rest in chunks doubling in size, each fed
+    to the parser once, which stops at the closing tag: the work is linear in the
+    lines the element spans (fed a line at a time, an unclosed comment inside it
+    would be parsed again with each line).
+    """
     if name in _VOID:
         return 1
     depth = _Depth(name)
-    for n, line in enumerate(lines, start=1):
-        depth.feed(line + "\n")
-        if depth.depth <= 0:
-            return n
-    return len(lines)
+    depth.feed(line_at(0) + "\n")
+    if depth.depth <= 0:
+        return 1
+    depth.stop = True
+    done, size = 1, 1
+    try:
+        while done < count:
+            stop = min(count, done + size)
+            depth.feed("".join(line_at(i) + "\n" for i in range(done, stop)))
+            done, size = stop, size * 2
+    except _Closed as closed:
+        return closed.args[0]
+    return count
 
 
 def _kramdown_html_block(original):
@@ -301,8 +422,11 @@ def _kramdown_html_block(original):
             return False
         if silent:
             return True
-        lines = [state.src[state.bMarks[i] : state.eMarks[i]] for i in range(start, end)]
-        stop = start + _element_lines(lines, tag.group(2).lower())
+
+        def line_at(i: int) -> str:
+            return state.src[state.bMarks[start + i] : state.eMarks[start + i]]
+
+        stop = start + _element_lines(line_at, end - start, tag.group(2).lower())
         token = state.push("html_block", "", 0)
         token.map = [start, stop]
         token.content = state.getLines(start, stop, state.blkIndent, True)
@@ -352,12 +476,7 @@ def read_images(text: str, markdown: bool = True) -> list[Image]:
 
 def _read_post(path: str | Path) -> list[Image]:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"config key 'post': cannot read {str(path)!r}: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config key 'post': {str(path)!r} is not UTF-8 text") from None
+    text = read_text_file(path, MAX_POST_BYTES, "config key 'post'")
     return read_images(text, markdown=path.suffix.lower() not in (".html", ".htm"))
 
 
@@ -410,3 +529,50 @@ def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
             "(no image under /assets/ outside comments and code); nothing to export"
         )
     return files
+
+
+# Folders the pipeline itself writes (beside config's output_dir): export must
+# not write a blog's image among them.
+_OWN_FOLDERS = ("results", "logs", ".snakemake", ".check", ".preview")
+
+
+def check_blog_assets(config: dict, files: Iterable[str], workdir: str | Path = ".") -> None:
+    """Export's destination, before any job: an existing directory it may write,
+    not one of the pipeline's own output folders, where no file it writes is
+    anything but a regular file (or absent).
+
+    Raises
+    ------
+    ConfigError
+        ``config key 'blog_assets': ...`` naming the folder and what is wrong.
+    """
+    import os
+
+    dest = config["blog_assets"]
+    where = f"config key 'blog_assets': {dest!r}"
+    if not Path(dest).is_dir():
+        raise ConfigError(
+            f"{where} is not an existing directory; give the blog's assets folder, which "
+            "export writes into"
+        )
+    if not os.access(dest, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where} is not writable; export writes the figures there")
+    real = Path(dest).resolve()
+    workdir = Path(workdir).resolve()
+    own = [Path(config["output_dir"]), *(workdir / f for f in _OWN_FOLDERS)]
+    for folder in own:
+        folder = (workdir / folder).resolve()
+        if real == folder or folder in real.parents:
+            raise ConfigError(
+                f"{where} is inside the pipeline's own output folder {str(folder)!r}; give "
+                "the blog's assets folder"
+            )
+    for name in files:
+        target = Path(dest) / name
+        if target.is_symlink() or not target.exists() or target.is_file():
+            continue
+        kind = "a directory" if target.is_dir() else "not a regular file"
+        raise ConfigError(
+            f"{where} holds {name!r}, which is {kind}; export would replace it with the "
+            "figure: move it away"
+        )

@@ -188,7 +188,10 @@ def config_validator(schema: dict, root: Any, *, find_texts: bool = False):
         sizes = isinstance(instance, list) and instance and all(map(_is_number, instance))
         if not (sizes and _is_number(dpi) and math.isfinite(dpi)):
             return  # a bad dpi or figsize is reported by their own keywords
-        pixels = max(instance) * dpi
+        try:
+            pixels = max(instance) * dpi
+        except OverflowError:  # an integer beyond a float's range: past any limit
+            pixels = math.inf
         if pixels > limit:
             yield CheckFailed(
                 f"{instance} at dpi {dpi} is {pixels:g} pixels wide; at most {limit} per side"

@@ -31,21 +31,32 @@ manifests (:func:`tier`):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
+import os
+import re
 import shutil
+import stat
+import struct
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..pipeline.manifest import MANIFEST_DIR, load_manifest, sha256_file
+from ..pipeline.manifest import MANIFEST_DIR, png_size
+from ..pipeline.messages import escape
 
 __all__ = [
     "DATA_RTOL",
     "PIXEL_LEVELS",
+    "MAX_PIXELS",
+    "MAX_MANIFEST_BYTES",
+    "MAX_SIDECAR_BYTES",
     "Comparison",
+    "ManifestError",
+    "read_manifests",
     "tier",
     "compare_data",
     "compare_pixels",
@@ -76,32 +87,214 @@ DATA_RTOL = 1e-9
 #: the range of each pixel's neighbourhood in the other image (:func:`compare_pixels`).
 PIXEL_LEVELS = 2
 
+#: The most pixels a side a PNG may have to be decoded: the config's own limit
+#: (``x-max-pixels`` in the schema), read from the PNG's header before decoding.
+MAX_PIXELS = 10000
+#: The most pixels in all: the comparison holds about six int16 RGBA copies of
+#: each image (8 bytes a pixel each), so 16 million pixels (the published
+#: figures have about one million) keep it under a gigabyte; a larger image is
+#: named, never decoded (Pillow would stop at 89 million with a traceback).
+MAX_AREA = 16_000_000
+#: A manifest is a few kilobytes; anything above a megabyte is not one.
+MAX_MANIFEST_BYTES = 1 << 20
+#: The largest sidecar is about 100 KB; 64 MB bounds what ``json.loads`` may hold.
+MAX_SIDECAR_BYTES = 64 << 20
 
-def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
-    """The first key path at which two JSON-like values differ, with both values."""
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# What a manifest's optional records must be, when present.
+_RECORDS = {"versions": dict, "platform": dict, "text": dict, "inputs_sha256": str}
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be trusted: one line naming its file and what is wrong."""
+
+
+def _kind(path: Path) -> str | None:
+    """What ``path`` is when it is not a regular file (a symlink is named as one,
+    with its target, even when it leads to a regular file), or None."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as err:
+        return f"unreadable ({err.strerror})"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return f"a symlink (to {escape(os.readlink(path))})"
+    if stat.S_ISDIR(st.st_mode):
+        return "a directory"
+    if stat.S_ISFIFO(st.st_mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(st.st_mode):
+        return "a socket"
+    return "a device"
+
+
+def _name_problem(name: Any) -> str | None:
+    """Why ``name`` is not an artifact path inside an output directory, or None."""
+    if not isinstance(name, str) or not name:
+        return "an artifact's name must be a non-empty string"
+    if name.startswith("/") or "\\" in name or re.match(r"[A-Za-z]:", name):
+        return f"artifact '{escape(name)}' is an absolute path; names are relative to the folder"
+    parts = name.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return f"artifact '{escape(name)}' has an empty, '.' or '..' part; it must stay inside"
+    if not name.isprintable():
+        return f"artifact '{escape(name)}' has control characters in its name"
+    if parts[0] == MANIFEST_DIR:
+        return f"artifact '{escape(name)}' is inside {MANIFEST_DIR}/, where only manifests go"
+    return None
+
+
+def _entry_problem(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return "is not a mapping"
+    if not isinstance(entry.get("figure"), str):
+        return "has no 'figure' (a string)"
+    if not isinstance(entry.get("sha256"), str) or not _SHA256.fullmatch(entry["sha256"]):
+        return "has no 'sha256' (64 lowercase hex digits)"
+    if not isinstance(entry.get("config_sha256", ""), str):
+        return "has a 'config_sha256' that is not a string"
+    return None
+
+
+def _read_fragment(fragment: Path) -> dict:
+    """One manifest file, checked for shape; :class:`ManifestError` otherwise."""
+    kind = _kind(fragment)
+    if kind:
+        raise ManifestError(
+            f"{escape(str(fragment))}: is {kind}, not a regular file; a manifest must be one"
+        )
+    if fragment.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ManifestError(
+            f"{escape(str(fragment))}: {fragment.stat().st_size} bytes, more than a manifest's "
+            f"{MAX_MANIFEST_BYTES} (1 MB); not read"
+        )
+    try:
+        data = json.loads(fragment.read_bytes()[: MAX_MANIFEST_BYTES + 1].decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ManifestError(f"{escape(str(fragment))}: not UTF-8 (byte {err.start})") from None
+    except RecursionError:
+        raise ManifestError(f"{escape(str(fragment))}: nested too deep to be a manifest") from None
+    except ValueError as err:
+        raise ManifestError(
+            f"{escape(str(fragment))}: not valid JSON ({escape(str(err))})"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("artifacts"), dict):
+        raise ManifestError(
+            f"{escape(str(fragment))}: not a manifest: no 'artifacts' mapping at its top level"
+        )
+    for key, kind_of in _RECORDS.items():
+        if key in data and not isinstance(data[key], kind_of):
+            raise ManifestError(f"{escape(str(fragment))}: '{key}' is not a {kind_of.__name__}")
+    for name, entry in data["artifacts"].items():
+        problem = _name_problem(name) or _entry_problem(entry)
+        if problem:
+            where = "" if problem.startswith("artifact") else f"entry '{escape(name)}' "
+            raise ManifestError(f"{escape(str(fragment))}: {where}{problem}")
+    return data
+
+
+def read_manifests(directory: str | Path) -> dict[str, dict]:
+    """Every artifact recorded in ``<directory>/manifest/*.json``, each with the
+    versions, platform, text engine and inputs of the job that built it
+    (as :func:`natgrad.pipeline.manifest.load_manifest`), each manifest checked first.
+
+    Raises
+    ------
+    ManifestError
+        One line naming the file: a manifest (or the manifest folder) that is a
+        symlink or not a regular file, larger than :data:`MAX_MANIFEST_BYTES`,
+        not UTF-8 JSON, without an ``artifacts`` mapping, with an entry lacking
+        ``figure`` or a ``sha256`` of 64 hex digits, naming an absolute path, a
+        ``..`` or control characters, or an artifact another manifest lists too.
+    """
+    folder = Path(directory) / MANIFEST_DIR
+    kind = _kind(folder)
+    if kind == "missing":
+        return {}
+    if kind != "a directory":
+        raise ManifestError(
+            f"{escape(str(folder))}: is {kind or 'a file'}, not the folder of manifests"
+        )
+    entries: dict[str, dict] = {}
+    owner: dict[str, Path] = {}
+    for fragment in sorted(folder.iterdir()):
+        if not fragment.name.endswith(".json"):
+            continue  # stray_files names it
+        data = _read_fragment(fragment)
+        built_by = {k: data[k] for k in _RECORDS if k in data}
+        for name, entry in data["artifacts"].items():
+            if name in owner:
+                raise ManifestError(
+                    f"{escape(str(fragment))}: {name!r} is listed in {owner[name].name} too"
+                )
+            owner[name] = fragment
+            entries[name] = {**entry, **built_by}
+    return entries
+
+
+def _sha256(path: Path) -> str:
+    """sha256 of a regular file, read in blocks (a large file is not held in memory)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _png_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be decoded for the pixel comparison, from its header alone."""
+    try:
+        size = png_size(path)
+    except (OSError, struct.error):
+        size = None
+    if size is None:
+        return "is not a PNG (no PNG header)"
+    w, h = size
+    if w > MAX_PIXELS or h > MAX_PIXELS or w * h > MAX_AREA:
+        return (
+            f"is {w} x {h} pixels, beyond the {MAX_PIXELS} a side and {MAX_AREA} in all "
+            "that the check decodes; not compared"
+        )
+    return None
+
+
+def _first_difference(a: Any, b: Any, path: str = "", sides=("committed", "rebuilt")) -> str | None:
+    """The first key path at which two JSON-like values differ, with both values,
+    each named by its side (``sides``: what ``a`` and ``b`` are)."""
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(a.keys() | b.keys()):
-            found = _first_difference(a.get(k), b.get(k), f"{path}.{k}" if path else k)
+            found = _first_difference(a.get(k), b.get(k), f"{path}.{k}" if path else k, sides)
             if found:
                 return found
         return None
-    return None if a == b else f"{path or 'value'}: {a!r} vs {b!r}"
+    if a == b:
+        return None
+    return f"{path or 'value'}: {sides[0]} {escape(repr(a))}, {sides[1]} {escape(repr(b))}"
 
 
-def tier(committed: dict, rebuilt: dict, strict: bool = False) -> tuple[str, str]:
-    """``("bytes" | "tolerance", why)`` for two manifest entries of one file."""
+def tier(
+    committed: dict, rebuilt: dict, strict: bool = False, sides=("committed", "rebuilt")
+) -> tuple[str, str]:
+    """``("bytes" | "tolerance", why)`` for two manifest entries of one file.
+
+    ``sides`` names the two builds in ``why`` (the check: the committed build
+    and the fresh one), so a difference says which build has which value.
+    """
     if strict:
         return "bytes", "--strict"
     if committed.get("versions") != rebuilt.get("versions"):
-        why = _first_difference(committed.get("versions"), rebuilt.get("versions"))
+        why = _first_difference(committed.get("versions"), rebuilt.get("versions"), "", sides)
         return "tolerance", f"versions differ ({why})"
     if committed.get("text") != rebuilt.get("text"):
-        why = _first_difference(committed.get("text"), rebuilt.get("text"))
+        why = _first_difference(committed.get("text"), rebuilt.get("text"), "", sides)
         return "tolerance", f"text engine differs ({why})"
     if "platform" not in committed or "platform" not in rebuilt:
         return "tolerance", "platform not recorded in the manifest"
     if committed["platform"] != rebuilt["platform"]:
-        why = _first_difference(committed["platform"], rebuilt["platform"])
+        why = _first_difference(committed["platform"], rebuilt["platform"], "", sides)
         return "tolerance", f"platform differs ({why})"
     return "bytes", "same versions and platform"
 
@@ -181,6 +374,11 @@ def compare_pixels(
     """RMS difference (``compare_images``), the number of changed pixels, and the
     diff image (written only when the files differ).
 
+    Both images' sizes are read from their headers first: one that is not a PNG,
+    or larger than :data:`MAX_PIXELS` a side or :data:`MAX_AREA` in all, raises
+    ValueError naming it, undecoded; two sizes that differ count every pixel,
+    undecoded.
+
     A pixel is changed when its colour, in some channel, lies outside the range
     of the colours within one pixel of it in the other image, by more than
     ``levels``. An antialiased edge pixel is a blend of its neighbours, so an
@@ -193,15 +391,30 @@ def compare_pixels(
     from matplotlib.testing.compare import compare_images
     from PIL import Image
 
+    for path in (expected, actual):
+        problem = _png_problem(Path(path))
+        if problem:
+            raise ValueError(f"{path}: {problem}")
+    (ew, eh), (aw, ah) = png_size(expected), png_size(actual)
+    if (ew, eh) != (aw, ah):
+        return math.inf, max(ew * eh, aw * ah), None
     diff_dir.mkdir(parents=True, exist_ok=True)
     # compare_images writes its diff next to `actual`: work on copies in diff_dir
     exp = diff_dir / f"{actual.stem}-committed.png"
     act = diff_dir / f"{actual.stem}-rebuilt.png"
     shutil.copyfile(expected, exp)
     shutil.copyfile(actual, act)
-    with Image.open(exp) as e, Image.open(act) as a:
-        ea = np.asarray(e.convert("RGBA"), dtype=np.int16)
-        aa = np.asarray(a.convert("RGBA"), dtype=np.int16)
+    try:
+        with Image.open(exp) as e, Image.open(act) as a:
+            ea = np.asarray(e.convert("RGBA"), dtype=np.int16)
+            aa = np.asarray(a.convert("RGBA"), dtype=np.int16)
+    except (OSError, ValueError, Image.DecompressionBombError) as err:
+        # a header that passed, over data that does not decode
+        exp.unlink()
+        act.unlink()
+        raise ValueError(
+            f"{expected} or {actual}: cannot be decoded ({escape(str(err))})"
+        ) from None
     if ea.shape != aa.shape:
         return math.inf, max(ea.shape[0] * ea.shape[1], aa.shape[0] * aa.shape[1]), None
     changed = int(np.count_nonzero(_unmatched(ea, aa, levels) | _unmatched(aa, ea, levels)))
@@ -234,18 +447,22 @@ class Comparison:
 
 def stray_files(directory: str | Path) -> list[str]:
     """Files below ``directory`` that no manifest lists (and that are not manifests):
-    leftovers of interrupted writes, files copied in by hand, outputs of removed rules."""
+    leftovers of interrupted writes, files copied in by hand, outputs of removed rules.
+    Symlinks are not followed (a symlinked folder is one stray entry)."""
     directory = Path(directory)
-    listed = set(load_manifest(directory))
+    listed = set(read_manifests(directory))
     out = []
-    for p in sorted(directory.rglob("*")):
-        rel = p.relative_to(directory).as_posix()
-        if p.is_dir() or rel in listed:
-            continue
-        if rel.startswith(f"{MANIFEST_DIR}/") and rel.count("/") == 1 and rel.endswith(".json"):
-            continue
-        out.append(rel)
-    return out
+    for top, dirs, files in os.walk(directory):
+        here = Path(top)
+        links = [d for d in dirs if (here / d).is_symlink()]
+        for name in [*files, *links]:
+            rel = (here / name).relative_to(directory).as_posix()
+            if rel in listed:
+                continue
+            if rel.startswith(f"{MANIFEST_DIR}/") and rel.count("/") == 1 and rel.endswith(".json"):
+                continue
+            out.append(escape(rel))
+    return sorted(out)
 
 
 def compare_dirs(
@@ -259,6 +476,7 @@ def compare_dirs(
     rtol: float = DATA_RTOL,
     current_hashes: dict[str, str] | None = None,
     current_inputs: bool = False,
+    sides: tuple[str, str] = ("committed", "rebuilt"),
 ) -> Comparison:
     """Compare committed artifacts with rebuilt ones, each in its tier (:func:`tier`).
 
@@ -287,19 +505,26 @@ def compare_dirs(
         job's recorded inputs (code, style, config: ``inputs_sha256``) differ
         from the rebuild's is stale, even if it draws the same. A fresh clone
         rebuilds nothing only when every manifest records its current inputs.
+    sides : (str, str)
+        What the two builds are called where a tier's reason names their values.
+
+    Every file either manifest lists is read: each must be a regular file (a
+    symlink, even to the same bytes, is named), match its own manifest's sha256,
+    and the two files are compared by content. A manifest of any other shape
+    (:func:`read_manifests`) is the one problem reported.
     """
     committed, rebuilt, diff_dir = Path(committed), Path(rebuilt), Path(diff_dir)
     out = Comparison()
     problems = out.problems
     try:
-        old_a = load_manifest(committed)
-    except (OSError, ValueError, KeyError) as err:
-        problems.append(f"{committed / MANIFEST_DIR}: cannot read the committed manifest ({err})")
+        old_a = read_manifests(committed)
+        new_a = read_manifests(rebuilt)
+    except ManifestError as err:
+        problems.append(str(err))
         return out
     if not old_a:
         problems.append(f"{committed / MANIFEST_DIR}: no committed manifest")
         return out
-    new_a = load_manifest(rebuilt)
     for name in stray_files(committed):
         problems.append(f"{name}: stray file: no rule produces it (delete it)")
     for name in sorted(old_a.keys() - new_a.keys()):
@@ -307,53 +532,62 @@ def compare_dirs(
     for name in sorted(new_a.keys() - old_a.keys()):
         problems.append(f"{name}: built but not committed")
     for name in sorted(old_a.keys() & new_a.keys()):
-        entry = old_a[name]
-        figure = entry["figure"]
-        applied, why = tier(entry, new_a[name], strict)
+        entry, other = old_a[name], new_a[name]
+        figure = escape(entry["figure"])
+        applied, why = tier(entry, other, strict, sides)
         out.tiers[name] = (applied, why)
         exact = applied == "bytes"
-        if current_hashes and current_hashes.get(figure) != entry["config_sha256"]:
+        if current_hashes and current_hashes.get(entry["figure"]) != entry.get("config_sha256"):
             problems.append(
                 f"{name}: stale: config of figure {figure} changed since it was built "
                 "(run snakemake --cores 4 and commit figures/)"
             )
-        elif current_inputs and entry.get("inputs_sha256") != new_a[name].get("inputs_sha256"):
+        elif current_inputs and entry.get("inputs_sha256") != other.get("inputs_sha256"):
             problems.append(
                 f"{name}: stale: the code or style behind figure {figure} changed since it "
                 "was built, so a fresh clone would redraw it (run snakemake --cores 4 and "
                 "commit figures/)"
             )
-        if entry.get("text", {}).get("engine", "mathtext") != new_a[name].get("text", {}).get(
-            "engine", "mathtext"
-        ):
+        engines = [str(e.get("text", {}).get("engine", "mathtext")) for e in (entry, other)]
+        if engines[0] != engines[1]:
             problems.append(
-                f"{name}: drawn with {entry.get('text', {}).get('engine', 'mathtext')}, "
-                f"rebuilt with {new_a[name].get('text', {}).get('engine', 'mathtext')}: "
+                f"{name}: drawn with {escape(engines[0])}, rebuilt with {escape(engines[1])}: "
                 "two text engines are not compared"
             )
             continue
+        # Both trees are read: each file must be a regular file matching its own
+        # manifest, and the two files are compared, never a manifest's word for one.
+        digests = []
+        for side, path, recorded in ((committed, committed / name, entry),
+                                     (rebuilt, rebuilt / name, other)):  # fmt: skip
+            kind = _kind(path)
+            if kind == "missing":
+                problems.append(f"{name}: listed in {side}'s manifest but missing from {side}")
+            elif kind:
+                problems.append(
+                    f"{escape(str(path))}: is {kind}, not a regular file; an artifact must be one"
+                )
+            else:
+                digests.append(_sha256(path))
+                if digests[-1] != recorded["sha256"]:
+                    # the committed tree's line as it always was; the other names its tree
+                    where = "" if side == committed else f"the file in {escape(str(side))} "
+                    problems.append(
+                        f"{name}: {where}does not match its manifest entry (edited by hand?)"
+                    )
+        if len(digests) < 2 or digests[0] == digests[1]:
+            continue
         path = committed / name
-        if not path.exists():
-            problems.append(f"{name}: listed in the manifest but missing")
-            continue
-        actual_sha = sha256_file(path)
-        if actual_sha != entry["sha256"]:
-            problems.append(f"{name}: does not match its manifest entry (edited by hand?)")
-        if actual_sha == new_a[name]["sha256"]:
-            continue
         if name.endswith(".json"):
-            diffs = compare_data(
-                json.loads(path.read_text()), json.loads((rebuilt / name).read_text()), rtol
-            )
-            if diffs:
-                more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
-                problems.append(f"{name}: data differs: {'; '.join(diffs[:3])}{more}")
-            elif exact:
-                problems.append(f"{name}: bytes differ (numbers within {rtol:g})")
+            problems.extend(_compare_sidecars(name, path, rebuilt / name, rtol, exact))
         elif name.endswith(".png"):
-            rms, off, diff = compare_pixels(path, rebuilt / name, diff_dir, levels)
+            try:
+                rms, off, diff = compare_pixels(path, rebuilt / name, diff_dir, levels)
+            except ValueError as err:
+                problems.append(str(err))
+                continue
             where = f", diff image {diff}" if diff else ""
-            same_versions = entry.get("versions") == new_a[name].get("versions")
+            same_versions = entry.get("versions") == other.get("versions")
             if exact:
                 problems.append(
                     f"{name}: bytes differ (pixel RMS {rms:.4g}, {off} pixel(s) changed{where})"
@@ -368,6 +602,36 @@ def compare_dirs(
         elif exact:
             problems.append(f"{name}: bytes differ")
     return out
+
+
+def _read_sidecar(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_SIDECAR_BYTES:
+        raise ValueError(f"{size} bytes, more than a sidecar's {MAX_SIDECAR_BYTES} (64 MB)")
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not UTF-8 (byte {err.start})") from None
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    except ValueError as err:
+        raise ValueError(f"not valid JSON ({err})") from None
+
+
+def _compare_sidecars(name: str, a: Path, b: Path, rtol: float, exact: bool) -> list[str]:
+    """The problems of two differing sidecars, each one line."""
+    try:
+        diffs = compare_data(_read_sidecar(a), _read_sidecar(b), rtol)
+    except ValueError as err:
+        return [f"{name}: cannot be compared: {escape(str(err))}"]
+    except RecursionError:
+        return [f"{name}: cannot be compared: nested too deep"]
+    if diffs:
+        more = f" (+{len(diffs) - 3} more)" if len(diffs) > 3 else ""
+        return [f"{name}: data differs: {escape('; '.join(diffs[:3]))}{more}"]
+    if exact:
+        return [f"{name}: bytes differ (numbers within {rtol:g})"]
+    return []
 
 
 def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProcess:
@@ -402,13 +666,13 @@ def missing_text_engine(committed: str | Path) -> str | None:
     from ..drawing.style import LATEX_PACKAGES, latex_available
 
     try:
-        entries = load_manifest(committed)
-    except (OSError, ValueError, KeyError):
-        return None  # compare_dirs reports an unreadable manifest
+        entries = read_manifests(committed)
+    except ManifestError:
+        return None  # compare_dirs reports it
     with_latex = sorted(n for n, e in entries.items() if e.get("text", {}).get("engine") == "latex")
     if not with_latex or latex_available():
         return None
-    tex = entries[with_latex[0]]["text"].get("latex", "LaTeX")
+    tex = escape(str(entries[with_latex[0]]["text"].get("latex", "LaTeX")))
     return (
         f"{len(with_latex)} file(s) of {Path(committed).name}/ were drawn with LaTeX ({tex}) "
         "and this machine has no LaTeX (latex and dvipng); install it (Debian: apt-get "
@@ -479,6 +743,15 @@ def main(argv: list[str] | None = None) -> int:
     options = {"strict": args.strict, "tol": args.tol, "levels": args.levels, "rtol": args.rtol}
 
     if args.command == "compare":
+        for folder in (args.committed, args.rebuilt):
+            kind = _kind(Path(folder))
+            if kind != "a directory":
+                what = "does not exist" if kind == "missing" else f"is {kind or 'a file'}"
+                print(
+                    f"natgrad compare: {escape(folder)} {what}; give two output folders",
+                    file=sys.stderr,
+                )
+                return 2
         comparison = compare_dirs(args.committed, args.rebuilt, Path(args.diff_dir), **options)
         status = _report(comparison, "compare")
         if not status:
@@ -494,12 +767,14 @@ def main(argv: list[str] | None = None) -> int:
     if diff_dir.exists():
         shutil.rmtree(diff_dir)
     result = _rebuild(root, scratch, args.cores)
-    if result.returncode != 0 and result.stderr.count("\n") <= 2 and "natgrad:" in result.stderr:
+    said = [ln for ln in result.stderr.splitlines() if ln.startswith("natgrad: ")]
+    if result.returncode != 0 and len(said) == 1 and result.stderr.count("\n") <= 2:
         # the config's own one-line error (Snakefile), before any job
-        print(f"natgrad check: {result.stderr.strip()}", file=sys.stderr)
+        print(f"natgrad check: {said[0]}", file=sys.stderr)
         return 2
     if result.returncode != 0:
-        print(result.stdout[-2000:] + result.stderr[-2000:], file=sys.stderr)
+        shown = escape(result.stdout[-2000:] + result.stderr[-2000:]).replace("\\n", "\n")
+        print(shown or "(Snakemake printed nothing)", file=sys.stderr)
         print("natgrad check: the rebuild failed (see above)", file=sys.stderr)
         return 2
     comparison = compare_dirs(
@@ -508,6 +783,7 @@ def main(argv: list[str] | None = None) -> int:
         diff_dir,
         current_hashes=_current_hashes(root),
         current_inputs=True,
+        sides=("committed build", "fresh build"),
         **options,
     )
     status = _report(comparison, "check")

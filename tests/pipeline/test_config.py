@@ -11,7 +11,7 @@ import pytest
 from bad_configs import BAD, DELETE, D, E, G, set_key  # noqa: E741
 
 from natgrad.metrics import validate_spd
-from natgrad.pipeline.config import ConfigError, load_schema, validate_config
+from natgrad.pipeline.config import ConfigError, load_config_file, load_schema, validate_config
 from natgrad.pipeline.messages import key_path
 from natgrad.pipeline.schema import drawn_texts, spd2_problem
 
@@ -522,7 +522,7 @@ def test_config_file_problems_are_one_line_each(tmp_path):
     missing = tmp_path / "none.yaml"
     with pytest.raises(ConfigError) as info:
         load_config_file(missing)
-    assert str(info.value) == f"cannot read {missing}: No such file or directory"
+    assert str(info.value) == f"none.yaml: cannot read '{missing}': No such file or directory"
     # Each whole message, the parser's words as libyaml or PyYAML's own put them
     # (without the quoted context); a reader error has no position and no "problem".
     for name, text, pattern in [
@@ -640,7 +640,6 @@ def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
 
 
 # Generic schema handling, on toy schemas: what the pipeline's schema does not exercise.
-
 
 
 def toy_line(config, schema):
@@ -832,8 +831,7 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
 
     monkeypatch.setenv("PATH", path_without_latex)
 
-    c, s = tmp_path / "c.yaml", tmp_path / "s.yaml"
-    c.write_text("a: 1\n")
+    c, s = "a: 1\n", tmp_path / "s.yaml"
     s.write_text("{}\n")
     key = _validation_key(c, s, {"a": 1, "b": {"x": 1, "y": 2}})
     assert key == _validation_key(c, s, {"b": {"y": 2, "x": 1}, "a": 1})
@@ -847,7 +845,7 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
         (tex / program).chmod(0o755)
     monkeypatch.setenv("PATH", os.pathsep.join([str(tex), path_without_latex]))
     assert _validation_key(c, s, {"a": 1, "b": {"x": 1, "y": 2}}) != key
-    assert _validation_key(tmp_path / "none.yaml", s, {}) is None
+    assert _validation_key(c, tmp_path / "none.yaml", {}) is None
 
 
 @pytest.mark.latex
@@ -1047,3 +1045,157 @@ def test_command_line_values_are_read_as_config_yaml_reads_them():
         "dpi": 100,
     }
     assert command_line_values({"t": "[unclosed"}) == {"t": "[unclosed"}
+
+
+# --- bounded work for any config --------------------------------------------
+
+
+def alias_bomb(levels=9, width=10, leaf="equidistant_points"):
+    """YAML of ``width ** levels`` leaves in a few hundred bytes: each anchor a list
+    of ``width`` uses of the one before."""
+    lines = [f"  - &a0 [{', '.join([leaf] * width)}]"]
+    lines += [f"  - &a{i} [{', '.join([f'*a{i - 1}'] * width)}]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def with_key(text, key, value):
+    """config.yaml's text with the top-level ``key`` set to the YAML ``value``."""
+    import re
+
+    return re.sub(rf"^{key}:.*$", f"{key}: {value}", text, count=1, flags=re.M)
+
+
+def config_text(root):
+    return (root / "config.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    "name, make, words",
+    [
+        ("alias bomb under an unknown key", lambda t: "bomb:\n" + alias_bomb() + t,
+         "config.yaml: more than 100000 values once YAML aliases are expanded"),
+        ("alias bomb in post_figures",
+         lambda t: "anchors:\n" + alias_bomb()
+         + t.replace("post_figures:", "post_figures: *a8\nx:", 1),
+         "config.yaml: more than 100000 values"),
+        ("alias bomb in sweep.lrs", lambda t: "anchors:\n" + alias_bomb(leaf="0.1") + t.replace(
+            "  lrs:", "  lrs: *a8\n  old_lrs:", 1), "config.yaml: more than 100000 values"),
+        ("5000-digit integer", lambda t: with_key(t, "dpi", "9" * 5000),
+         "config.yaml: an integer of 5000 digits too long to read; at most 100 digits"),
+        ("dpi of 401 digits", lambda t: with_key(t, "dpi", "9" * 401),
+         "config key 'dpi': an integer of more than 100 digits (config.yaml); at most 100"),
+        ("a list 990 deep", lambda t: with_key(t, "formats", "[" * 990 + "]" * 990),
+         "config.yaml: key 'formats" + "[0]" * 31 + "' nests deeper than 32 levels; at most 32"),
+        ("a list 100000 deep", lambda t: with_key(t, "formats", "[" * 100000 + "]" * 100000),
+         "config.yaml: "),
+    ],
+    ids=lambda c: c if isinstance(c, str) and " " in c else None,
+)  # fmt: skip
+def test_hostile_config_files_are_bounded_and_one_line(tmp_path, root, name, make, words):
+    import time
+
+    path = tmp_path / "config.yaml"
+    path.write_text(make(config_text(root)))
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as err:
+        load_config_file(path)
+    assert time.perf_counter() - start < 10  # seconds, on a loaded machine
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(words), message
+
+
+def test_the_bounds_at_their_edges():
+    from natgrad.pipeline.config import MAX_DEPTH, MAX_INT_DIGITS, MAX_VALUES, check_bounds
+
+    check_bounds([0] * (MAX_VALUES - 1), "x")  # the list and its items: MAX_VALUES values
+    with pytest.raises(ConfigError, match=f"more than {MAX_VALUES} values"):
+        check_bounds([0] * MAX_VALUES, "x")
+    deep = []
+    for _ in range(MAX_DEPTH):
+        deep = [deep]
+    check_bounds(deep, "x")
+    with pytest.raises(ConfigError, match=f"nests deeper than {MAX_DEPTH} levels"):
+        check_bounds([deep], "x")
+    check_bounds({"n": 10**MAX_INT_DIGITS - 1}, "x")
+    with pytest.raises(ConfigError, match="config key 'n': an integer of more than"):
+        check_bounds({"n": -(10**MAX_INT_DIGITS)}, "x")
+    shared = "s" * (1 << 20)
+    check_bounds([shared] * 10, "x")  # 10 MB of text, aliases counted
+    with pytest.raises(ConfigError, match="characters of keys and text"):
+        check_bounds([shared] * 11, "x")
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda p: p.write_bytes(b"# caf\xe9\ndpi: 100\n"),
+         "config.yaml: '{p}' is not UTF-8 text: byte 0xe9 at line 1"),
+        (lambda p: __import__("os").mkfifo(p), "config.yaml: '{p}' is not a regular file"),
+        (lambda p: p.mkdir(), "config.yaml: '{p}' is a directory"),
+        (lambda p: p.symlink_to("/dev/zero"), "config.yaml: '{p}' is not a regular file"),
+        (lambda p: p.write_bytes(b"#" * (2 << 20)),
+         "config.yaml: '{p}' has 2097152 bytes; at most"),
+    ],
+    ids=["non-UTF-8", "FIFO", "directory", "/dev/zero", "2 MB"],
+)  # fmt: skip
+def test_a_config_file_that_is_not_a_small_text_file(tmp_path, make, words):
+    path = tmp_path / "config.yaml"
+    make(path)
+    with pytest.raises(ConfigError) as err:
+        load_config_file(path)
+    assert str(err.value).startswith(words.format(p=path)), err.value
+
+
+def test_overrides_are_bounded_before_they_are_read_or_hashed():
+    from natgrad.pipeline.config import overrides
+
+    a = ["x"] * 10
+    for _ in range(8):
+        a = [a] * 10  # 10^9 leaves, as YAML aliases share them
+    with pytest.raises(ConfigError, match="^--config: more than 100000 values"):
+        overrides({"post_figures": a}, {"post_figures": a})
+    with pytest.raises(ConfigError, match="^--configfile: more than 100000 values"):
+        overrides({"bomb": a}, {})
+    assert overrides({"dpi": 100}, {"dpi": "200", "usetex": "false"}) == {
+        "dpi": 200,
+        "usetex": False,
+    }
+    # a long string is text, not re-read as YAML (5000 digits would not read)
+    assert overrides({}, {"title": "9" * 5000}) == {"title": "9" * 5000}
+
+
+def test_control_characters_in_a_message_are_escaped(schema, default_config):
+    cfg = copy.deepcopy(default_config)
+    cfg["n\x1b[2J\x00"] = 1
+    with pytest.raises(ConfigError) as err:
+        validate_config(cfg, schema)
+    assert str(err.value).startswith("config key 'n\\x1b[2J\\x00': unknown key")
+    assert str(ConfigError("a\nb\x1b")) == "a\\nb\\x1b"
+
+
+@pytest.mark.parametrize(
+    "title, words",
+    [
+        ("$x^2$ " * 200, "1200 characters; a drawn text has at most 1000"),
+        ("$" + "{" * 400 + "x" + "}" * 400 + "$", "nested too deep"),
+    ],
+    ids=["long", "nested"],
+)
+def test_a_drawn_text_is_bounded_work(schema, default_config, title, words):
+    """mathtext's parser takes time in a text's length and recursed out of the stack on
+    deep braces (a RecursionError traceback): both one line naming the key."""
+    import time
+
+    from natgrad.pipeline.config import check_texts
+
+    cfg = copy.deepcopy(default_config)
+    cfg["gaussian_isocontours_fisher"]["title"] = title
+    start = time.perf_counter()
+    with pytest.raises(ConfigError) as err:
+        check_texts(validate_config(cfg, schema), schema)
+    assert time.perf_counter() - start < 10
+    message = str(err.value)
+    assert (
+        message.startswith("config key 'gaussian_isocontours_fisher.title': ") and words in message
+    )
+    assert "\n" not in message

@@ -340,12 +340,16 @@ def test_an_unreadable_post_or_an_unknown_post_figure(tmp_path):
     )
     with pytest.raises(ConfigError) as info:
         post_images(tmp_path)
-    assert str(info.value) == f"config key 'post': cannot read {str(tmp_path)!r}: Is a directory"
+    assert (
+        str(info.value) == f"config key 'post': {str(tmp_path)!r} is a directory; give a text file"
+    )
     latin1 = tmp_path / "latin1.md"
     latin1.write_bytes("caf\xe9 ![a](/assets/a.png)".encode("latin-1"))
     with pytest.raises(ConfigError) as info:
         post_images(latin1)
-    assert str(info.value) == f"config key 'post': {str(latin1)!r} is not UTF-8 text"
+    assert str(info.value) == (
+        f"config key 'post': {str(latin1)!r} is not UTF-8 text: byte 0xe9 at line 1"
+    )
     with pytest.raises(ConfigError) as info:
         export_figures({"post": "", "post_figures": ["a", "zz", "yy"]}, ["a"])
     assert str(info.value) == "config key 'post_figures': 'zz' is not a figure of the pipeline"
@@ -363,3 +367,81 @@ def test_reading_a_post_imports_markdown_it_only_then(root):
         "assert 'markdown_it' in sys.modules"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+# --- hostile posts and assets folders -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda p: __import__("os").mkfifo(p), "is not a regular file"),
+        (lambda p: p.symlink_to("/dev/zero"), "is not a regular file"),
+        (lambda p: p.write_bytes(b"x" * (2 << 20)), "has 2097152 bytes; at most"),
+    ],
+    ids=["FIFO", "/dev/zero", "2 MB"],
+)
+def test_a_post_that_is_not_a_small_regular_file_is_refused_unread(tmp_path, make, words):
+    post = tmp_path / "post.md"
+    make(post)
+    with pytest.raises(ConfigError) as info:
+        post_images(post)
+    assert str(info.value).startswith(f"config key 'post': {str(post)!r} ") and words in str(
+        info.value
+    )
+
+
+@pytest.mark.parametrize(
+    "unit", ["{{ x\n", "{% x\n", "<div>\n<!-- x\n", "<div>\nx\n</div>\n", "{% raw %}{{\n"]
+)
+def test_the_post_reader_is_linear_in_the_posts_length(unit):
+    """32000 repetitions of an unclosed construct took 35 s (quadratic); 8 times the
+    text must take well under 8^2 = 64 times as long (24 times: linear, with room for
+    a loaded machine's noise)."""
+    import time
+
+    def seconds(n):
+        start = time.perf_counter()
+        read_images(unit * n)
+        return time.perf_counter() - start
+
+    # each the quicker of two runs: a loaded machine's pauses fall on one of them
+    small, large = (min(seconds(n) for _ in range(2)) for n in (2000, 16000))
+    assert large < 30 and large < 24 * max(small, 0.01), (small, large)
+
+
+def test_image_names_are_printed_escaped(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("![a](/assets/x%1b%5b2J.png) ![b](/assets/y%00.png)\n")
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(post), "post_figures": [], "formats": ["png"]}, ["x"])
+    assert "/assets/x\\x1b[2J.png, which the pipeline does not build" in str(info.value)
+    assert "\x1b" not in str(info.value)
+
+
+def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
+    from natgrad.pipeline.post import check_blog_assets
+
+    work = tmp_path / "work"
+    (work / "figures" / "manifest").mkdir(parents=True)
+    (work / "results").mkdir()
+    blog = tmp_path / "assets"
+    blog.mkdir()
+
+    def line(dest, files=("equidistant_points.png",)):
+        config = {"blog_assets": str(dest), "output_dir": "figures"}
+        with pytest.raises(ConfigError) as info:
+            check_blog_assets(config, files, work)
+        return str(info.value)
+
+    for own in (work / "figures", work / "figures" / "manifest", work / "results"):
+        assert "is inside the pipeline's own output folder" in line(own)
+    assert "is not an existing directory" in line(tmp_path / "nowhere")
+    (blog / "equidistant_points.png").mkdir()
+    assert line(blog) == (
+        f"config key 'blog_assets': {str(blog)!r} holds 'equidistant_points.png', which is "
+        "a directory; export would replace it with the figure: move it away"
+    )
+    (blog / "equidistant_points.png").rmdir()
+    (blog / "equidistant_points.png").write_text("old")  # a file is replaced: fine
+    check_blog_assets({"blog_assets": str(blog), "output_dir": "figures"}, ["a.png"], work)

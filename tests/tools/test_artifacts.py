@@ -65,10 +65,13 @@ def test_tier_demands_bytes_only_on_the_same_platform_and_versions():
     assert tier(entry(), entry()) == ("bytes", "same versions and platform")
     applied, why = tier(entry(), entry(numpy_simd={"dispatched": []}))
     assert applied == "tolerance"
-    assert why == "platform differs (numpy_simd.dispatched: ['X86_V3'] vs [])"
+    assert why == "platform differs (numpy_simd.dispatched: committed ['X86_V3'], rebuilt [])"
     assert tier(entry(), entry(machine="aarch64"), strict=True) == ("bytes", "--strict")
     other = {**entry(), "versions": {"numpy": "2.5.0"}}
-    assert tier(entry(), other) == ("tolerance", "versions differ (numpy: '2.4.6' vs '2.5.0')")
+    assert tier(entry(), other) == (
+        "tolerance",
+        "versions differ (numpy: committed '2.4.6', rebuilt '2.5.0')",
+    )
     assert tier({"versions": {"numpy": "2.4.6"}}, entry())[0] == "tolerance"
 
 
@@ -160,10 +163,7 @@ def test_compare_dirs_with_other_versions_uses_pixels(tmp_path, root):
     data = json.loads((rebuilt / "data/gd_euclidean_mahalanobis.json").read_text())
     data["data"]["panels"][0]["iterates"][3][0] += 1e-3
     (rebuilt / "data/gd_euclidean_mahalanobis.json").write_text(json.dumps(data))
-    fragment = rebuilt / "manifest/gd_euclidean_mahalanobis.json"
-    rebuilt_manifest = json.loads(fragment.read_text())
-    rebuilt_manifest["artifacts"]["data/gd_euclidean_mahalanobis.json"]["sha256"] = "changed"
-    fragment.write_text(json.dumps(rebuilt_manifest))
+    _rehash(rebuilt, "data/gd_euclidean_mahalanobis.json")  # as its build would record it
     (problem,) = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
     assert "data/gd_euclidean_mahalanobis.json" in problem and "iterates[3][0]" in problem
 
@@ -302,6 +302,7 @@ def test_check_catches_tampering_across_platforms(built, tmp_path):
         "data/gaussian_isocontours_fisher.json",
         "gd_euclidean_mahalanobis.png",
         "data/gd_euclidean_mahalanobis.json",
+        "text/gd_euclidean_mahalanobis.json",  # the stale figure's text alternative too
     }, problems
 
 
@@ -680,3 +681,370 @@ def test_the_text_engine_is_recorded_with_its_distribution(latex):
     tex = text_engine(True)
     assert tex["engine"] == "latex"
     assert "TeX" in tex["latex"] and "dvipng" in tex["dvipng"]
+
+
+# --- hostile trees: compare reads every file it vouches for ------------------
+
+
+def test_the_platform_difference_names_the_committed_and_the_fresh_build():
+    committed, fresh = entry(blas=[{"kernel": "Haswell"}]), entry(blas=[{"kernel": "Zen"}])
+    sides = ("committed build", "fresh build")
+    assert tier(committed, fresh, sides=sides) == (
+        "tolerance",
+        "platform differs (blas: committed build [{'kernel': 'Haswell'}], "
+        "fresh build [{'kernel': 'Zen'}])",
+    )
+
+
+def _paint_red_block(path, size=60):
+    from PIL import Image
+
+    with Image.open(path) as img:
+        img = img.convert("RGBA")
+    img.paste((255, 0, 0, 255), (100, 100, 100 + size, 100 + size))
+    img.save(path)
+
+
+@pytest.fixture
+def two_trees(tmp_path, root):
+    a, b = tmp_path / "A", tmp_path / "B"
+    shutil.copytree(root / "figures", a)
+    shutil.copytree(root / "figures", b)
+    return a, b
+
+
+@pytest.mark.parametrize("painted", ["A", "B"])
+def test_compare_catches_a_block_painted_in_either_tree(two_trees, tmp_path, painted):
+    """The manifest of the painted tree is untouched: only reading its file can tell."""
+    a, b = two_trees
+    _paint_red_block((a if painted == "A" else b) / "equidistant_points.png")
+    problems = compare_dirs(a, b, tmp_path / "diff").problems
+    where = "" if painted == "A" else f"the file in {tmp_path / painted} "
+    assert (
+        f"equidistant_points.png: {where}does not match its manifest entry (edited by hand?)"
+        in problems
+    ), problems
+    assert any(p.startswith("equidistant_points.png: bytes differ") for p in problems), problems
+    assert all("\n" not in p for p in problems)
+
+
+def test_the_compare_command_catches_a_painted_block_in_the_second_tree(two_trees, tmp_path):
+    a, b = two_trees
+    _paint_red_block(b / "equidistant_points.png")
+    result = run_compare(tmp_path, str(a), str(b))
+    assert result.returncode == 1
+    assert "the file in" in result.stderr and "every artifact" not in result.stdout
+
+
+def _huge_png(path, side=20000):
+    """A real PNG of side x side grey pixels, all zero (a few hundred KB compressed,
+    400 MB decoded): written row by row, never held whole."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    z = zlib.compressobj(9)
+    row = bytes(side + 1)
+    body = b"".join(z.compress(row) for _ in range(side)) + z.flush()
+    ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def _rehash(tree, name):
+    """Record the current bytes of ``name`` in its manifest, as a build would."""
+    from natgrad.pipeline.manifest import sha256_file
+
+    for fragment in (tree / "manifest").glob("*.json"):
+        data = json.loads(fragment.read_text())
+        if name in data["artifacts"]:
+            data["artifacts"][name]["sha256"] = sha256_file(tree / name)
+            fragment.write_text(json.dumps(data))
+
+
+def _manifest_of(tree, figure="equidistant_points"):
+    return tree / "manifest" / f"{figure}.json"
+
+
+def _edit_manifest(tree, change, figure="equidistant_points"):
+    data = json.loads(_manifest_of(tree, figure).read_text())
+    change(data)
+    _manifest_of(tree, figure).write_text(json.dumps(data))
+
+
+def _symlink_to_same_bytes(tree, tmp_path, name="equidistant_points.png"):
+    outside = tmp_path / "outside.png"
+    shutil.copyfile(tree / name, outside)
+    (tree / name).unlink()
+    (tree / name).symlink_to(outside)
+
+
+def _symlink_to_text(tree, tmp_path, name="equidistant_points.png"):
+    (tmp_path / "notes.txt").write_text("not a png")
+    (tree / name).unlink()
+    (tree / name).symlink_to(tmp_path / "notes.txt")
+
+
+def _directory_for_figure(tree, tmp_path, name="equidistant_points.png"):
+    (tree / name).unlink()
+    (tree / name).mkdir()
+
+
+def _fifo_for_figure(tree, tmp_path, name="equidistant_points.png"):
+    import os
+
+    (tree / name).unlink()
+    os.mkfifo(tree / name)
+
+
+def _huge_figure(tree, tmp_path, name="equidistant_points.png"):
+    _huge_png(tree / name)
+    _rehash(tree, name)
+
+
+def _png_that_is_text(tree, tmp_path, name="equidistant_points.png"):
+    (tree / name).write_text("<html>not a png</html>")
+    _rehash(tree, name)
+
+
+def _deep_sidecar(tree, tmp_path, name="data/equidistant_points.json"):
+    (tree / name).write_text("[" * 100000 + "]" * 100000)
+    _rehash(tree, name)
+
+
+def _write(text):
+    return lambda tree, tmp_path: _manifest_of(tree).write_text(text)
+
+
+def _entry(change):
+    def edit(tree, tmp_path):
+        _edit_manifest(tree, lambda d: change(d["artifacts"]))
+
+    return edit
+
+
+def _rename(new):
+    return _entry(lambda arts: arts.__setitem__(new, arts.pop("equidistant_points.png")))
+
+
+def _manifest_symlink(tree, tmp_path):
+    target = tmp_path / "elsewhere.json"
+    shutil.copyfile(_manifest_of(tree), target)
+    _manifest_of(tree).unlink()
+    _manifest_of(tree).symlink_to(target)
+
+
+def _manifest_folder_is_a_file(tree, tmp_path):
+    shutil.rmtree(tree / "manifest")
+    (tree / "manifest").write_text("")
+
+
+def _duplicate_entry(tree, tmp_path):
+    entry = json.loads(_manifest_of(tree).read_text())["artifacts"]["equidistant_points.png"]
+    _edit_manifest(
+        tree, lambda d: d["artifacts"].__setitem__("equidistant_points.png", entry), "claims"
+    )
+
+
+# (what, how the tree is broken, words of the one line naming it)
+HOSTILE_TREES = [
+    ("malformed manifest", _write("{not json"), "equidistant_points.json: not valid JSON"),
+    ("empty manifest", _write(""), "equidistant_points.json: not valid JSON"),
+    ("manifest is a list", _write("[]"), "no 'artifacts' mapping"),
+    ("non-UTF-8 manifest", _write("\udcff"), "manifest"),
+    ("deep manifest", _write("[" * 100000 + "]" * 100000), "equidistant_points.json"),
+    ("entry without sha256", _entry(lambda a: a["equidistant_points.png"].pop("sha256")),
+     "entry 'equidistant_points.png' has no 'sha256'"),
+    ("entry without figure", _entry(lambda a: a["equidistant_points.png"].pop("figure")),
+     "has no 'figure'"),
+    ("entry not a mapping", _entry(lambda a: a.__setitem__("equidistant_points.png", 3)),
+     "is not a mapping"),
+    ("absolute path", _rename("/etc/passwd"), "'/etc/passwd' is an absolute path"),
+    ("dot-dot path", _rename("../outside.png"), "'../outside.png' has an empty, '.' or '..'"),
+    ("escape in a name", _rename("\x1b[2J.png"), "'\\x1b[2J.png' has control characters"),
+    ("manifest symlink", _manifest_symlink, "equidistant_points.json: is a symlink"),
+    ("manifest folder a file", _manifest_folder_is_a_file, "not the folder of manifests"),
+    ("entry in two manifests", _duplicate_entry, "'equidistant_points.png' is listed in"),
+    ("figure a directory", _directory_for_figure, "equidistant_points.png: is a directory"),
+    ("figure a FIFO", _fifo_for_figure, "equidistant_points.png: is a FIFO"),
+    ("symlink to a non-PNG", _symlink_to_text, "equidistant_points.png: is a symlink (to "),
+    ("symlink to the same bytes", _symlink_to_same_bytes, "is a symlink (to "),
+    ("20000 x 20000 PNG", _huge_figure, "is 20000 x 20000 pixels, beyond the 10000 a side"),
+    ("PNG that is text", _png_that_is_text, "is not a PNG"),
+    ("sidecar nested 100000 deep", _deep_sidecar, "cannot be compared: nested too deep"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("side", ["A", "B"])
+@pytest.mark.parametrize("what, breakage, words", HOSTILE_TREES, ids=[c[0] for c in HOSTILE_TREES])
+def test_a_broken_tree_is_named_in_one_line(two_trees, tmp_path, side, what, breakage, words):
+    """In either tree: a problem line naming it, no exception, nothing else compared
+    wrongly; the CLI (a few cases) exits 1 with no traceback."""
+    import time
+
+    if what == "non-UTF-8 manifest":
+        breakage = lambda tree, _: _manifest_of(tree).write_bytes(b'{"artifacts": "\xff"}')  # noqa: E731
+    a, b = two_trees
+    tree = a if side == "A" else b
+    breakage(tree, tmp_path)
+    start = time.perf_counter()
+    problems = compare_dirs(a, b, tmp_path / "diff").problems
+    assert time.perf_counter() - start < 30  # seconds, not minutes, on a loaded machine
+    assert any(words in p for p in problems), problems
+    assert all("\n" not in p and "\x1b" not in p and "\x00" not in p for p in problems)
+    if what in ("malformed manifest", "20000 x 20000 PNG", "symlink to a non-PNG"):
+        result = run_compare(tmp_path, str(a), str(b))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr and words in result.stderr, result.stderr
+
+
+def test_compare_refuses_a_folder_that_is_not_one(tmp_path, root):
+    result = run_compare(tmp_path, str(root / "figures"), str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"natgrad compare: {tmp_path / 'nowhere'} does not exist; give two output folders"
+    ]
+
+
+def test_stray_files_do_not_follow_symlinked_folders(tmp_path, root):
+    out = tmp_path / "figures"
+    shutil.copytree(root / "figures", out)
+    (tmp_path / "big").mkdir()
+    (tmp_path / "big" / "x.png").write_text("x")
+    (out / "linked").symlink_to(tmp_path / "big")
+    assert stray_files(out) == ["linked"]
+
+
+# --- the comparison's parameters at their edges, by behaviour ----------------
+
+
+def _reference_changed(a, b, levels):
+    """Pixels of either image outside, by more than ``levels`` in some channel, the
+    range of the other image's colours within one pixel (the README's rule),
+    counted by brute force: an implementation independent of the one under test."""
+    h, w = len(a), len(a[0])
+
+    def outside(x, y, pixel, other):
+        near = [other[j][i] for j in range(max(0, y - 1), min(h, y + 2))
+                for i in range(max(0, x - 1), min(w, x + 2))]  # fmt: skip
+        return any(
+            pixel[c] < min(p[c] for p in near) - levels
+            or pixel[c] > max(p[c] for p in near) + levels
+            for c in range(len(pixel))
+        )
+
+    return sum(
+        outside(x, y, a[y][x], b) or outside(x, y, b[y][x], a) for y in range(h) for x in range(w)
+    )
+
+
+def _square_png(path, dx=0, dy=0, level=0, size=(24, 24)):
+    """A white image with a 5 x 5 square at ``level`` grey, at (8 + dx, 8 + dy)."""
+    from PIL import Image
+
+    img = Image.new("RGB", size, (255, 255, 255))
+    img.paste((level, level, level), (8 + dx, 8 + dy, 13 + dx, 13 + dy))
+    img.save(path)
+
+
+def _pixels(path):
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGBA")).tolist()
+
+
+@pytest.mark.parametrize(
+    "dx, dy, caught",
+    [(1, 0, False), (0, 1, False), (1, 1, False), (2, 0, True), (0, 2, True), (-2, 0, True)],
+)
+def test_a_feature_moved_by_one_pixel_passes_by_two_is_caught(tmp_path, dx, dy, caught):
+    """The neighbourhood is 3 x 3: a feature moved by one pixel in any direction lies
+    within it; moved by two it does not. The count is the brute-force rule's."""
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _square_png(a)
+    _square_png(b, dx, dy)
+    _, changed, _ = compare_pixels(a, b, tmp_path / "diff")
+    expected = _reference_changed(_pixels(a), _pixels(b), PIXEL_LEVELS)
+    assert changed == expected
+    assert (changed > 0) is caught
+
+
+@pytest.mark.parametrize("level", [0, 100, 250, 252, 253])
+def test_the_pixel_levels_against_an_independent_count(tmp_path, level):
+    """A square moved by two pixels, faint enough to be within the levels, passes:
+    the levels and the neighbourhood act together, as the brute-force rule says."""
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _square_png(a, level=level)
+    _square_png(b, 2, 0, level=level)
+    _, changed, _ = compare_pixels(a, b, tmp_path / "diff")
+    assert changed == _reference_changed(_pixels(a), _pixels(b), PIXEL_LEVELS)
+    assert (changed > 0) is (255 - level > PIXEL_LEVELS)
+
+
+@pytest.mark.parametrize("other_platform, strict, problem", [
+    (True, False, None),  # tolerance tier: one level within PIXEL_LEVELS passes
+    (False, False, "f.png: bytes differ"),  # same platform and versions: bytes
+    (True, True, "f.png: bytes differ"),  # --strict: bytes whatever the platform
+])  # fmt: skip
+def test_the_tier_decides_whether_a_one_level_change_passes(
+    tmp_path, other_platform, strict, problem
+):
+    committed, rebuilt = _one_figure(
+        tmp_path,
+        "f.png",
+        lambda p: _flat_png(p, 128),
+        lambda p: _flat_png(p, 128, 129),
+        other_platform=other_platform,
+    )
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff", strict=strict).problems
+    if problem is None:
+        assert problems == []
+    else:
+        (line,) = problems
+        assert line.startswith(problem), line
+
+
+@pytest.mark.parametrize("other_platform, caught", [(True, False), (False, True)])
+def test_the_tier_decides_whether_a_sidecar_within_rtol_passes(tmp_path, other_platform, caught):
+    x = 4.0
+    committed, rebuilt = _one_figure(
+        tmp_path,
+        "f.json",
+        lambda p: p.write_text(json.dumps({"x": x})),
+        lambda p: p.write_text(json.dumps({"x": x * (1 + DATA_RTOL / 2)})),
+        other_platform=other_platform,
+    )
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert problems == (["f.json: bytes differ (numbers within 1e-09)"] if caught else [])
+
+
+@pytest.mark.slow
+def test_check_names_a_committed_figure_that_is_a_symlink(built, tmp_path):
+    """A symlink out of the repository to identical bytes (git shows it as a type change)."""
+    repo = fresh_copy(built, tmp_path)
+    _symlink_to_same_bytes(repo / "figures", tmp_path)
+    result = run_check(repo)
+    assert result.returncode == 1
+    assert "figures/equidistant_points.png: is a symlink (to " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_check_names_a_config_it_cannot_read_in_one_line(built, tmp_path):
+    """The rebuild's own line, not "the rebuild failed (see above)" with nothing above."""
+    repo = fresh_copy(built, tmp_path)
+    text = (repo / "config.yaml").read_bytes()
+    (repo / "config.yaml").write_bytes(b"# caf\xe9\n" + text)
+    result = run_check(repo)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"natgrad check: natgrad: config.yaml: '{repo / 'config.yaml'}' is not UTF-8 text: "
+        "byte 0xe9 at line 1"
+    ]

@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...figures import registry
@@ -73,6 +73,9 @@ class FigureState:
     error: str | None = None
     #: the ``inputs_sha256`` of the job last drawn (None: never drawn)
     key: str | None = None
+    #: its text alternative, as its job wrote it (natgrad.pipeline.render.describe)
+    alt: str = ""
+    description: str = ""
 
 
 @dataclass
@@ -119,6 +122,8 @@ class Preview:
         figures, data = (str(self.out / f"{name}.png"),), (str(self.out / "data" / f"{name}.json"),)
         manifests = (str(self.out / MANIFEST_DIR / f"{name}.json"),) if self.manifests else ()
         job = figure_job(config, name, figures, data, manifests)
+        # the text alternative, beside its data as in figures/ (named in the job's JSON)
+        job = replace(job, texts=(str(self.out / "text" / f"{name}.json"),))
         return job.to_json(), figures, data, manifests
 
     def update(self) -> list[str]:
@@ -180,16 +185,19 @@ class Preview:
         for gone in set(self.figures) - set(names):
             self._gone[gone] = self.figures.pop(gone).version
         (self.out / "data").mkdir(parents=True, exist_ok=True)
+        (self.out / "text").mkdir(exist_ok=True)
         results = self.worker.draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}
-        said = set()
+        reported = set()
         for name, error in results.items():
             state = self.figures[name]
             state.key = jobs[name][1]
             state.error = error
             if error is None:
                 state.version += 1
-            elif error not in said:  # a module that does not import: one line, not one a figure
-                said.add(error)
+                text = json.loads((self.out / "text" / f"{name}.json").read_text())
+                state.alt, state.description = text["alt"], text["description"]
+            elif error not in reported:  # a module that does not import: one line, not one a figure
+                reported.add(error)
                 log.error("%s", error)  # the error begins "natgrad: "
         self._publish(config_error=None)
         return sorted(results)
@@ -221,6 +229,8 @@ class Preview:
                     {
                         "name": s.name,
                         "caption": s.caption,
+                        "alt": s.alt,
+                        "description": s.description,
                         "version": s.version,
                         "error": s.error,
                     }
