@@ -213,7 +213,9 @@ def shown_widths(driver):
     return driver.execute_script(
         "const imgs = Array.from(document.images);"
         "if (!imgs.length || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return null;"
-        "return Object.fromEntries(imgs.map((i) => [i.alt, i.getBoundingClientRect().width]));"
+        # by the figure's name in the image's id: its alt is the figure's text alternative
+        "return Object.fromEntries(imgs.map("
+        "  (i) => [i.id.replace(/^img-/, ''), i.getBoundingClientRect().width]));"
     )
 
 
