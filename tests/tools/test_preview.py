@@ -219,7 +219,9 @@ def shown_widths(driver):
     return driver.execute_script(
         "const imgs = Array.from(document.images);"
         "if (!imgs.length || !imgs.every((i) => i.complete && i.naturalWidth > 0)) return null;"
-        "return Object.fromEntries(imgs.map((i) => [i.alt, i.getBoundingClientRect().width]));"
+        # by the figure's name in the image's id: its alt is the figure's text alternative
+        "return Object.fromEntries(imgs.map("
+        "  (i) => [i.id.replace(/^img-/, ''), i.getBoundingClientRect().width]));"
     )
 
 
@@ -260,3 +262,166 @@ def test_the_fork_server_warms_by_drawing_every_figure(root):
     assert out.stdout.strip() == str(
         ["matplotlib.backends.backend_agg", "natgrad.figures.gd_euclidean_mahalanobis"]
     )
+
+
+# -- a day's saves cannot stop it ---------------------------------------------------
+
+# (file, how a half-typed save breaks it, words its one error line holds)
+BROKEN_SAVES = [
+    ("natgrad/figures/equidistant_points.py", lambda b: b + b"\ndef broken(:\n",
+     "natgrad/figures/equidistant_points.py, line"),
+    ("natgrad/metrics.py", lambda b: b + b"\ndef broken(:\n", "natgrad/metrics.py, line"),
+    ("natgrad/metrics.py", lambda b: b + b"\nimport natgrad_no_such_module\n",
+     "natgrad/metrics.py, line"),
+    ("config.yaml", lambda b: b.replace(b"\ndpi: ", b"\n# \xff\ndpi: ", 1),
+     "config.yaml, line"),
+    ("workflow/report/equidistant_points.rst", lambda b: b"\xff" + b,
+     "workflow/report/equidistant_points.rst, line 1: not UTF-8 text"),
+    # an OverflowError in the schema's pixel check: the file, or once the schema says so, its key
+    ("config.yaml", lambda b: b.replace(b"\ndpi: ", b"\ndpi: 1" + b"0" * 400 + b" #", 1),
+     ("config.yaml: OverflowError", "config key 'dpi'")),
+]  # fmt: skip
+
+
+def page_errors(driver) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('.error'), (e) => e.textContent)"
+        ".filter((t) => t)"
+    )
+
+
+def test_no_save_stops_it_and_the_next_good_save_recovers(preview, browser):
+    """Each broken save (a syntax error in a figure's module or a natgrad module, an
+    import of nothing, bytes not UTF-8 in config.yaml or a caption, a dpi no float
+    holds) is one line naming the file on the page and in the terminal, the figures
+    stay as last drawn, and the next good save is drawn."""
+    import yaml
+
+    browser.get(f"http://127.0.0.1:{preview.port}/")
+    name = "equidistant_points"
+    width = yaml.safe_load((preview.repo / "config.yaml").read_text())[name]["linewidth"]
+    assert f"\n  linewidth: {width}\n" in (preview.repo / "config.yaml").read_text()
+    for i, (relative, broken, words) in enumerate(BROKEN_SAVES):
+        path = preview.repo / relative
+        good = path.read_bytes()
+        drawn = preview.wait(lambda: image_version(browser, name), "the figure")
+        log_before = len(preview.stderr())
+        path.write_bytes(broken(good))
+        alternatives = (words,) if isinstance(words, str) else words
+        # one line, in the page's error line or in the place of each figure it stops
+        [line] = preview.wait(
+            lambda a=alternatives: {e for e in page_errors(browser) if any(w in e for w in a)},
+            relative,
+        )
+        assert line.startswith("natgrad: ") and "\n" not in line
+        preview.wait(
+            lambda line=line, at=log_before: line in preview.stderr()[at:], "the terminal line"
+        )
+        new = preview.stderr()[log_before:]
+        assert new.count(line) == 1 and "Traceback" not in new, new
+        assert image_version(browser, name) == drawn  # the last good figure stays
+        # the fix: the file as it was (errors go once its drawing, if any, is done) ...
+        path.write_bytes(good)
+        preview.wait(lambda: not page_errors(browser), f"the recovery from {relative}")
+        drawn = preview.wait(
+            lambda: (v := image_version(browser, name)) == str(preview.version(name)) and v,
+            "the page in step",
+        )
+        # ... and a save after it is drawn
+        preview.edit(f"  linewidth: {width + i}\n", f"  linewidth: {width + i + 1}\n")
+        preview.wait(
+            lambda drawn=drawn: image_version(browser, name) not in (None, drawn), "the redraw"
+        )
+        preview.wait(lambda: image_version(browser, name) == str(preview.version(name)), "step")
+    assert preview.proc.poll() is None and "Traceback" not in preview.stderr()
+
+
+def test_code_and_style_saves_redraw_exactly_the_figures_that_read_them(preview):
+    """The redraw key is the job's inputs (params and every file it reads), not its
+    config: a figure's code redraws that figure, the style every figure that reads it."""
+    from natgrad.pipeline.sources import PACKAGE, figure_inputs
+
+    style = PACKAGE / "drawing" / "natgrad.mplstyle"
+    for changed in (PACKAGE / "figures" / "gd_euclidean_mahalanobis.py", style):
+        expected = {n for n in FIGURES if changed in figure_inputs(n)}
+        assert expected, changed
+        before = {f["name"]: f["version"] for f in preview.state()["figures"]}
+        target = preview.repo / changed.relative_to(PACKAGE.parent)
+        target.write_text(target.read_text() + "\n# a comment: new code, the same drawing\n")
+        preview.wait(
+            lambda e=expected, b=before: all(preview.version(n) > b[n] for n in e),
+            f"the redraw after {changed.name}",
+        )
+        time.sleep(1.0)  # anything else it would redraw has been redrawn by now
+        after = {f["name"]: f["version"] for f in preview.state()["figures"]}
+        assert {n for n in after if after[n] != before[n]} == expected, changed.name
+    assert style in figure_inputs("equidistant_points")
+
+
+# -- quiet and correct at the edges ------------------------------------------------
+
+
+def test_edges_are_answered_not_tracebacks(preview):
+    from previews import events, raw_status, reset_midway
+
+    port = preview.port
+    for _ in range(10):  # a reload cancelling an image load
+        reset_midway(port, "/figures/equidistant_points.png")
+    for path in ("/figures/" + "a" * 300 + ".png", "/figures/" + "/".join(["b" * 250] * 20)):
+        assert preview.request("GET", path)[0] == 404
+    assert raw_status(port, f"GET /{'c' * 70000} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n") == 414
+    own, other = f"Host: 127.0.0.1:{port}\r\n", "Host: attacker.example\r\n"
+    assert raw_status(port, f"GET / HTTP/1.1\r\n{own}{other}") == 400
+    assert raw_status(port, f"GET / HTTP/1.1\r\n{own}{own}") == 400
+    origin = f"Origin: http://127.0.0.1:{port}\r\n"
+    assert raw_status(port, f"GET /state HTTP/1.1\r\n{own}{origin}Origin: null\r\n") == 400
+    # the event stream, read in bounded time: its first event to its own page, and
+    # another site's origin refused before any
+    status, first = events(port, "/events", {"Origin": f"http://127.0.0.1:{port}"})
+    assert status == 200 and first[0].startswith('data: {"generation": ')
+    assert events(port, "/events", {"Origin": "http://attacker.example"}) == (403, [])
+    # nor does the tests' request() hang on a stream (as it would, were a broken
+    # Origin check to answer another site's page with 200)
+    assert preview.request("GET", "/events", {"Origin": f"http://127.0.0.1:{port}"}) == (200, b"")
+    time.sleep(0.5)
+    log = preview.stderr()
+    assert "400 GET '/': more than one Host header" in log
+    for noise in ("Traceback", "ConnectionResetError", "BrokenPipeError", "OSError"):
+        assert noise not in log, log
+    assert preview.proc.poll() is None
+
+
+@pytest.mark.parametrize("port", ["70000", "-5", "in use"])
+def test_a_bad_port_is_one_line_before_any_warm_up(tmp_path, port):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        number = str(taken.getsockname()[1]) if port == "in use" else port
+        # run in an empty folder: a warm-up begun there would say "warming stopped",
+        # a drawing would make .preview/; neither may come before the port's line
+        result = subprocess.run(
+            [sys.executable, "-m", "natgrad.preview", "--port", number],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    why = "Address already in use" if port == "in use" else "not a port number (0 to 65535"
+    assert line.startswith(f"natgrad preview: --port {number}: {why}"), line
+    assert not (tmp_path / ".preview").exists(), "it began before checking the port"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_alone_stops_it_cleanly(preview, signum):
+    """As a process manager or ``kill`` stops it: status 0, its fork server and worker
+    gone, no traceback."""
+    assert preview.request("GET", "/figures/equidistant_points.png")[0] == 200
+    preview.proc.send_signal(signum)
+    assert preview.proc.wait(timeout=30) == 0
+    preview.wait(lambda: not preview.group(), "its other processes to end", timeout=30)
+    log = preview.stderr()
+    assert log.rstrip().endswith("natgrad preview: stopped") and "Traceback" not in log, log

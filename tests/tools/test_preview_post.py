@@ -7,12 +7,14 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from previews import RunningPost, wait
+from previews import shown as figures_shown
 from snakemake_runs import copy_repo
 from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
 
@@ -66,25 +68,9 @@ def live(tmp_path):
     running.stop()
 
 
-# Each of the pipeline's figures on the page once its image has loaded: version
-# the script gave it, rendered width, and the line beside it.
-FIGURE_STATE = """
-const out = {};
-for (const img of document.images) {
-  const name = img.dataset.natgradFigure;
-  if (!name || !img.complete || !img.naturalWidth) continue;
-  const box = document.querySelector('.natgrad-status[data-natgrad-for="' + name + '"]');
-  out[name] = {version: img.dataset.natgradVersion, src: img.currentSrc,
-               width: img.getBoundingClientRect().width, natural: img.naturalWidth,
-               status: box ? box.innerText : ""};
-}
-return out;
-"""
-
-
 def shown(driver, names=FIGURES):
-    state = driver.execute_script(FIGURE_STATE)
-    return state if all(n in state for n in names) else None
+    """Each of the post's figures on the page once loaded (previews.FIGURE_STATE)."""
+    return figures_shown(driver, names)
 
 
 @pytest.mark.slow
@@ -299,3 +285,133 @@ def test_claims_are_found_in_the_passage_that_states_them():
 def test_a_claim_two_passages_state_alike_is_placed_in_neither():
     page = "<p>the expectation of the score is always 0</p>" * 2
     assert claim_spots(page, CLAIMS) == []
+
+
+# -- a day's saves, signals and clients cannot stop it ------------------------------
+
+
+def site_holds(folder: Path, needle: bytes) -> list[str]:
+    """Files below ``folder`` (not following symlinks) whose bytes hold ``needle``."""
+    return [
+        str(p)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink() and needle in p.read_bytes()
+    ]
+
+
+@pytest.mark.slow
+def test_symlinks_out_of_the_blog_are_never_served(tmp_path):
+    """A file, a post and a folder linked out of the blog, present at the start or
+    added while it runs: skipped with one line each, never in the mirror, the site
+    or its feed, and answered 404."""
+    if shutil.which("jekyll") is None:
+        pytest.fail(f"jekyll not found: {JEKYLL_INSTALL}", pytrace=False)
+    secret = tmp_path / "outside" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text("---\nlayout: post\ntitle: SECRET-TITLE\n---\n\nSECRET-BYTES\n")
+    repo = copy_repo(tmp_path / "repo")
+    blog, post = blog_copy(tmp_path)
+    config = blog / "_config.yml"
+    config.write_text(config.read_text() + "plugins: [jekyll-feed]\n")  # feed.xml, as the author's
+    (blog / "assets" / "passwd.txt").symlink_to(secret)
+    (blog / "_posts" / "2021-03-01-x.md").symlink_to(secret)
+    (blog / "assets" / "outside").symlink_to(secret.parent, target_is_directory=True)
+    live = RunningPost(repo, blog, post)
+    try:
+        log = live.stderr()
+        for name in ("assets/passwd.txt", "_posts/2021-03-01-x.md", "assets/outside"):
+            assert log.count(f"skipped {name}: a symlink out of the blog") == 1, log
+        # added while it runs, then a save of the post that Jekyll builds
+        (blog / "assets" / "later.txt").symlink_to(secret)
+        live.wait(lambda: "skipped assets/later.txt: a symlink out" in live.stderr(), "the skip")
+        post.write_text(POST.replace("shows equidistant points.", "shows points."))
+        live.wait(lambda: "jekyll rebuilt the site (build 2)" in live.stderr(), "the rebuild")
+        for path in (
+            "/assets/passwd.txt",
+            "/assets/later.txt",
+            "/assets/outside/secret.md",
+            "/x/",
+            "/2021/03/01/x.html",
+        ):
+            status, body = live.request("GET", path)
+            assert status == 404 and b"SECRET" not in body, path
+        status, feed = live.request("GET", "/feed.xml")
+        assert status == 200 and b"Live figures" in feed and b"SECRET" not in feed
+        out = live.repo / ".preview" / "post"
+        assert site_holds(out / "site", b"SECRET") == []
+        assert site_holds(out / "blog", b"SECRET") == []
+        assert live.stop() == 0
+    finally:
+        live.kill()
+    assert "Traceback" not in live.stderr()
+
+
+@pytest.mark.slow
+def test_code_saves_dpi_overflow_and_edges_in_the_post_preview(live):
+    """A figure's code saved (its config unchanged) makes the committed figure stale:
+    the verdict follows the job's inputs, not its config. A dpi no float holds is one
+    line, and the next good save recovers. Clients that reset, over-long paths,
+    doubled headers: answered, never a traceback; its event stream read in bounded
+    time."""
+    from previews import events, raw_status, reset_midway
+
+    def verdicts():
+        figures = live.state()["figures"]
+        return {n: (figures[n]["verdict"] or {}).get("status") for n in FIGURES}
+
+    live.wait(lambda: set(verdicts().values()) == {"current"}, "the checks")
+    before = live.version("equidistant_points")
+    module = live.repo / "natgrad" / "figures" / "equidistant_points.py"
+    module.write_text(module.read_text() + "\n# new code, the same drawing\n")
+    live.wait(lambda: live.version("equidistant_points") > before, "the redraw")
+    live.wait(lambda: verdicts()["equidistant_points"] == "stale", "the stale verdict")
+    assert verdicts()["gd_euclidean_mahalanobis"] == "current"
+
+    config = live.repo / "config.yaml"
+    good = config.read_bytes()
+    config.write_bytes(good.replace(b"\ndpi: ", b"\ndpi: 1" + b"0" * 400 + b" #", 1))
+    line = live.wait(lambda: live.state()["config_error"], "the dpi's error")
+    assert "\n" not in line and ("config.yaml" in line or "'dpi'" in line), line
+    live.wait(lambda: line in live.stderr(), "the terminal's line")
+    config.write_bytes(good)
+    live.wait(lambda: live.state()["config_error"] is None, "the recovery")
+
+    port = live.port
+    for _ in range(10):
+        reset_midway(port, "/assets/equidistant_points.png")
+        reset_midway(port, "/live-figures/")
+    assert live.request("GET", "/" + "a" * 300 + "/index.html")[0] == 404
+    assert live.request("GET", "/assets/" + "/".join(["b" * 250] * 20))[0] == 404
+    own, other = f"Host: 127.0.0.1:{port}\r\n", "Host: evil.example\r\n"
+    assert raw_status(port, f"GET /live-figures/ HTTP/1.1\r\n{own}{other}") == 400
+    origins = f"Origin: http://127.0.0.1:{port}\r\nOrigin: http://evil.example\r\n"
+    assert raw_status(port, f"GET /__natgrad/state HTTP/1.1\r\n{own}{origins}") == 400
+    status, first = events(port, "/__natgrad/events", {"Origin": f"http://127.0.0.1:{port}"})
+    assert status == 200 and first[0].startswith('data: {"generation": ')
+    assert events(port, "/__natgrad/events", {"Origin": "http://evil.example"}) == (403, [])
+    assert live.proc.poll() is None
+    log = live.stderr()
+    for noise in ("Traceback", "ConnectionResetError", "BrokenPipeError", "OSError"):
+        assert noise not in log, log
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "signum, group",
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["SIGINT-process", "SIGTERM-process", "SIGTERM-group"],
+)
+def test_a_signal_stops_it_cleanly(live, signum, group):
+    """As a process manager, ``kill`` or a session's end stops it (a terminal's Ctrl-C
+    to the group is the test above): status 0, Jekyll's exit no error, nothing left."""
+    assert live.request("GET", "/assets/equidistant_points.png")[0] == 200
+    if group:
+        os.killpg(live.proc.pid, signum)
+    else:
+        live.proc.send_signal(signum)
+    assert live.proc.wait(timeout=30) == 0
+    live.wait(lambda: not live.group(), "its other processes to end", timeout=30)
+    log = live.stderr()
+    assert log.rstrip().endswith("natgrad preview: stopped"), log
+    for noise in ("Traceback", "KeyboardInterrupt", "jekyll stopped", "status 1"):
+        assert noise not in log, log

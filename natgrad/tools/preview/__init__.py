@@ -5,7 +5,8 @@ In parts whose names say what they hold:
 - :mod:`.model`: what each figure shows and which a save redraws (the gallery's
   state, and the figures of the post preview);
 - :mod:`.worker`: the warm fork server and the worker that draws figure jobs;
-- :mod:`.watch`: the one loop that turns saves into updates;
+- :mod:`.watch`: the one loop that turns saves into updates (folders watched);
+- :mod:`.errors`: any exception a save causes, as one line naming its file;
 - :mod:`.post`: the post preview's model (Jekyll's site, the checks' verdicts);
 - :mod:`.claims`: where the built post states each claim;
 - :mod:`.server`: the loopback servers and their handlers;

@@ -36,6 +36,18 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _bind(make, port: int):
+    """The server ``make(port)``, or one line why it cannot be (before any warm-up)."""
+    try:
+        return make(port)
+    except OSError as err:
+        raise _Refused(f"--port {port}: {err.strerror or err}") from None
+
+
+class _Refused(Exception):
+    """The command cannot start; the message is its one line."""
+
+
 def _serve(server, url: str) -> None:
     """Print the address and serve until Ctrl-C (its KeyboardInterrupt ends it)."""
     print(f"natgrad preview: {url} (Ctrl-C stops)", file=sys.stderr, flush=True)
@@ -49,8 +61,9 @@ def _close(server, model, stop: threading.Event) -> None:
         model.close()
     if server is not None:
         server.closing = True
-        with model.changed:
-            model.changed.notify_all()
+        if model is not None:
+            with model.changed:
+                model.changed.notify_all()
         server.server_close()
 
 
@@ -59,11 +72,12 @@ def gallery(args) -> int:
     root = Path(args.root).resolve()
     preview = server = None
     stop, ready = threading.Event(), threading.Event()
+    status = 0
     try:
-        start_fork_server(root)
         preview = Preview(root, Path(args.out) if args.out else root / ".preview")
+        server = _bind(lambda port: GalleryServer(preview, port), args.port)
+        start_fork_server(root)
         preview.update()
-        server = GalleryServer(preview, args.port)
         threading.Thread(
             target=watch,
             args=(watched(root), lambda _: preview.update(), stop, ready),
@@ -72,12 +86,15 @@ def gallery(args) -> int:
         ready.wait(timeout=30)
         host, port = server.server_address[:2]
         _serve(server, f"http://{host}:{port}/")
+    except _Refused as err:
+        status = _fail(str(err))
     except KeyboardInterrupt:
         pass
     finally:
         _close(server, preview, stop)
-        print("natgrad preview: stopped", file=sys.stderr, flush=True)
-    return 0
+        if not status:
+            print("natgrad preview: stopped", file=sys.stderr, flush=True)
+    return status
 
 
 def _blog_saved(model: PostPreview, changes) -> None:
@@ -123,10 +140,10 @@ def post(args, parser: argparse.ArgumentParser) -> int:
     stop, ready, blog_ready = threading.Event(), threading.Event(), threading.Event()
     status = 0
     try:
-        start_fork_server(root)
         model = PostPreview(root, blog, post, out)
-        server = PostServer(model, args.port)
+        server = _bind(lambda port: PostServer(model, port), args.port)
         port = server.server_address[1]
+        start_fork_server(root)
         mirror(blog, out / "blog")
         model.jekyll = Jekyll(
             blog,
@@ -160,6 +177,8 @@ def post(args, parser: argparse.ArgumentParser) -> int:
         ready.wait(timeout=30)
         blog_ready.wait(timeout=30)
         _serve(server, f"http://127.0.0.1:{port}{model.post_url()}")
+    except _Refused as err:
+        status = _fail(str(err))
     except KeyboardInterrupt:
         pass
     finally:
@@ -197,7 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--post", default=None, help="the post's file, with --blog")
     args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        return _fail(f"--port {args.port}: not a port number (0 to 65535; 0 takes any free port)")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    # watchfiles says "1 change detected" for every save: the page is the author's news
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
     # Ctrl-C, and a kill's SIGTERM, stop it wherever it is (a drawing with LaTeX
     # takes seconds), also when started from a shell that ignores SIGINT in
     # background jobs, from which Python would inherit the ignoring.

@@ -18,6 +18,7 @@ the preview and not the published site.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["JekyllError", "Jekyll", "jekyll_command", "mirror", "sync", "install_hint"]
+
+log = logging.getLogger("natgrad.preview")
 
 #: Jekyll's own files in the folder it builds, never copied from the blog
 #: (the blog's may be stale or from another version) nor removed from the mirror.
@@ -139,6 +142,9 @@ def mirror(blog: Path, copy: Path) -> None:
         here = Path(dirpath)
         rel_dir = here.relative_to(blog)
         dirnames[:] = [d for d in dirnames if not _skip(rel_dir / d)]
+        for name in dirnames:  # os.walk does not follow them; say so for those leading out
+            if (here / name).is_symlink() and (outside := _leaves(blog, here / name)):
+                _report_link(rel_dir / name, outside)
         for name in filenames:
             rel = rel_dir / name
             if _skip(rel):
@@ -154,14 +160,51 @@ def mirror(blog: Path, copy: Path) -> None:
                 (copy / rel_dir / name).unlink()
 
 
+#: The symlinks out of the blog already reported (each is one line, once).
+_reported: set[Path] = set()
+
+
+def _leaves(blog: Path, source: Path) -> Path | None:
+    """Where ``source`` leads when a symlink on its way leads out of the blog (None:
+    it stays inside, or is no symlink)."""
+    try:
+        target = source.resolve()
+        inside = target.is_relative_to(blog.resolve())
+    except (OSError, RuntimeError):  # a symlink loop, a name too long
+        return source
+    return None if inside else target
+
+
+def _report_link(relative: Path, target: Path) -> None:
+    if relative not in _reported:
+        _reported.add(relative)
+        log.warning(
+            "natgrad preview: skipped %s: a symlink out of the blog (to %s), not served",
+            relative.as_posix(),
+            target,
+        )
+
+
 def sync(blog: Path, copy: Path, relative: Path) -> bool:
     """Bring one file of the mirror in step with the blog (copied, or removed when
     the blog has none); whether anything changed. A copy is written beside the
     mirror and renamed into it, so that Jekyll never reads half a file (nor sees
-    a temporary one)."""
+    a temporary one).
+
+    A file reached through a symlink that leads out of the blog (itself, or a
+    folder on its way) is never copied, as a safe Jekyll build would not follow
+    it: it is skipped with one line, and what the mirror had there is removed.
+    """
     if _skip(relative) or ".." in relative.parts or relative.is_absolute():
         return False
     source, target = blog / relative, copy / relative
+    outside = _leaves(blog, source) if source.exists() or source.is_symlink() else None
+    if outside is not None:
+        _report_link(relative, outside)
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+            return True
+        return False
     if source.is_file():
         st = source.stat()
         try:
@@ -250,6 +293,8 @@ class Jekyll:
         self._first = threading.Event()
         self._watching = threading.Event()
         self._first_error: str | None = None
+        #: set when the preview stops Jekyll (or is stopping): its exit is no error then
+        self.stopping = threading.Event()
 
     def start(self, timeout: float = 300) -> Build:
         """Start Jekyll and wait for its first build.
@@ -297,7 +342,7 @@ class Jekyll:
                 self.last = Build(self.builds, report.get("baseurl", ""), report.get("urls", {}))
                 error = None
                 self._first.set()
-                self.on_event("built", self.last)
+                self._event("built", self.last)
                 continue
             self.output.append(line)
             del self.output[:-200]
@@ -305,11 +350,11 @@ class Jekyll:
             if text.startswith("Auto-regeneration:"):
                 self._watching.set()  # Jekyll sees saves from now on
             elif text.startswith("Regenerating:"):
-                self.on_event("building", None)
+                self._event("building", None)
             elif error is None and _is_error(text):
                 error = _one_line(text)
                 if self._first.is_set():
-                    self.on_event("error", error)
+                    self._event("error", error)
             elif text.startswith("...done in") and error is not None:
                 error = None
         # Jekyll ended: before its first build, that is its failure
@@ -319,14 +364,22 @@ class Jekyll:
                 or f"jekyll exited with status {self.proc.wait()}"
             )
             self._first.set()
-        elif (status := self.proc.wait()) != 0:
-            # 0: Jekyll stopped as asked (stop(), or a Ctrl-C it caught with the
-            # preview's): not the page's error
-            self.on_event("error", f"jekyll stopped (status {status})")
+        elif (status := self.proc.wait()) != 0 and not self.stopping.wait(5):
+            # 0, or stopped by the preview: Jekyll stopped as asked (stop(), or a
+            # signal to the whole group, which the preview stops on too): not an error
+            self._event("error", f"jekyll stopped (status {status})")
         self._watching.set()
+
+    def _event(self, kind: str, value) -> None:
+        """``on_event``, which nothing may stop reading Jekyll's output."""
+        try:
+            self.on_event(kind, value)
+        except Exception as err:  # noqa: BLE001 - the reader must outlive any failure
+            log.error("natgrad preview: after jekyll's %s: %s: %s", kind, type(err).__name__, err)
 
     def stop(self) -> None:
         """End Jekyll (and wait for it)."""
+        self.stopping.set()
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:

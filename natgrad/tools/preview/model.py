@@ -22,6 +22,7 @@ from ...pipeline.config import ConfigError, figure_job, prepare
 from ...pipeline.jobs import FigureJob
 from ...pipeline.manifest import MANIFEST_DIR
 from ...pipeline.sources import forget
+from .errors import describe
 from .worker import Planned, Worker
 
 __all__ = ["FigureState", "Preview", "caption_text"]
@@ -107,12 +108,14 @@ class Preview:
     #: the config of the last update that validated
     config: dict | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the file being read when an update failed, if it was not the config or code
+    _reading: Path | None = None
+    #: the last version of each figure no longer in the pipeline
+    _gone: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
         self.out = Path(self.out).resolve()
-        (self.out / "data").mkdir(parents=True, exist_ok=True)
-        (self.out / "text").mkdir(exist_ok=True)
         self.worker = Worker(self.root)
 
     def plan(self, config: dict, name: str) -> FigureJob:
@@ -135,39 +138,66 @@ class Preview:
         return drawn
 
     def _update(self) -> list[str]:
+        """One update; whatever a save did to the checkout (a syntax error, bytes
+        that are not UTF-8, a value no library takes) is the page's one error line
+        and the terminal's, the last good figures staying."""
+        config_file = self.root / "config.yaml"
         try:
+            config_file.read_bytes().decode("utf-8")  # name the file, and the line
             config = prepare(self.root, {}, self.root / ".snakemake" / "natgrad")
         except ConfigError as err:
-            self._publish(config_error=f"natgrad: {err}")
-            log.error("natgrad: %s", err)
-            return []
-        self.config = config
-        self.display_width = config["display_width"]
+            return self._failed(f"natgrad: {err}")
+        except Exception as err:  # noqa: BLE001 - no save may stop the preview
+            return self._failed(f"natgrad: {describe(err, self.root, config_file)}")
+        try:
+            return self._draw(config)
+        except Exception as err:  # noqa: BLE001 - no save may stop the preview
+            return self._failed(f"natgrad: {describe(err, self.root, self._reading)}")
+
+    def _failed(self, line: str) -> list[str]:
+        self._publish(config_error=line)
+        log.error("%s", line)
+        return []
+
+    def _draw(self, config: dict) -> list[str]:
+        self._reading = None
         forget()  # files may have changed since the last update
         registry.cache_clear()
         names = [n for n in registry() if self.names is None or n in self.names]
         jobs: dict[str, tuple[Planned, str]] = {}
         for name in names:
-            state = self.figures.setdefault(name, FigureState(name))
             rst = self.root / "workflow" / "report" / f"{name}.rst"
-            state.caption = caption_text(rst.read_text(), config) if rst.exists() else ""
+            self._reading = rst
+            caption = caption_text(rst.read_text(encoding="utf-8"), config) if rst.exists() else ""
+            self._reading = None
             job = self.plan(config, name)
+            # a figure back after a save that removed its module keeps counting its
+            # versions: the page must never take a new drawing for one it has
+            state = self.figures.get(name) or FigureState(name, version=self._gone.get(name, 0))
+            self.figures[name] = state
+            state.caption = caption
             # the hash the job's manifest records: its params and every file it reads
             key = job.digests[0]
             if key != state.key:
                 jobs[name] = (job.to_json(), key)
+        self.config = config  # planned without error: the state the page shows
+        self.display_width = config["display_width"]
         for gone in set(self.figures) - set(names):
-            del self.figures[gone]
+            self._gone[gone] = self.figures.pop(gone).version
+        (self.out / "data").mkdir(parents=True, exist_ok=True)
+        (self.out / "text").mkdir(exist_ok=True)
         results = self.worker.draw({n: p for n, (p, _) in jobs.items()}) if jobs else {}
+        reported = set()
         for name, error in results.items():
             state = self.figures[name]
             state.key = jobs[name][1]
             state.error = error
             if error is None:
                 state.version += 1
-                said = json.loads((self.out / "text" / f"{name}.json").read_text())
-                state.alt, state.description = said["alt"], said["description"]
-            else:
+                text = json.loads((self.out / "text" / f"{name}.json").read_text())
+                state.alt, state.description = text["alt"], text["description"]
+            elif error not in reported:  # a module that does not import: one line, not one a figure
+                reported.add(error)
                 log.error("%s", error)  # the error begins "natgrad: "
         self._publish(config_error=None)
         return sorted(results)

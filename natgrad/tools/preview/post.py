@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from .claims import ClaimSpot, claim_spots
+from .errors import describe
 from .jekyll import Build, Jekyll
 from .model import Preview
 
@@ -118,6 +119,9 @@ class PostPreview:
         except ConfigError as err:
             log.error("natgrad: %s", err)
             return self.figures.names or frozenset()
+        except Exception as err:  # noqa: BLE001 - a save of the post may be anything
+            log.error("natgrad: %s", describe(err, self.root, self.post))
+            return self.figures.names or frozenset()
         known = set(registry())
         return frozenset(n[:-4] for n in shown if n.endswith(".png") and n[:-4] in known)
 
@@ -166,6 +170,8 @@ class PostPreview:
             self.publish()
 
     def close(self) -> None:
+        if self.jekyll is not None:
+            self.jekyll.stopping.set()  # first: a signal to the group may end it any moment
         self._checks.put(None)
         self.figures.close()
         if self.jekyll is not None:
@@ -231,13 +237,16 @@ class PostPreview:
         relative = url_path[len(baseurl) :].lstrip("/")
         if "\x00" in relative or ".." in Path(relative).parts:
             return None
-        root = self.site.resolve()
-        target = (root / relative).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        elif not target.exists() and target.with_name(target.name + ".html").is_file():
-            target = target.with_name(target.name + ".html")  # as jekyll serve does
-        if not target.is_relative_to(root) or not target.is_file():
+        try:
+            root = self.site.resolve()
+            target = (root / relative).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            elif not target.exists() and target.with_name(target.name + ".html").is_file():
+                target = target.with_name(target.name + ".html")  # as jekyll serve does
+            if not target.is_relative_to(root) or not target.is_file():
+                return None
+        except (OSError, ValueError):  # a name longer than the file system takes, say
             return None
         return target
 

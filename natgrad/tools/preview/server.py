@@ -20,6 +20,7 @@ import json
 import logging
 import mimetypes
 import re
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,7 +31,15 @@ from .model import Preview
 from .pages import gallery_page, post_head, post_script, post_style
 from .post import PostPreview
 
-__all__ = ["OWN", "GalleryHandler", "GalleryServer", "LoopbackHandler", "PostHandler", "PostServer"]
+__all__ = [
+    "OWN",
+    "GalleryHandler",
+    "GalleryServer",
+    "LoopbackHandler",
+    "PostHandler",
+    "PostServer",
+    "QuietServer",
+]
 
 log = logging.getLogger("natgrad.preview")
 
@@ -75,6 +84,10 @@ class LoopbackHandler(BaseHTTPRequestHandler):
     def allowed(self) -> bool:
         """``Host`` must be this server's own loopback address, and ``Origin``, when a
         browser sends one, one of its own pages; else refuse (and say why) and False."""
+        for name in ("Host", "Origin"):
+            if len(self.headers.get_all(name) or []) > 1:  # RFC 9112 3.2: a bad request
+                self._refused(HTTPStatus.BAD_REQUEST, f"more than one {name} header")
+                return False
         host = self.headers.get("Host", "")
         if host not in self._origins():
             self._refused(HTTPStatus.MISDIRECTED_REQUEST, f"not this server's host: {host!r}")
@@ -154,14 +167,31 @@ class GalleryHandler(LoopbackHandler):
         root = self.preview.out
         if "\x00" in relative or relative.startswith("/") or ".." in Path(relative).parts:
             return self._not_found("outside the preview's folder")
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
-            return self._not_found("outside the preview's folder, or not a file")
+        try:
+            target = (root / relative).resolve()
+            if not target.is_relative_to(root) or not target.is_file():
+                return self._not_found("outside the preview's folder, or not a file")
+            body = target.read_bytes()
+        except OSError as err:  # a name too long for the file system, a file just replaced
+            return self._not_found(err.strerror or type(err).__name__)
         kind = "image/png" if target.suffix == ".png" else "application/json"
-        self._send(HTTPStatus.OK, target.read_bytes(), kind)
+        self._send(HTTPStatus.OK, body, kind)
 
 
-class GalleryServer(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A loopback server whose errors are lines, never tracebacks: a client that
+    leaves mid-answer (a reload cancelling an image) is no error at all."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        err = sys.exc_info()[1]
+        if isinstance(err, ConnectionError | TimeoutError):
+            return  # the browser went away (BrokenPipe, ConnectionReset): nothing to say
+        log.error("natgrad preview: answering a request: %s: %s", type(err).__name__, err)
+
+
+class GalleryServer(QuietServer):
     """The gallery's server: loopback only, one thread per connection."""
 
     daemon_threads = True
@@ -192,7 +222,10 @@ class PostHandler(LoopbackHandler):
         if target is None:
             return self._refused(HTTPStatus.NOT_FOUND, "not a file of the built site")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        body = target.read_bytes()
+        try:
+            body = target.read_bytes()
+        except OSError:  # removed since found: Jekyll is writing the site again
+            return self._refused(HTTPStatus.NOT_FOUND, "not a file of the built site")
         if kind == "text/html":
             body = self._page(body.decode("utf-8", errors="replace"), target).encode()
             kind = "text/html; charset=utf-8"
@@ -207,9 +240,13 @@ class PostHandler(LoopbackHandler):
     def _figure(self, name: str) -> None:
         state = self.model.figures.figures[name]
         png = self.model.figures.out / f"{name}.png"
-        if not state.version or not png.is_file():
+        try:
+            body = png.read_bytes() if state.version else None
+        except OSError:
+            body = None
+        if body is None:
             return self._refused(HTTPStatus.NOT_FOUND, state.error or f"{name} is not drawn yet")
-        self._send(HTTPStatus.OK, png.read_bytes(), "image/png")
+        self._send(HTTPStatus.OK, body, "image/png")
 
     def _own(self, what: str) -> None:
         model = self.model
@@ -230,7 +267,7 @@ class PostHandler(LoopbackHandler):
         self._stream(model.changed, lambda: model.figures.generation, model.state)
 
 
-class PostServer(ThreadingHTTPServer):
+class PostServer(QuietServer):
     """The built site's server: loopback only, one thread per connection."""
 
     daemon_threads = True
