@@ -85,3 +85,88 @@ def test_render_draws_what_the_committed_figure_is(tmp_path, root, default_confi
         # that); the job still draws the committed numbers at the committed size
         assert png_size(out / png) == png_size(committed / png), why
     assert manifest["inputs_sha256"] == job.inputs_sha256()[0]
+
+
+def _sweep(root, default_config, **options):
+    """gd_euclidean_mahalanobis in two variants: its section and one with 3 steps."""
+    cfg = {**config(root, default_config), **options}
+    section = cfg["gd_euclidean_mahalanobis"]
+    return cfg, [section, {**section, "n_steps": 3}]
+
+
+def test_each_variant_is_hashed_with_its_own_params(root, default_config):
+    """As its manifest records it: the job's files and the variant's params (sorted
+    JSON), the same whether the variants are batched or not."""
+    cfg, variants = _sweep(root, default_config)
+    name = "gd_euclidean_mahalanobis"
+    job = figure_job(cfg, name, ["a.png", "b.png"], ["a.json", "b.json"], sections=variants)
+    expected = [
+        inputs_sha256(
+            figure_inputs(name),
+            json.dumps(figure_params(cfg, name, v), sort_keys=True),
+            root,
+        )
+        for v in variants
+    ]
+    assert job.inputs_sha256() == expected and expected[0] != expected[1]
+    alone = figure_job(cfg, name, ["b.png"], ["b.json"], sections=variants[1:])
+    assert alone.inputs_sha256() == expected[1:]
+    # planned hashes are used as given
+    planned = FigureJob(job.name, job.variants, job.figures, job.data, digests=("p", "q"))
+    assert planned.inputs_sha256() == ["p", "q"]
+
+
+def test_build_draws_the_variant_asked_for(root, default_config):
+    cfg, variants = _sweep(root, default_config)
+    job = figure_job(cfg, "gd_euclidean_mahalanobis", ["a.png", "b.png"], ["a", "b"],
+                     sections=variants)  # fmt: skip
+    import matplotlib.pyplot as plt
+
+    for i, variant in enumerate(variants):
+        fig, data = job.build(i)
+        plt.close(fig)
+        # every panel's path: the start and one point a step
+        paths = [p["iterates"] for p in data["panels"]]
+        assert {len(p) for p in paths} == {variant["n_steps"] + 1}, i
+
+
+def test_render_without_manifests_draws_each_variant_into_its_own_files(
+    tmp_path, root, default_config
+):
+    """The live previews' way: no manifest; each variant's formats in order, its data."""
+    cfg, variants = _sweep(root, default_config, dpi=20)
+    figures = [tmp_path / f"{i}.{fmt}" for i in range(2) for fmt in ("png", "svg")]
+    data = [tmp_path / f"{i}.json" for i in range(2)]
+    job = figure_job(cfg, "gd_euclidean_mahalanobis", figures, data, sections=variants)
+    job.render()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in figures + data)
+    width, height = variants[0]["figsize"]
+    for i, variant in enumerate(variants):
+        assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]
+        png, svg = figures[2 * i], figures[2 * i + 1]
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        from natgrad.pipeline.manifest import png_size
+
+        assert png_size(png) == [width * cfg["dpi"], height * cfg["dpi"]]
+        assert b"<svg" in svg.read_bytes()[:400]
+
+
+def test_render_with_manifests_writes_one_a_variant_with_its_hashes(tmp_path, root, default_config):
+    cfg, variants = _sweep(root, default_config, dpi=20)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "manifest").mkdir()
+    figures = [tmp_path / f"v{i}.png" for i in range(2)]
+    data = [tmp_path / "data" / f"v{i}.json" for i in range(2)]
+    manifests = [tmp_path / "manifest" / f"v{i}.json" for i in range(2)]
+    job = figure_job(cfg, "gd_euclidean_mahalanobis", figures, data, manifests,
+                     sections=variants)  # fmt: skip
+    job.render()
+    for i, variant in enumerate(variants):
+        recorded = json.loads(manifests[i].read_text())
+        assert recorded["inputs_sha256"] == job.inputs_sha256()[i]
+        params = figure_params(cfg, "gd_euclidean_mahalanobis", variant)
+        assert {e["config_sha256"] for e in recorded["artifacts"].values()} == {
+            params["config_sha256"]
+        }
+        assert set(recorded["artifacts"]) == {f"v{i}.png", f"data/v{i}.json"}
+        assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]

@@ -275,12 +275,14 @@ def test_an_edit_of_sources_py_reads_every_file_again(tmp_path):
         "print(' '.join(p.name for p in s.imported_sources(sys.argv[1]))); "
         f"s.save_imports({str(record)!r})"
     )
+    # -P: the copy, not a natgrad in the working directory (which stays the
+    # project's, where mutmut finds its settings when it runs this test)
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
 
     def run():
         return subprocess.run(
-            [sys.executable, "-c", script, str(copy / "objectives.py")],
-            cwd=tmp_path, env=env, capture_output=True, text=True, check=True, timeout=60,
+            [sys.executable, "-P", "-c", script, str(copy / "objectives.py")],
+            env=env, capture_output=True, text=True, check=True, timeout=60,
         ).stdout.split()  # fmt: skip
 
     first = run()
