@@ -48,13 +48,10 @@ def _module_file(dotted: str) -> Path | None:
 
 
 def _package_of(path: Path) -> str:
+    """The package a relative import in ``path`` starts from: a module's package,
+    and a package's ``__init__`` is in its own package, so both drop the last part."""
     rel = path.relative_to(PACKAGE.parent).with_suffix("")
-    parts = list(rel.parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    else:
-        parts.pop()  # a module's package
-    return ".".join(parts)
+    return ".".join(rel.parts[:-1])
 
 
 @cache

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from natgrad.pipeline.config import figure_job, figure_params, load_schema, validate_config
 from natgrad.pipeline.jobs import CHECKOUT, FigureJob
 from natgrad.pipeline.manifest import inputs_sha256
@@ -43,13 +45,21 @@ def test_json_round_trip_keeps_every_variant_and_the_planned_hashes(root, defaul
     ]  # fmt: skip
     assert [s["n_steps"] for s in spec["sections"]] == [section["n_steps"], 3]
     back = FigureJob.from_json(text, job.figures, job.data, job.manifests)
-    assert back.variants == job.variants
+    assert back.name == job.name and back.variants == job.variants
     assert back.inputs_sha256() == job.inputs_sha256()
     assert back.outputs == [*job.figures, *job.data, *job.manifests]
     # the adapter uses the hashes the Snakefile planned, not its own
     planned = json.loads(text)
     planned["inputs_sha256"] = ["x", "y"]
     assert FigureJob.from_json(json.dumps(planned), [], [], []).inputs_sha256() == ["x", "y"]
+    # a section without its hash (or one too many) is refused, not dropped
+    planned["config_sha256"] = planned["config_sha256"][:1]
+    with pytest.raises(ValueError):
+        FigureJob.from_json(json.dumps(planned), [], [], [])
+    # one variant, as every figure but the sweep
+    alone = figure_job(cfg, "gd_euclidean_mahalanobis", ["a.png"], ["a.json"])
+    spec = json.loads(alone.to_json())
+    assert spec["sections"] == [section] and spec["dpi"] == cfg["dpi"]
 
 
 def test_render_draws_what_the_committed_figure_is(tmp_path, root, default_config):
@@ -94,7 +104,7 @@ def _sweep(root, default_config, **options):
     return cfg, [section, {**section, "n_steps": 3}]
 
 
-def test_each_variant_is_hashed_with_its_own_params(root, default_config):
+def test_each_variant_is_hashed_with_its_own_params(root, default_config, monkeypatch):
     """As its manifest records it: the job's files and the variant's params (sorted
     JSON), the same whether the variants are batched or not."""
     cfg, variants = _sweep(root, default_config)
@@ -109,6 +119,9 @@ def test_each_variant_is_hashed_with_its_own_params(root, default_config):
         for v in variants
     ]
     assert job.inputs_sha256() == expected and expected[0] != expected[1]
+    # the paths hashed are the checkout's, wherever the job is asked from
+    monkeypatch.chdir(root / "natgrad")
+    assert job.inputs_sha256() == expected
     alone = figure_job(cfg, name, ["b.png"], ["b.json"], sections=variants[1:])
     assert alone.inputs_sha256() == expected[1:]
     # planned hashes are used as given
@@ -152,6 +165,8 @@ def test_render_without_manifests_draws_each_variant_into_its_own_files(
 
 
 def test_render_with_manifests_writes_one_a_variant_with_its_hashes(tmp_path, root, default_config):
+    from natgrad.pipeline.manifest import png_size
+
     cfg, variants = _sweep(root, default_config, dpi=20)
     (tmp_path / "data").mkdir()
     (tmp_path / "manifest").mkdir()
@@ -170,3 +185,4 @@ def test_render_with_manifests_writes_one_a_variant_with_its_hashes(tmp_path, ro
         }
         assert set(recorded["artifacts"]) == {f"v{i}.png", f"data/v{i}.json"}
         assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]
+        assert png_size(figures[i]) == [w * cfg["dpi"] for w in variant["figsize"]]

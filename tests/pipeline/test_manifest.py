@@ -108,6 +108,11 @@ def test_png_size_reads_width_then_height_from_the_header(tmp_path):
     assert png_size(tmp_path / "c.png") is None
     (tmp_path / "empty.png").write_bytes(b"")
     assert png_size(tmp_path / "empty.png") is None
+    # the sizes are unsigned 32-bit integers (big-endian): a header claiming more
+    # than 2**31 pixels says so (for the check's bound on what it decodes)
+    huge = header[:16] + (2**31 + 5).to_bytes(4, "big") + (2**32 - 1).to_bytes(4, "big")
+    (tmp_path / "huge.png").write_bytes(huge + header[24:])
+    assert png_size(tmp_path / "huge.png") == [2**31 + 5, 2**32 - 1]
 
 
 def test_versions_are_those_installed():
@@ -134,15 +139,26 @@ def test_the_platform_fingerprint_names_this_machine_without_paths():
         "baseline": list(simd["baseline"]),
         "dispatched": list(simd.get("found", [])),
     }
-    assert got["blas"], "numpy loads a BLAS"
+    assert set(got) == {"machine", "system", "numpy_simd", "blas", "freetype"}
+    import matplotlib.ft2font
+    import threadpoolctl
+
+    assert got["freetype"] == matplotlib.ft2font.__freetype_version__
+    # each BLAS numpy loaded, as threadpoolctl describes it, without its path
+    loaded = [
+        {"api": i["internal_api"], "library": i["prefix"], "version": i["version"],
+         "kernel": i["architecture"]}
+        for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"
+    ]  # fmt: skip
+    assert loaded, "numpy loads a BLAS"
+    assert sorted(map(json.dumps, got["blas"])) == sorted(map(json.dumps, loaded))
     for lib in got["blas"]:
-        assert set(lib) == {"api", "library", "version", "kernel"}
         assert lib["library"] and "/" not in json.dumps(lib)  # no path
     assert got["blas"] == sorted(got["blas"], key=lambda d: json.dumps(d, sort_keys=True))
     assert json.loads(json.dumps(got)) == got
 
 
-def test_the_text_engine_names_mathtext_or_latex_with_its_programs_versions(latex):
+def test_the_text_engine_names_mathtext_or_latex_with_its_programs_versions(latex, tmp_path):
     assert text_engine(False) == {"engine": "mathtext"}
     got = text_engine(True)
     assert set(got) == {"engine", "latex", "dvipng"}
@@ -150,6 +166,8 @@ def test_the_text_engine_names_mathtext_or_latex_with_its_programs_versions(late
     for program in ("latex", "dvipng"):
         printed = subprocess.run([program, "--version"], capture_output=True, text=True).stdout
         assert got[program] == printed.splitlines()[0].strip()
+    # as a LaTeX figure's manifest records it
+    assert build_manifest(tmp_path, {}, {}, usetex=True)["text"] == got
 
 
 def test_the_text_engine_without_latex_says_unknown(without_latex):
@@ -321,6 +339,10 @@ def test_outputs_of_a_job_without_inputs(tmp_path):
     assert align_times(manifest, outputs, [], "d2") == "stale"
     assert _times(*outputs) == [t[0] - SECOND] * 3
     assert align_times(manifest, outputs, [], "d1") == "current"
+    # with no input to come after, current outputs are left as they are, however old
+    _set_time(1, *outputs)
+    assert align_times(manifest, outputs, [], "d1") == "current"
+    assert _times(*outputs) == [1] * 3
 
 
 def test_an_output_edited_by_hand_or_not_in_its_manifest_is_not_current(tmp_path):
@@ -339,9 +361,12 @@ def test_an_output_edited_by_hand_or_not_in_its_manifest_is_not_current(tmp_path
     assert align_times(manifest, outputs, inputs, "d1") == "current"
 
 
-def test_a_manifest_that_is_not_a_mapping_is_not_current(tmp_path):
+def test_a_manifest_that_is_not_a_mapping_or_lists_nothing_is_not_current(tmp_path):
     inputs, outputs, manifest = _job(tmp_path)
     manifest.write_text('["d1"]')
+    _set_time(max(_times(*inputs)), manifest)
+    assert align_times(manifest, outputs, inputs, "d1") == "stale"
+    manifest.write_text('{"inputs_sha256": "d1"}')
     _set_time(max(_times(*inputs)), manifest)
     assert align_times(manifest, outputs, inputs, "d1") == "stale"
 

@@ -79,6 +79,8 @@ TOY = {
     "in_text.py": '"""from . import leaf\nimport natgrad.other\n"""\nX = "from . import leaf"\n',
     "elsewhere.py": "from os import path  # noqa: F401\nimport json  # noqa: F401\n",
     "chain.py": "from . import rel_module  # noqa: F401\n",
+    "two_from.py": "from . import leaf  # noqa: F401\nfrom .sub import sibling  # noqa: F401\n",
+    "two_imports.py": "import natgrad.leaf  # noqa: F401\nimport natgrad.other  # noqa: F401\n",
     "cycle_a.py": "from . import cycle_b  # noqa: F401\n",
     "cycle_b.py": "from . import cycle_a  # noqa: F401\n",
     "sub/__init__.py": "from . import sibling  # noqa: F401\n",
@@ -103,6 +105,9 @@ USES = {
     "in_text.py": {"in_text.py"},
     "elsewhere.py": {"elsewhere.py"},
     "chain.py": {"chain.py", "__init__.py", "rel_module.py", "leaf.py"},
+    "two_from.py": {"two_from.py", "__init__.py", "leaf.py", "sub/__init__.py",
+                    "sub/sibling.py"},
+    "two_imports.py": {"two_imports.py", "__init__.py", "leaf.py", "other.py"},
     "cycle_a.py": {"cycle_a.py", "__init__.py", "cycle_b.py"},
     "sub/__init__.py": {"sub/__init__.py", "__init__.py", "sub/sibling.py"},
     "sub/deep.py": {"sub/deep.py", "__init__.py", "leaf.py"},
@@ -131,6 +136,14 @@ def toy(tmp_path, monkeypatch):
     sources.forget()
 
 
+def test_a_syntax_error_names_its_file(toy):
+    broken = toy / "broken.py"
+    broken.write_text("from . import leaf\ndef f(:\n")
+    with pytest.raises(SyntaxError) as err:
+        imported_sources(broken)
+    assert err.value.filename == str(broken) and err.value.lineno == 2
+
+
 @pytest.mark.parametrize("module", sorted(USES))
 def test_each_form_of_import_gives_the_files_it_runs(toy, module):
     used = imported_sources(toy / module)
@@ -139,9 +152,9 @@ def test_each_form_of_import_gives_the_files_it_runs(toy, module):
 
 def test_several_modules_at_once_and_files_outside_the_package(toy, tmp_path, monkeypatch):
     outside = tmp_path / "script.py"
-    outside.write_text("from natgrad import leaf  # noqa: F401\n")
+    outside.write_text("from natgrad.sub import deep  # noqa: F401\n")
     style = toy / "style.mplstyle"
-    style.write_text("from natgrad import other\n")
+    style.write_text("from natgrad import cycle_a\n")  # reads as Python, is not
     # a file outside the package or not Python is an input, but not read
     used = imported_sources(toy / "in_function.py", toy / "rel_module.py", outside, style)
     assert used == sorted(
@@ -318,6 +331,21 @@ def test_a_missing_or_broken_record_is_as_if_empty(toy, tmp_path):
     # a folder that cannot be written only means reading again next time
     sources.save_imports(tmp_path / "imports.json" / "inside-a-file")
     assert str(module) in sources._UNSAVED
-    sources.save_imports(tmp_path / "new" / "imports.json")
+    sources.save_imports(tmp_path / "new" / "folder" / "imports.json")
     assert not sources._UNSAVED
-    assert str(module) in json.loads((tmp_path / "new" / "imports.json").read_text())["imports"]
+    saved = (tmp_path / "new" / "folder" / "imports.json").read_text()
+    assert str(module) in json.loads(saved)["imports"]
+
+
+def test_the_record_is_the_same_whatever_order_files_were_read_in(toy, tmp_path):
+    """Two runs that read the same files write the same bytes (no churn in .snakemake)."""
+    from natgrad.pipeline import sources
+
+    written = []
+    for order in (["chain.py", "in_function.py"], ["in_function.py", "chain.py"]):
+        _run_again()
+        for module in order:
+            imported_sources(toy / module)
+        sources.save_imports(tmp_path / "imports.json")
+        written.append((tmp_path / "imports.json").read_bytes())
+    assert written[0] == written[1]
