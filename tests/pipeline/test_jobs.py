@@ -141,6 +141,29 @@ def test_build_draws_the_variant_asked_for(root, default_config):
         # every panel's path: the start and one point a step
         paths = [p["iterates"] for p in data["panels"]]
         assert {len(p) for p in paths} == {variant["n_steps"] + 1}, i
+    fig, data = job.build()  # the first, unless asked
+    plt.close(fig)
+    assert {len(p["iterates"]) for p in data["panels"]} == {variants[0]["n_steps"] + 1}
+
+
+def test_build_follows_the_configs_on_divergence(root, default_config):
+    """A step size that diverges: refused with "raise", drawn up to the last finite
+    iterate with "stop" (the setting of the job's variant, not build's default)."""
+    import matplotlib.pyplot as plt
+
+    from natgrad.drawing.divergence import FigureError
+
+    for setting in ("raise", "stop"):
+        cfg, (section, _) = _sweep(root, default_config, on_divergence=setting)
+        diverging = {**section, "panels": [{**p, "lr": 1e100} for p in section["panels"]]}
+        job = figure_job(cfg, "gd_euclidean_mahalanobis", ["a.png"], ["a.json"],
+                         sections=[diverging])  # fmt: skip
+        if setting == "raise":
+            with pytest.raises(FigureError):
+                job.build()
+        else:
+            fig, _ = job.build()
+            plt.close(fig)
 
 
 def test_render_without_manifests_draws_each_variant_into_its_own_files(
