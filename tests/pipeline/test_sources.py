@@ -63,6 +63,35 @@ def test_relative_and_absolute_imports_and_function_level_ones(tmp_path):
     assert "pipeline/config.py" in names(imported_sources(PACKAGE / "tools" / "artifacts.py"))
 
 
+def test_every_figures_inputs_are_what_modulefinder_finds():
+    """Another reading, not by ast: the standard library's modulefinder follows the
+    bytecode's imports of the job, the renderer and the figure, restricted to the
+    checkout (so that numpy or matplotlib are not scanned). Three figures import
+    gaussian.py by `from .. import gaussian` (themselves or through _gaussian_pairs),
+    the form issue 30 found unfollowed by a mutant no test caught."""
+    import modulefinder
+
+    from natgrad.figures import registry
+    from natgrad.pipeline.sources import figure_inputs
+
+    reaches_gaussian = set()
+    for name in registry():
+        finder = modulefinder.ModuleFinder(path=[str(PACKAGE.parent)])
+        for module in ("pipeline.jobs", "pipeline.render", f"figures.{name}"):
+            finder.import_hook(f"natgrad.{module}")
+        found = sorted(Path(m.__file__) for m in finder.modules.values() if m.__file__)
+        assert figure_inputs(name) == [
+            *found,
+            PACKAGE / "drawing" / "natgrad.mplstyle",
+            PACKAGE.parent / "workflow" / "scripts" / "render.py",
+        ], name
+        if PACKAGE / "gaussian.py" in found:
+            reaches_gaussian.add(name)
+    assert {
+        "gaussian_fisher_ellipses", "gaussian_kl_vs_euclidean", "univariate_gaussian_euclidean"
+    } <= reaches_gaussian  # fmt: skip
+
+
 # A toy package written in tmp_path, with every file each module uses written out
 # by hand: the expectations do not come from the code under test.
 TOY = {
