@@ -202,7 +202,8 @@ def test_adding_a_figure_touches_four_files(built, tmp_path):
     assert png_size(repo / "figures" / "toy_sine.png") == (400, 300)
     assert sidecar(repo, "toy_sine")["data"]["frequency"] == 3.0
     manifest = json.loads((repo / "figures" / "manifest" / "toy_sine.json").read_text())
-    assert set(manifest["artifacts"]) == {"toy_sine.png", "data/toy_sine.json"}
+    artifacts = {"toy_sine.png", "data/toy_sine.json", "text/toy_sine.json"}
+    assert set(manifest["artifacts"]) == artifacts
     # a typo in its section is caught like any other figure's
     text = (repo / "config.yaml").read_text().replace("frequency: 3.0", "frequncy: 3.0")
     (repo / "config.yaml").write_text(text)

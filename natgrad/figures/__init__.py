@@ -3,8 +3,10 @@
 ``natgrad/figures/<name>.py`` builds ``<name>.png`` from the config section
 ``<name>``: it defines ``build(**section) -> (Figure, data)`` and, if it reads
 shared config sections too (``gaussian_data``), names them in
-``SHARED_SECTIONS``; one that runs a descent takes the pipeline-wide setting
-``on_divergence`` as a keyword (:data:`SETTINGS`). That is the whole registry:
+``SHARED_SECTIONS``; ``describe(data, **section) -> {"alt", "description"}``
+writes its text alternative from the numbers ``build`` drew. One that runs a
+descent takes the pipeline-wide setting ``on_divergence`` as a keyword
+(:data:`SETTINGS`). That is the whole registry:
 :func:`registry` finds the modules by reading this folder, without importing
 them (the Snakefile asks on every run, and a figure module imports matplotlib),
 and :func:`builder` imports one when it is drawn.
@@ -18,7 +20,7 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-__all__ = ["FigureSpec", "registry", "builder", "FIGURES_DIR", "SETTINGS"]
+__all__ = ["FigureSpec", "registry", "builder", "describer", "FIGURES_DIR", "SETTINGS"]
 
 #: Where the figure modules live.
 FIGURES_DIR = Path(__file__).parent
@@ -85,3 +87,20 @@ def builder(name: str):
     if name not in registry():
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(registry())}")
     return import_module(f"{__name__}.{name}").build
+
+
+def describer(name: str):
+    """The ``describe`` function of figure ``name``: its text alternative, a pure
+    function of the data its ``build`` returned and its section (imports its module).
+
+    A module without one gets its docstring's first line as ``alt`` and no
+    description (README, "Adding a figure", asks for a ``describe``).
+    """
+    describe = getattr(import_module(f"{__name__}.{name}"), "describe", None)
+    if describe is None:
+        summary = registry()[name].summary
+
+        def describe(data: dict, **section) -> dict[str, str]:
+            return {"alt": summary, "description": ""}
+
+    return describe

@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import gaussian
 from ..drawing.plotting import palette
+from ._words import colour_name, count, listing, number, on, places, text, value
 
 # Font sizes in points. The blog shows these 1400 and 1600 px figures 535 px
 # wide (x0.38, x0.33): 40 pt titles are taller there than the published
@@ -87,3 +88,66 @@ def build(
         narrowest.legend(loc="center right", fontsize=LEGEND_SIZE)
     fig.tight_layout()
     return fig, data
+
+
+def describe(data: dict, **section) -> dict[str, str]:
+    """The figure's ``alt`` and description, from the means, variances and KL it drew.
+
+    The overlap of two densities of one variance sigma^2 whose means are d apart
+    (the area under both curves) is erfc(d / (2 sqrt(2) sigma)).
+
+    Parameters
+    ----------
+    data : dict
+        What :func:`build` returned (plain lists, as its sidecar holds them).
+    **section
+        The config section (``labels``).
+
+    Returns
+    -------
+    dict
+        ``{"alt": ..., "description": ...}``.
+    """
+    import math
+
+    m1, m2 = data["means"]
+    panels = data["panels"]
+    colours = [colour_name(c) for c in palette(2)]
+    labels = [s.strip("$").replace("_", "") for s in section.get("labels", [])]
+    names = [
+        (f"{labels[i]} = " if i < len(labels) else "") + f"N({value(m)}, σ²) in {colours[i]}"
+        for i, m in enumerate((m1, m2))
+    ]
+    overlaps = [
+        math.erfc(p["euclidean"] / (2 * math.sqrt(2) * math.sqrt(p["variance"]))) for p in panels
+    ]
+
+    def overlap(o: float) -> str:
+        return "almost none" if o < 0.001 else f"{number(100 * o)}%"
+
+    alt = (
+        f"Two Gaussian densities, means {value(m1)} and {value(m2)}, in "
+        f"{count(len(panels), 'panel')} of different variance: the means are "
+        f"{number(panels[0]['euclidean'])} apart in each, yet the KL divergence is "
+        + listing(
+            f"{number(p['kl'])} {on(where)}"
+            for where, p in zip(places(len(panels)), panels, strict=True)
+        )
+        + "."
+    )
+    sentences = [
+        f"{count(len(panels), 'panel').capitalize()}, each with the densities of "
+        f"{listing(names)}, over x from {value(section['x_range'][0])} to "
+        f"{value(section['x_range'][1])}."
+    ]
+    for where, p, o in zip(places(len(panels)), panels, overlaps, strict=True):
+        sentences.append(
+            f"{where.capitalize()}, σ² = {value(p['variance'])}: the curves share "
+            f"{overlap(o)} of their area; the means are {number(p['euclidean'])} apart and "
+            f"the KL divergence is {number(p['kl'])}."
+        )
+    sentences.append(
+        "The parameters are equally far apart in every panel, the distributions are not: "
+        "the smaller the variance, the larger the KL divergence."
+    )
+    return text(alt, sentences)

@@ -16,6 +16,7 @@ from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, grid, palette, plot_contours
 from ..errors import DomainError
 from ..objectives import Quadratic, rotated_spd
+from ._words import colour_name, diverged, listing, number, point, text, value
 
 # Font sizes in points. The blog shows this 2100 px figure 535 px wide (x0.25):
 # 30 pt tick labels are 10.6 px high there (the style's 20 pt were 7.1 px),
@@ -58,7 +59,8 @@ def build(
     fig = Figure(figsize=figsize, layout="constrained")
     axes = fig.subplots(2, len(problems), squeeze=False)
     X, Y, XY = grid(limits, limits, grid_points)
-    data = {"x0": list(x0), "lrs": dict(lrs), "problems": []}
+    # methods: the drawing order, which gave the colours (the sidecar sorts lrs' keys)
+    data = {"x0": list(x0), "lrs": dict(lrs), "methods": list(lrs), "problems": []}
     for col, (title, A) in enumerate(problems.items()):
         f = Quadratic(A)
         ax, ax_gap = axes[0, col], axes[1, col]
@@ -113,3 +115,81 @@ def build(
         fontsize=LEGEND_SIZE,
     )
     return fig, data
+
+
+#: The methods with a diagonal metric, and the one with the full metric.
+DIAGONAL = ("adagrad", "rmsprop", "adam")
+FULL = "mahalanobis"
+
+
+def _name(method: str) -> str:
+    return "the full metric A" if method == FULL else METHOD_LABELS[method]
+
+
+def describe(data: dict, **section) -> dict[str, str]:
+    """The figure's ``alt`` and description, from the gaps its paths reached.
+
+    Parameters
+    ----------
+    data : dict
+        What :func:`build` returned (plain lists, as its sidecar holds them).
+    **section
+        The config section (``condition_number``, ``rotation_deg``, ``n_steps``).
+
+    Returns
+    -------
+    dict
+        ``{"alt": ..., "description": ...}``.
+    """
+    lrs = {m: data["lrs"][m] for m in data["methods"]}
+    colours = dict(zip(lrs, map(colour_name, palette(len(lrs))), strict=True))
+    post, aligned, rotated = data["problems"]
+    n = section["n_steps"]
+    kappa, angle = value(section["condition_number"]), value(section["rotation_deg"])
+    names = ["the post's A", f"an aligned valley (condition number {kappa})",
+             f"the same valley rotated {angle} degrees"]  # fmt: skip
+    # the last gap of each path (an overflow, stored as null, is infinite)
+    last = [
+        {m: np.inf if g[-1] is None else g[-1] for m, g in p["gaps"].items()}
+        for p in data["problems"]
+    ]
+    helped = [m for m in DIAGONAL if m in lrs and last[2][m] > last[1][m]]
+    # "reaches the minimum": a millionth of where it started
+    full = all(
+        gaps[FULL] <= 1e-6 * p["gaps"][FULL][0]
+        for gaps, p in zip(last, data["problems"], strict=True)
+    )
+    alt = (
+        f"Descent paths and their error over {n} steps on three quadratics: "
+        + (
+            f"{listing(_name(m) for m in helped)} get far closer to the minimum of an aligned "
+            "valley than of a rotated one"
+            if helped
+            else "no diagonal method does better on the aligned valley than on the rotated one"
+        )
+        + ("; the full metric reaches it on all three." if full else ".")
+    )
+    sentences = [
+        f"Three columns, one quadratic each: {listing(names)}. Top row: over its contours, "
+        f"the paths from {point(data['x0'])} of "
+        + listing(f"{_name(m)} (step size {value(lr)}, {colours[m]})" for m, lr in lrs.items())
+        + ". Bottom row: each path's f(x_t) - f* against the iteration, on a log scale."
+    ]
+    for name, gaps, problem in zip(names, last, data["problems"], strict=True):
+        stopped = {m: diverged(len(problem["gaps"][m]) - 1, n) for m in lrs}
+        sentences.append(
+            f"After {n} steps on {name}, f - f* is "
+            + listing(
+                f"{number(gaps[m])} for {_name(m)}"
+                + (f" ({stopped[m]}, drawn up to there)" if stopped[m] else "")
+                for m in lrs
+            )
+            + "."
+        )
+    if helped:
+        sentences.append(
+            "A diagonal metric rescales each coordinate: it helps where the valley lies "
+            "along the axes, not where it is rotated"
+            + ("; the full metric is at home in both." if full else ".")
+        )
+    return text(alt, sentences)

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from ..drawing.plotting import plot_level_set
 from ..metrics import metric_from_matrix
+from ._words import colour_name, count, listing, number, places, text, value
 
 # Font sizes in points. The blog shows this 2000 px figure 535 px wide (x0.27):
 # 28 pt tick labels are 10.4 px high there (the style's 20 pt were 7.4 px), and
@@ -66,3 +67,77 @@ def build(
         )
     fig.tight_layout()
     return fig, data
+
+
+def _shape(A, radius: float) -> tuple[str, str]:
+    """What the curve x^T A x = radius^2 is, in a few words and with its numbers.
+
+    Its semi-axes are radius / sqrt(eigenvalue), along A's eigenvectors."""
+    eigenvalues, vectors = np.linalg.eigh(np.asarray(A, dtype=float))
+    short, long = radius / np.sqrt(eigenvalues[::-1])
+    if number(short) == number(long):
+        return "a circle", f"a circle of radius {number(short)}"
+    # the long axis's angle from the horizontal, in (-90, 90]
+    vx, vy = vectors[:, 0]
+    angle = float(np.degrees(np.arctan2(vy, vx)))
+    angle = angle - 180 if angle > 90 else angle + 180 if angle <= -90 else angle
+    axes = f"semi-axes {number(short)} and {number(long)}"
+    if number(angle) == "0":
+        return "a horizontal ellipse", f"an ellipse with {axes}, its long axis horizontal"
+    if number(abs(angle)) == "90":
+        return "an upright ellipse", f"an ellipse with {axes}, its long axis vertical"
+    towards = "upper right" if angle > 0 else "upper left"
+    return (
+        "a tilted ellipse",
+        f"an ellipse with {axes}, its long axis tilted {number(abs(angle))} degrees "
+        f"from the horizontal towards the {towards}",
+    )
+
+
+def describe(data: dict, **section) -> dict[str, str]:
+    """The figure's ``alt`` and description, from the matrices and radius it drew.
+
+    Parameters
+    ----------
+    data : dict
+        What :func:`build` returned (as plain lists, as its sidecar holds them).
+    **section
+        The config section it was drawn from (``color``).
+
+    Returns
+    -------
+    dict
+        ``{"alt": ..., "description": ...}``.
+    """
+    radius = data["radius"]
+    panels = data["panels"]
+    shapes = [_shape(p["A"], radius) for p in panels]
+    kinds = []
+    for p in panels:
+        A = np.asarray(p["A"], dtype=float)
+        if np.allclose(A, np.eye(len(A))):
+            kinds.append("the Euclidean distance")
+        elif np.allclose(A, np.diag(np.diag(A))):
+            kinds.append("a diagonal Mahalanobis distance")
+        else:
+            kinds.append("a full Mahalanobis distance")
+    alt = (
+        f"{count(len(panels), 'panel').capitalize()}, each a {colour_name(section['color'])} "
+        f"curve of the points at distance {number(radius)} from the origin: "
+        + listing(f"{shape} for {kind}" for (shape, _), kind in zip(shapes, kinds, strict=True))
+        + "."
+    )
+    sentences = [
+        f"Points x whose squared distance (x - x')^T A (x - x') from the origin x' is "
+        f"{number(radius**2)}, under {count(len(panels), 'metric')} A, one panel each, "
+        f"on axes from {value(section['limits'][0])} to {value(section['limits'][1])}."
+    ]
+    for where, p, (_, said), kind in zip(places(len(panels)), panels, shapes, kinds, strict=True):
+        A = np.asarray(p["A"], dtype=float)
+        matrix = "; ".join(", ".join(number(v, 3) for v in row) for row in A)
+        sentences.append(f"{where.capitalize()}, {kind} (A = [{matrix}]): {said}.")
+    sentences.append(
+        "The same distance from the origin traces a different curve under each metric: "
+        "a metric decides which directions count as near."
+    )
+    return text(alt, sentences)

@@ -5,6 +5,6 @@ each title: the post's fourth figure (univariate_gaussian_euclidean) with its
 numbers. Drawn by the builder the two share.
 """
 
-from ._gaussian_pairs import build
+from ._gaussian_pairs import build, describe
 
-__all__ = ["build"]
+__all__ = ["build", "describe"]

@@ -16,6 +16,7 @@ from ..descent import iterations_to_tolerance
 from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, loglik_contours, palette
 from ..objectives import GaussianLogLikelihood, gaussian_mle_path
+from ._words import colour_name, diverged, listing, number, point, steps, text, value
 
 SHARED_SECTIONS = ("gaussian_data",)
 
@@ -129,3 +130,77 @@ def build(
         "contours": contours,
     }
     return fig, data
+
+
+def describe(data: dict, **section) -> dict[str, str]:
+    """The figure's ``alt`` and description, from the runs it drew.
+
+    Parameters
+    ----------
+    data : dict
+        What :func:`build` returned (plain lists, as its sidecar holds them).
+    **section
+        The config section (``tolerance``, ``n_steps``, ``gaussian_data``).
+
+    Returns
+    -------
+    dict
+        ``{"alt": ..., "description": ...}``.
+    """
+    runs = data["runs"]
+    colours = dict(zip(("gd", "natural"), map(colour_name, palette(2)), strict=True))
+    log_sigma_hat = data["mle"][1]
+    tolerance = number(section["tolerance"])
+    starts = []
+    for r in runs:
+        if r["start"] not in starts:
+            starts.append(r["start"])
+    size = {tuple(s): "small-σ" if s[1] < log_sigma_hat else "large-σ" for s in starts}
+
+    def count_of(method: str) -> str:
+        counts = [r["iterations_to_tolerance"] for r in runs if r["method"] == method]
+        if None in counts:
+            return listing(steps(n, section["n_steps"]) for n in counts)
+        return listing(str(n) for n in counts) + (" step" if counts == [1] else " steps")
+
+    lrs = {r["method"]: r["lr"] for r in runs}
+    one_from, one_to = data["one_step"]
+    alt = (
+        f"Gradient descent and natural gradient fitting a Gaussian's μ and log σ from "
+        f"{listing(size[tuple(s)] for s in starts)} starts: to come within {tolerance} of "
+        f"the best log-likelihood per draw, gradient descent takes {count_of('gd')}, "
+        f"natural gradient {count_of('natural')}."
+    )
+    sentences = [
+        f"Left: over the log-likelihood contours of {section['gaussian_data']['n']} draws, "
+        f"the paths in (μ, log σ) of gradient descent (step size {value(lrs['gd'])}, "
+        f"{colours['gd']}) and natural gradient (step size {value(lrs['natural'])}, "
+        f"{colours['natural']}), from "
+        + listing(f"{point(s)}, a {size[tuple(s)]} start" for s in starts)
+        + f"; the best fit is at {point(data['mle'])}, the sample mean "
+        f"{number(data['sample_mean'], 3)} marked by a dotted vertical line.",
+        "Right: each run's negative log-likelihood per observation above its minimum, "
+        f"on a log scale, against the iteration, with a line at {tolerance}.",
+    ]
+    for r in runs:
+        name = "Gradient descent" if r["method"] == "gd" else "Natural gradient"
+        n = r["iterations_to_tolerance"]
+        where = (
+            f"comes within {tolerance} after {steps(n)}"
+            if n is not None
+            else f"is still {number(r['gap'][-1])} above after {steps(len(r['gap']) - 1)}"
+        )
+        stopped = diverged(len(r["gap"]) - 1, section["n_steps"])
+        where = f"{stopped} (drawn up to there) and {where}" if stopped else where
+        sentences.append(f"{name} from the {size[tuple(r['start'])]} start {where}.")
+    on_mean = abs(one_to[0] - data["sample_mean"]) <= 1e-9 * max(1.0, abs(data["sample_mean"]))
+    sentences.append(
+        f"A star marks one natural-gradient step of size 1 from {point(one_from)}: it lands "
+        f"at μ = {number(one_to[0], 3)}"
+        + (
+            ", on the sample mean."
+            if on_mean
+            else f", the sample mean being {number(data['sample_mean'], 3)}."
+        )
+    )
+    return text(alt, sentences)

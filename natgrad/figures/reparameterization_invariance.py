@@ -14,6 +14,7 @@ from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 from ..drawing.divergence import note_if_stopped, setting
 from ..drawing.plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
 from ..objectives import GaussianLogLikelihood, reparameterization_discrepancy, reparameterized_path
+from ._words import colour_name, count, diverged, listing, number, point, text, value
 
 SHARED_SECTIONS = ("gaussian_data",)
 
@@ -92,3 +93,74 @@ def build(
     for ax in (ax_paths, ax_disc):
         ax.tick_params(which="both", labelsize=TICK_SIZE)
     return fig, {"paths": paths, "discrepancy_lrs": lrs, "discrepancy": disc}
+
+
+#: The parameterisations in words.
+_SAID = {"mean_std": "(μ, σ)", "mean_logstd": "(μ, log σ)", "mean_var": "(μ, σ²)",
+         "natural": "natural parameters"}  # fmt: skip
+
+
+def _spread(paths: dict) -> float:
+    """The largest distance, over the iterations, between two of the paths (in (mu, sigma));
+    over the steps all of them drew (one stopped at a divergence is shorter)."""
+    shortest = min(len(p) for p in paths.values())
+    stacked = np.array([np.asarray(p[:shortest], dtype=float) for p in paths.values()])
+    gaps = np.linalg.norm(stacked[:, None] - stacked[None, :], axis=-1)
+    return float(np.nanmax(gaps))
+
+
+def describe(data: dict, **section) -> dict[str, str]:
+    """The figure's ``alt`` and description, from the paths and spreads it drew.
+
+    Parameters
+    ----------
+    data : dict
+        What :func:`build` returned (plain lists, as its sidecar holds them).
+    **section
+        The config section (``parameterizations``, ``lr``, ``n_steps``).
+
+    Returns
+    -------
+    dict
+        ``{"alt": ..., "description": ...}``.
+    """
+    order = list(section["parameterizations"])
+    colours = dict(zip(order, map(colour_name, palette(len(order))), strict=True))
+    spread = {m: _spread({p: data["paths"][m][p] for p in order}) for m in ("natural", "gd")}
+    lrs = np.asarray(data["discrepancy_lrs"], dtype=float)
+    slope = {
+        m: float(np.polyfit(np.log(lrs), np.log(np.asarray(d, dtype=float)), 1)[0])
+        for m, d in data["discrepancy"].items()
+    }
+    n = len(data["paths"]["natural"][order[0]]) - 1
+    start = data["paths"]["natural"][order[0]][0]
+    alt = (
+        f"Natural gradient and gradient descent run in {count(len(order))} parameterisations of a "
+        f"Gaussian: the natural-gradient paths lie on one another (at most "
+        f"{number(spread['natural'])} apart), the gradient-descent paths part (up to "
+        f"{number(spread['gd'])})."
+    )
+    sentences = [
+        f"Left: in the (μ, σ) plane, paths of {count(n, 'step')} of size "
+        f"{value(section['lr'])} from μ, σ = {point(start)}, run in "
+        + listing(f"{_SAID.get(p, p)} ({colours[p]})" for p in order)
+        + "; natural gradient as solid lines with dots, gradient descent dotted.",
+        f"The {count(len(order))} natural-gradient paths stay within "
+        f"{number(spread['natural'])} of one another; the gradient-descent paths come "
+        f"{number(spread['gd'])} apart.",
+        "Right, on log-log axes: how far apart one step lands in the different "
+        f"parameterisations, against the step size ({listing(value(x) for x in lrs)}): "
+        f"slope {number(slope['natural'], 2)} for natural gradient, "
+        f"{number(slope['gd'], 2)} for gradient descent.",
+    ]
+    if slope["natural"] >= 1.5 > slope["gd"]:
+        sentences.append(
+            "Natural gradient's steps differ only at second order in the step size, "
+            "gradient descent's at first order: to first order, natural gradient does "
+            "not depend on the coordinates."
+        )
+    for method, name in (("natural", "natural-gradient"), ("gd", "gradient-descent")):
+        for p in order:
+            if stopped := diverged(len(data["paths"][method][p]) - 1, section["n_steps"]):
+                sentences.append(f"The {name} path in {_SAID.get(p, p)} {stopped}.")
+    return text(alt, sentences)

@@ -5,6 +5,6 @@ p2 = N(2, sigma^2) is the same in both panels, their KL divergence is not.
 Drawn by the builder it shares with gaussian_kl_vs_euclidean.
 """
 
-from ._gaussian_pairs import build
+from ._gaussian_pairs import build, describe
 
-__all__ = ["build"]
+__all__ = ["build", "describe"]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMATS", "save_figure", "write_json", "atomic_write"]
+__all__ = ["FORMATS", "save_figure", "write_json", "atomic_write", "plain"]
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -87,15 +87,15 @@ def save_figure(fig, paths: Sequence[str | os.PathLike], dpi: float = 100) -> No
         )
 
 
-def _plain(obj: Any) -> Any:
+def plain(obj: Any) -> Any:
     """JSON-ready copy: arrays to lists, and non-finite floats (an overflowed
     objective along a path stopped at a divergence) to null."""
     if hasattr(obj, "tolist"):
         obj = obj.tolist()
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
+        return {k: plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
+        return [plain(v) for v in obj]
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
@@ -103,7 +103,7 @@ def _plain(obj: Any) -> Any:
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
     """Write ``data`` as sorted, indented JSON (numpy arrays become lists, inf and nan null)."""
-    text = json.dumps(_plain(data), indent=1, sort_keys=True, allow_nan=False) + "\n"
+    text = json.dumps(plain(data), indent=1, sort_keys=True, allow_nan=False) + "\n"
 
     def write(tmp):
         Path(tmp).write_text(text)

@@ -41,6 +41,10 @@ class FigureJob:
         One sidecar and one manifest a variant (no manifests: none written).
     caption : str or None
         The report's caption file (relative to workflow/rules), if it has one.
+    texts : tuple of str
+        One text alternative a variant (its ``alt`` and description,
+        :func:`natgrad.pipeline.render.describe`), listed in its manifest; none:
+        none written.
     """
 
     name: str
@@ -52,6 +56,7 @@ class FigureJob:
     #: each variant's ``inputs_sha256`` as computed where the job was planned
     #: (the Snakefile); None: computed from the files when asked
     digests: tuple[str, ...] | None = None
+    texts: tuple[str, ...] = ()
 
     @property
     def inputs(self) -> list[Path]:
@@ -60,7 +65,7 @@ class FigureJob:
 
     @property
     def outputs(self) -> list[str]:
-        return [*self.figures, *self.data, *self.manifests]
+        return [*self.figures, *self.data, *self.manifests, *self.texts]
 
     def inputs_sha256(self) -> list[str]:
         """Each variant's hash of its params with the code it runs, as its manifest
@@ -75,26 +80,35 @@ class FigureJob:
     def to_json(self) -> str:
         """The job's params as one JSON string (the rule's ``params``, the adapter's
         argument): what it draws from, each variant's hashes. Key order is drawing
-        order, so it is kept; the output paths are the rule's outputs."""
+        order, so it is kept; the output paths are the rule's outputs (the text
+        alternatives' are also here, for a caller that passes only the others: the
+        live preview's worker)."""
         first = self.variants[0]
-        return json.dumps(
-            {
-                "name": self.name,
-                "sections": [v["figure"] for v in self.variants],
-                "config_sha256": [v["config_sha256"] for v in self.variants],
-                "inputs_sha256": self.inputs_sha256(),
-                "usetex": first["usetex"],
-                "dpi": first["dpi"],
-                "on_divergence": first["on_divergence"],
-            }
-        )
+        spec = {
+            "name": self.name,
+            "sections": [v["figure"] for v in self.variants],
+            "config_sha256": [v["config_sha256"] for v in self.variants],
+            "inputs_sha256": self.inputs_sha256(),
+            "usetex": first["usetex"],
+            "dpi": first["dpi"],
+            "on_divergence": first["on_divergence"],
+        }
+        if self.texts:
+            spec["texts"] = list(self.texts)
+        return json.dumps(spec)
 
     @classmethod
     def from_json(
-        cls, text: str, figures: Sequence[str], data: Sequence[str], manifests: Sequence[str]
+        cls,
+        text: str,
+        figures: Sequence[str],
+        data: Sequence[str],
+        manifests: Sequence[str],
+        texts: Sequence[str] = (),
     ) -> FigureJob:
         """The job :meth:`to_json` described, drawing into these files (the adapter's);
-        its variants' ``inputs_sha256`` are the ones the Snakefile computed."""
+        its variants' ``inputs_sha256`` are the ones the Snakefile computed. Without
+        ``texts``, those :meth:`to_json` names (if any)."""
         spec = json.loads(text)
         settings = {k: spec[k] for k in ("usetex", "dpi", "on_divergence")}
         variants = tuple(
@@ -102,7 +116,8 @@ class FigureJob:
             for section, digest in zip(spec["sections"], spec["config_sha256"], strict=True)
         )
         return cls(spec["name"], variants, tuple(figures), tuple(data), tuple(manifests),
-                   digests=tuple(spec["inputs_sha256"]))  # fmt: skip
+                   digests=tuple(spec["inputs_sha256"]),
+                   texts=tuple(texts or spec.get("texts", ())))  # fmt: skip
 
     def build(self, variant: int = 0) -> tuple:
         """Variant ``variant`` built in matplotlib's current style, not saved:
@@ -129,9 +144,10 @@ class FigureJob:
         if self.manifests:
             hashes = [v["config_sha256"] for v in self.variants]
             render_batch(self.name, sections, hashes, self.figures, self.data, self.manifests,
-                         inputs=self.inputs_sha256(), **options)  # fmt: skip
+                         inputs=self.inputs_sha256(), text_paths=self.texts,
+                         **options)  # fmt: skip
             return
         per = len(self.figures) // len(sections)
         for i, section in enumerate(sections):
             render(self.name, section, self.figures[i * per : (i + 1) * per], self.data[i],
-                   **options)  # fmt: skip
+                   text_path=self.texts[i] if self.texts else None, **options)  # fmt: skip

@@ -7,7 +7,9 @@ Jekyll reads a post in three steps, and so does :func:`read_images`:
    ``{{ site.url }}{{ site.baseurl }}``, ``{{ "/assets/x.png" | relative_url }}``,
    ``| absolute_url``, ``| prepend: site.baseurl``) become the site's own
    ``/assets/x.png``; ``{% raw %}`` stays literal, ``{% comment %}`` and
-   ``{% highlight %}`` blocks show no image;
+   ``{% highlight %}`` blocks show no image; the export's include,
+   ``{% include natgrad-figure.html name="x" %}``, is the ``<figure>`` of
+   ``/assets/x.png`` it renders (:mod:`natgrad.pipeline.blog`);
 3. Markdown becomes HTML: markdown-it-py parses it into tokens and renders them
    as the page the browser receives (Markdown images, inline and reference-style,
    become ``<img>``, code blocks and inline code are escaped text, raw HTML passes
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -55,11 +57,16 @@ class Image:
     caption : str
         The text of the ``<figcaption>`` of the ``<figure>`` holding it, spaces
         collapsed ('' if none).
+    include : str
+        The figure an ``{% include natgrad-figure.html name=... %}`` names
+        ('' for an image written in the post): its alt text is then the
+        figure's own, from the blog's ``_data/natgrad.yml``, not the post's.
     """
 
     src: str
     alt: str = ""
     caption: str = ""
+    include: str = ""
 
     @property
     def asset(self) -> str | None:
@@ -94,6 +101,30 @@ _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 # own root: the page's "{{ site.url }}{{ site.baseurl }}/assets/x.png" is the
 # assets folder's x.png whatever they are set to.
 _SITE_PREFIXES = ("site.url", "site.baseurl", "site.github.url")
+
+# The export's include (natgrad.pipeline.blog) and its parameters, name="x" or name='x'.
+_INCLUDE = re.compile(r"\s*natgrad-figure\.html\b(.*)", re.DOTALL)
+_PARAMETER = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _include(arguments: str) -> str | None:
+    """The ``<figure>`` that ``{% include natgrad-figure.html name="x" %}`` renders,
+    without its texts (they are the blog's data); None for another include."""
+    from html import escape
+
+    match = _INCLUDE.fullmatch(arguments)
+    if match is None:
+        return None
+    params = {m[1]: m[2] if m[2] is not None else m[3] for m in _PARAMETER.finditer(match[1])}
+    name = params.get("name", "")
+    if not name:
+        return ""
+    caption = escape(params.get("caption", ""))
+    return (
+        f'<figure class="natgrad-figure"><img src="{ASSETS}{escape(name)}.png" '
+        f'data-natgrad-figure="{escape(name)}"><figcaption>{caption}</figcaption></figure>'
+    )
+
 
 # Blocks whose content a reader never sees as page: their end tag.
 _HIDDEN = {"comment": "endcomment", "highlight": "endhighlight"}
@@ -173,6 +204,8 @@ def render_liquid(text: str) -> str:
             pos = end.end() if end else stop
         elif tag in _HIDDEN:
             pos = _block_end(text, pos, tag, _HIDDEN[tag])
+        elif tag == "include" and (figure := _include(match.group(3))) is not None:
+            out.append(figure)
     out.append(text[pos:])
     return "".join(out)
 
@@ -209,7 +242,8 @@ class _PageImages(HTMLParser):
             if src:
                 if self._figures:
                     self._figures[-1].append(len(self.images))
-                self.images.append(Image(src, values.get("alt") or ""))
+                include = values.get("data-natgrad-figure") or ""
+                self.images.append(Image(src, values.get("alt") or "", include=include))
         elif tag == "figure":
             self._figures.append([])
             self._captions.append("")
@@ -230,7 +264,7 @@ class _PageImages(HTMLParser):
         members, caption = self._figures.pop(), " ".join(self._captions.pop().split())
         self._in_caption = 0
         for i in members:
-            self.images[i] = Image(self.images[i].src, self.images[i].alt, caption)
+            self.images[i] = replace(self.images[i], caption=caption)
 
     def close(self) -> None:
         super().close()

@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 # The workflow always uses the natgrad of its own checkout.
@@ -77,15 +78,19 @@ def code(job):
     return [os.path.relpath(p) for p in job.inputs]
 
 
-# Every figure of the post (and those it promises): one job each.
+# Every figure of the post (and those it promises): one job each, writing its
+# figure, its data, its text alternative (alt and description) and its manifest.
 FIGURE_JOBS = {
-    name: figure_job(
-        config,
-        name,
-        figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
-        data=[f"{OUT}/data/{name}.json"],
-        manifests=[f"{OUT}/manifest/{name}.json"],
-        caption=f"../report/{name}.rst",
+    name: replace(
+        figure_job(
+            config,
+            name,
+            figures=[f"{OUT}/{name}.{fmt}" for fmt in config["formats"]],
+            data=[f"{OUT}/data/{name}.json"],
+            manifests=[f"{OUT}/manifest/{name}.json"],
+            caption=f"../report/{name}.rst",
+        ),
+        texts=(f"{OUT}/text/{name}.json",),
     )
     for name in FIGURES
 }
@@ -106,7 +111,7 @@ def sweep_variant(lr):
 
 
 def sweep_job(lrs):
-    return figure_job(
+    job = figure_job(
         config,
         SWEEP_FIGURE,
         sections=[sweep_variant(lr) for lr in lrs],
@@ -114,6 +119,7 @@ def sweep_job(lrs):
         data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
         manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
     )
+    return replace(job, texts=tuple(f"results/sweep/text/gd_lr{lr}.json" for lr in lrs))
 
 
 _lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
@@ -155,6 +161,37 @@ if config["blog_assets"] and not Path(config["blog_assets"]).is_dir():
         f"natgrad: config key 'blog_assets': {config['blog_assets']!r} is not an existing "
         "directory; give the blog's assets folder, which export writes into"
     )
+
+
+# export with blog_text: the assets folder's parent is the Jekyll site it writes into,
+# and the include shows each figure's PNG.
+if config["blog_text"] and "png" not in config["formats"]:
+    sys.exit(
+        "natgrad: config key 'blog_text': the blog's include shows each figure's PNG; "
+        "add png to formats"
+    )
+if config["blog_text"] and config["blog_assets"]:
+    _site = Path(config["blog_assets"]).resolve().parent
+    if not (_site / "_config.yml").is_file():
+        sys.exit(
+            f"natgrad: config key 'blog_text': {str(_site)!r}, the parent of blog_assets, "
+            "has no _config.yml; blog_text writes into the Jekyll site whose assets folder "
+            "blog_assets is"
+        )
+
+
+def blog_text_inputs(kind):
+    """export with blog_text: every figure's PNG ("png") or text ("text"); the data
+    file lists them all, so a post's include of any figure finds it."""
+
+    def files(wildcards):
+        if not config["blog_text"]:
+            return []
+        if kind == "png":
+            return [f"{OUT}/{name}.png" for name in FIGURES]
+        return [f"{OUT}/text/{name}.json" for name in FIGURES]
+
+    return files
 
 
 def need_blog_assets(wildcards):

@@ -1,8 +1,11 @@
 rule export:
-    """Copy the figures the post shows (config's post; else post_figures) into the blog's assets."""
+    """Copy the figures the post shows (config's post; else post_figures) into the blog's
+    assets; with blog_text, write every figure's text into its _data and _includes too."""
     input:
         need_blog_assets,
         figures=[f"{OUT}/{name}" for name in EXPORT],
+        blog_pngs=blog_text_inputs("png"),
+        blog_texts=blog_text_inputs("text"),
     log:
         "logs/export.log",
     conda:
@@ -13,5 +16,7 @@ rule export:
         runtime=runtime(len(EXPORT)),
     params:
         dest=config["blog_assets"],
+        blog_text=config["blog_text"],
+        captions={name: spec.summary for name, spec in FIGURES.items()},
     script:
         "../scripts/export_assets.py"

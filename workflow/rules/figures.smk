@@ -16,6 +16,7 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             figures=reported(job, job.figures),
             data=reported(job, job.data),
             manifest=job.manifests,
+            text=job.texts,
         log:
             f"logs/{rule_name}.log",
         benchmark:
@@ -30,4 +31,5 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             job=job.to_json(),
         shell:
             "python3 {input.adapter:q} {params.job:q} --figures {output.figures:q} "
-            "--data {output.data:q} --manifest {output.manifest:q} --log {log:q}"
+            "--data {output.data:q} --manifest {output.manifest:q} --text {output.text:q} "
+            "--log {log:q}"

@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ...figures import registry
@@ -72,6 +72,9 @@ class FigureState:
     error: str | None = None
     #: the ``inputs_sha256`` of the job last drawn (None: never drawn)
     key: str | None = None
+    #: its text alternative, as its job wrote it (natgrad.pipeline.render.describe)
+    alt: str = ""
+    description: str = ""
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Preview:
         self.root = Path(self.root).resolve()
         self.out = Path(self.out).resolve()
         (self.out / "data").mkdir(parents=True, exist_ok=True)
+        (self.out / "text").mkdir(exist_ok=True)
         self.worker = Worker(self.root)
 
     def plan(self, config: dict, name: str) -> Planned:
@@ -115,6 +119,8 @@ class Preview:
         figures, data = (str(self.out / f"{name}.png"),), (str(self.out / "data" / f"{name}.json"),)
         manifests = (str(self.out / MANIFEST_DIR / f"{name}.json"),) if self.manifests else ()
         job = figure_job(config, name, figures, data, manifests)
+        # the text alternative, beside its data as in figures/ (named in the job's JSON)
+        job = replace(job, texts=(str(self.out / "text" / f"{name}.json"),))
         return job.to_json(), figures, data, manifests
 
     def update(self) -> list[str]:
@@ -159,6 +165,8 @@ class Preview:
             state.error = error
             if error is None:
                 state.version += 1
+                said = json.loads((self.out / "text" / f"{name}.json").read_text())
+                state.alt, state.description = said["alt"], said["description"]
             else:
                 log.error("%s", error)  # the error begins "natgrad: "
         self._publish(config_error=None)
@@ -191,6 +199,8 @@ class Preview:
                     {
                         "name": s.name,
                         "caption": s.caption,
+                        "alt": s.alt,
+                        "description": s.description,
                         "version": s.version,
                         "error": s.error,
                     }

@@ -60,6 +60,37 @@
     line.title = v.lines.join("\n");
     box.append(line);
     for (const l of v.status === "current" ? [] : v.lines) box.append(el("div", "natgrad-line", l));
+    showText(img, name, f, box);
+  }
+
+  // What a reader without the image misses: an image with no alt text, or one
+  // shown by the export's include whose alt is no longer the figure's (the blog's
+  // _data/natgrad.yml is older than the figure); marked, with the text to copy.
+  function showText(img, name, f, box) {
+    const alt = (img.getAttribute("alt") || "").trim();
+    const include = img.closest("figure.natgrad-figure") !== null;
+    let what = null;
+    if (!alt) {
+      what = "missing";
+    } else if (include && f.alt && alt !== f.alt) {
+      what = "stale";
+    }
+    if (what) img.dataset.natgradText = what; else delete img.dataset.natgradText;
+    if (!what || !f.alt) return;
+    const note = el("div", "natgrad-text natgrad-text-" + what);
+    note.append(el("div", "natgrad-text-what", name + ".png: " + (what === "missing"
+      ? "no alt text: a screen reader says only \u201cimage\u201d. Its text, to copy:"
+      : "its alt text is no longer the figure's: export again with blog_text=true. Now:")));
+    const copy = el("textarea", "natgrad-text-copy");
+    copy.readOnly = true;
+    copy.rows = 3;
+    copy.value = include
+      ? f.alt
+      : 'alt="' + f.alt.replaceAll("&", "&amp;").replaceAll('"', "&quot;") + '"';
+    const more = el("details", "natgrad-text-description");
+    more.append(el("summary", "", "Description"), el("div", "", f.description));
+    note.append(copy, more);
+    box.append(note);
   }
 
   function showPanel(state) {
