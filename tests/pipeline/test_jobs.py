@@ -209,3 +209,39 @@ def test_render_with_manifests_writes_one_a_variant_with_its_hashes(tmp_path, ro
         assert set(recorded["artifacts"]) == {f"v{i}.png", f"data/v{i}.json"}
         assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]
         assert png_size(figures[i]) == [w * cfg["dpi"] for w in variant["figsize"]]
+
+
+def test_text_alternatives_travel_with_the_job_and_are_written_a_variant(
+    tmp_path, root, default_config
+):
+    """``texts``: one text alternative a variant, named in to_json for the preview's
+    worker (which passes only the other outputs), written by render with or without
+    manifests; a job without them writes none (above) and names none."""
+    from dataclasses import replace
+
+    cfg, variants = _sweep(root, default_config, dpi=20)
+    name = "gd_euclidean_mahalanobis"
+    for with_manifests in (False, True):
+        out = tmp_path / f"manifests_{with_manifests}"
+        (out / "manifest").mkdir(parents=True)
+        figures = [out / f"v{i}.png" for i in range(2)]
+        data = [out / f"v{i}.json" for i in range(2)]
+        manifests = [out / "manifest" / f"v{i}.json" for i in range(2)] if with_manifests else []
+        texts = [out / f"v{i}.text.json" for i in range(2)]
+        plain = figure_job(cfg, name, figures, data, manifests, sections=variants)
+        assert "texts" not in json.loads(plain.to_json())
+        job = replace(plain, texts=tuple(map(str, texts)))
+        assert job.outputs == [*plain.outputs, *map(str, texts)]
+        spec = json.loads(job.to_json())
+        assert spec["texts"] == [str(t) for t in texts]
+        assert FigureJob.from_json(job.to_json(), figures, data, manifests).texts == job.texts
+        assert FigureJob.from_json(job.to_json(), figures, data, manifests, ["x", "y"]).texts == (
+            "x", "y",
+        )  # fmt: skip
+        job.render()
+        for i, variant in enumerate(variants):
+            said = json.loads(texts[i].read_text())
+            assert said["alt"] and said["description"], (with_manifests, i)
+            assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]
+        # each variant its own text: the two sweeps take different numbers of steps
+        assert texts[0].read_text() != texts[1].read_text()
