@@ -1,4 +1,4 @@
-"""Mutation testing of the mathematics, the claims and config validation (mutmut).
+"""Mutation testing of the mathematics, the claims, config validation and the plumbing (mutmut).
 
 Too slow for CI (about half an hour on two cores): run it before touching what the
 tests of those modules promise, and copy its table into the README.

@@ -5,12 +5,15 @@ reruns exactly the jobs whose code imports it. It asks on every run, a no-op
 included, and parsing the package's files is most of what that costs
 (benchmarks/bench_pipeline.py (d)): what each file imports is remembered
 between runs (:func:`load_imports`, :func:`save_imports`) under the file's
-modification time and size, as Snakemake itself decides by modification times.
+modification time and size, as Snakemake itself decides by modification times,
+and under this module's own source: a record written by other reading code
+(this file edited, another natgrad checked out) is read afresh, not believed.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from functools import cache
 from pathlib import Path
@@ -23,6 +26,12 @@ PACKAGE = Path(__file__).parents[1]
 # was when read; a file whose stamp differs is read again.
 _REMEMBERED: dict[str, list] = {}
 _UNSAVED: set[str] = set()
+
+
+@cache
+def _reader() -> str:
+    """sha256 of this module's source: the code that read what a record holds."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 @cache
@@ -39,13 +48,10 @@ def _module_file(dotted: str) -> Path | None:
 
 
 def _package_of(path: Path) -> str:
+    """The package a relative import in ``path`` starts from: a module's package,
+    and a package's ``__init__`` is in its own package, so both drop the last part."""
     rel = path.relative_to(PACKAGE.parent).with_suffix("")
-    parts = list(rel.parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    else:
-        parts.pop()  # a module's package
-    return ".".join(parts)
+    return ".".join(rel.parts[:-1])
 
 
 @cache
@@ -142,14 +148,18 @@ def forget() -> None:
 
 def load_imports(path: str | Path) -> None:
     """Take what files were found to import from ``path`` (written by
-    :func:`save_imports`); a missing or unreadable file is as if empty."""
+    :func:`save_imports`); a missing or unreadable file is as if empty, and so is
+    one written by another version of this module (it may read imports otherwise)."""
     try:
         data = json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return
-    if isinstance(data, dict):
+    if not isinstance(data, dict) or data.get("reader") != _reader():
+        return
+    files = data.get("imports")
+    if isinstance(files, dict):
         _REMEMBERED.update(
-            (k, v) for k, v in data.items() if isinstance(v, list) and len(v) == 2
+            (k, v) for k, v in files.items() if isinstance(v, list) and len(v) == 2
         )
 
 
@@ -160,7 +170,8 @@ def save_imports(path: str | Path) -> None:
         return
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(_REMEMBERED, sort_keys=True))
+        record = {"reader": _reader(), "imports": _REMEMBERED}
+        Path(path).write_text(json.dumps(record, sort_keys=True))
     except OSError:
         return
     _UNSAVED.clear()

@@ -105,3 +105,16 @@ def test_a_batch_is_current_only_when_every_variant_is(tmp_path):
     assert mark(stamp, [manifest, manifest2], ["d1", "e1"], outputs) == "current"
     assert mark(stamp, [manifest, manifest2], ["d1", "e2"], outputs) == "stale"
     assert stamp.read_text() == "d1\ne2\n"
+
+
+def test_an_output_not_in_its_manifest_or_a_manifest_listing_nothing_is_stale(tmp_path):
+    """As align_times' tests had it: the manifest lists every other output, with its
+    bytes; it need not list itself; a manifest not a mapping is no record."""
+    stamp, fig, manifest = _job(tmp_path)
+    extra = fig.with_name("g.png")
+    extra.write_bytes(b"png")
+    assert mark(stamp, [manifest], ["d1"], [fig, extra, manifest]) == "stale"
+    assert mark(stamp, [manifest], ["d1"], [fig, manifest]) == "current"
+    for text in ('["d1"]', '{"inputs_sha256": "d1"}'):
+        manifest.write_text(text)
+        assert mark(stamp, [manifest], ["d1"], [fig, manifest]) == "stale", text
