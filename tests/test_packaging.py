@@ -189,3 +189,21 @@ def test_every_test_module_runs_on_its_own(root):
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for f, out in zip(files, pool.map(collect, files), strict=True):
             assert out.returncode == 0, f"{f}:\n{out.stdout[-2000:]}"
+
+
+def test_every_test_has_a_time_limit_and_leaves_no_temporaries(request):
+    """pytest-timeout's default (pyproject.toml) for every test, a larger one for the
+    slow ones (conftest.SLOW_TIMEOUT or their own mark): a hung test fails with its
+    stack instead of running into CI's limit. A passing test's temporary folder goes."""
+    from conftest import SLOW_TIMEOUT
+
+    config = request.config
+    default = float(config.getini("timeout"))
+    assert 0 < default < SLOW_TIMEOUT
+    assert config.getini("tmp_path_retention_policy") == "failed"
+    items = request.session.items
+    assert request.node in items
+    for item in items:
+        if item.get_closest_marker("slow"):
+            (limit,) = item.get_closest_marker("timeout").args
+            assert limit >= SLOW_TIMEOUT, item.nodeid
