@@ -98,3 +98,28 @@ def test_command_line_values_mean_what_they_mean_in_config_yaml(origin, tmp_path
     dry = run_snakemake(repo, "-n", "--cores", "4", "--config", f"usetex={value}")
     assert dry.returncode == 0, dry.stderr[-2000:]
     assert jobs_run(dry) == (sorted([*figures, "all"]) if figures else [])
+
+
+def test_after_a_clone_the_missing_records_are_explained_and_touch_records_them(
+    origin, tmp_path
+):
+    """Snakemake's warnings after a clone (no records of the jobs that made the committed
+    files) are the ones the README explains, and its recipe, `snakemake --touch
+    --forceall --cores 1`, records them without changing a file: the warnings go."""
+    repo = clone(origin, tmp_path)
+    readme = " ".join((repo / "README.md").read_text().split())
+    provenance = "jobs have missing provenance/metadata so that it in part cannot be used"
+    metadata = "Missing metadata for file"
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert provenance in dry.stdout + dry.stderr and provenance in readme
+    report = run_snakemake(repo, "--report", "report.html")
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert metadata in report.stdout + report.stderr and metadata in readme
+    assert "snakemake --touch --forceall --cores 1" in readme
+    touch = run_snakemake(repo, "--touch", "--forceall", "--cores", "1")
+    assert touch.returncode == 0, touch.stderr[-2000:]
+    assert git(repo, "status", "--porcelain") == ""
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert jobs_run(dry) == [] and "missing provenance" not in dry.stdout + dry.stderr
+    report = run_snakemake(repo, "--report", "report.html")
+    assert report.returncode == 0 and metadata not in report.stdout + report.stderr
