@@ -121,14 +121,25 @@ def browser(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`."""
-    import shutil
+def built(tmp_path_factory, worker_id):
+    """A copy of the repository with figures/ removed, then rebuilt by `snakemake --cores 4`:
+    ``(repo, result)``. Built once per run and shared: under pytest-xdist the first
+    worker to ask builds it and the others wait for it. Read-only to the tests; a test
+    that changes it works on a copy (``snakemake_runs.fresh_copy``)."""
+    from snakemake_runs import build_reference
 
-    from snakemake_runs import copy_repo, run_snakemake
+    if worker_id == "master":
+        return build_reference(tmp_path_factory.mktemp("built"))
+    # The workers' temporary folders are siblings below the run's own one.
+    return build_reference(tmp_path_factory.getbasetemp().parent / "built")
 
-    repo = copy_repo(tmp_path_factory.mktemp("built") / "repo")
-    shutil.rmtree(repo / "figures")
-    result = run_snakemake(repo, "--cores", "4")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return repo, result
+
+# The time limit of a test marked slow (the default, pyproject's `timeout`, is for the
+# rest); a hung test fails with its stack instead of running into CI's limit.
+SLOW_TIMEOUT = 600
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))

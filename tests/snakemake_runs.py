@@ -76,11 +76,35 @@ def tree_hashes(directory: Path) -> dict[str, str]:
     }
 
 
+def build_reference(folder: Path):
+    """``(repo, result)``: a copy of the repository in ``folder``/repo with figures/
+    removed, then rebuilt by `snakemake --cores 4`. Built once: a later call, from this
+    or another process (pytest-xdist's workers), waits for the first and reads its
+    record (``folder``/result.json) instead of building again."""
+    import fcntl
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    repo, record = folder / "repo", folder / "result.json"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            copy_repo(repo)
+            shutil.rmtree(repo / "figures")
+            result = run_snakemake(repo, "--cores", "4")
+            assert result.returncode == 0, result.stderr[-3000:]
+            fields = {k: getattr(result, k) for k in ("args", "returncode", "stdout", "stderr")}
+            record.write_text(json.dumps(fields))
+        result = subprocess.CompletedProcess(**json.loads(record.read_text()))
+    return repo, result
+
+
 def fresh_copy(built, tmp_path: Path) -> Path:
-    """A copy of the built repository (the ``built`` fixture), Snakemake's metadata included."""
+    """A copy of the built repository (the ``built`` fixture), Snakemake's metadata
+    included: copy-on-write where the file system can (``cp --reflink=auto``)."""
     repo, _ = built
     dest = tmp_path / "repo"
-    shutil.copytree(repo, dest, symlinks=True)
+    subprocess.run(["cp", "-a", "--reflink=auto", str(repo), str(dest)], check=True)
     return dest
 
 
@@ -113,3 +137,36 @@ def as_if_built_elsewhere(figures: Path) -> None:
         for name, entry in manifest["artifacts"].items():
             entry["sha256"] = hashlib.sha256((figures / name).read_bytes()).hexdigest()
         fragment.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
+def config_value(repo: Path, dotted: str):
+    """The value at ``section.key`` (``section.key[i]`` into a list) of ``repo``'s config.yaml."""
+    import yaml
+
+    value = yaml.safe_load((repo / "config.yaml").read_text())
+    for part in re.findall(r"[^.\[\]]+", dotted):
+        value = value[int(part)] if part.isdigit() else value[part]
+    return value
+
+
+def edit_config(repo: Path, section: str, key: str, value: str | None = None, *,
+                nth: int = 0, rename: str | None = None) -> None:  # fmt: skip
+    """Edit ``repo``'s config.yaml as an author would, comments kept: the ``nth``
+    ``key:`` line inside top-level ``section`` gets the YAML text ``value`` (or the
+    key is renamed to ``rename``). Whatever the values are now: tests edit the
+    config they build with, never a copy of its committed text."""
+    path = repo / "config.yaml"
+    lines = path.read_text().splitlines(keepends=True)
+    start = lines.index(f"{section}:\n")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.match(r"[A-Za-z_]", lines[i])), len(lines)
+    )
+    pattern = re.compile(rf"^(\s+(?:- )?){re.escape(key)}:( *)([^#\n]*?)( *#.*)?$")
+    found = [i for i in range(start + 1, end) if pattern.match(lines[i].rstrip("\n"))]
+    assert len(found) > nth, f"config.yaml has no {nth}-th {key}: in {section}"
+    i = found[nth]
+    indent, gap, old, comment = pattern.match(lines[i].rstrip("\n")).groups()
+    new_key = rename or key
+    new_value = old if value is None else value
+    lines[i] = f"{indent}{new_key}:{gap or ' '}{new_value}{comment or ''}\n"
+    path.write_text("".join(lines))

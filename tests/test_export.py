@@ -25,7 +25,8 @@ from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake
 
 from natgrad.pipeline.post import post_images, read_images
 
-pytestmark = pytest.mark.slow
+# one xdist worker (--dist loadgroup) builds the module's export, blog and browser once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("export")]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "blog"
 POSTS = sorted((FIXTURE / "_posts").glob("*.md"))

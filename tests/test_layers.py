@@ -3,18 +3,25 @@
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 MATHEMATICS = ["metrics", "descent", "objectives", "gaussian", "errors", "claims"]
 
 
-def lint_imports(root, *args):
-    exe = shutil.which("lint-imports", path=str(root / ".venv" / "bin")) or shutil.which(
-        "lint-imports"
-    )
+def lint_imports_exe():
+    """lint-imports beside the interpreter running the tests, wherever its environment
+    lives (import-linter is a test extra, installed with pytest)."""
+    exe = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     assert exe, "lint-imports (import-linter) is a test dependency: pip install -e '.[test]'"
-    return subprocess.run([exe, *args], cwd=root, capture_output=True, text=True, timeout=120)
+    return exe
+
+
+def lint_imports(root, *args):
+    return subprocess.run(
+        [lint_imports_exe(), *args], cwd=root, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_layer_contracts_are_kept(root):
@@ -32,9 +39,8 @@ def test_a_forbidden_import_breaks_a_contract(root, tmp_path):
     shutil.copy(root / "pyproject.toml", copy)
     metrics = copy / "natgrad" / "metrics.py"
     metrics.write_text(metrics.read_text() + "\nfrom .drawing import style  # noqa\n")
-    exe = shutil.which("lint-imports", path=str(root / ".venv" / "bin")) or "lint-imports"
     result = subprocess.run(
-        [exe, "--no-cache"],
+        [lint_imports_exe(), "--no-cache"],
         cwd=copy,
         capture_output=True,
         text=True,

@@ -170,15 +170,40 @@ def _installed(name):
 def test_every_test_module_runs_on_its_own(root):
     """A test file imports its helpers from tests/ (on the path through conftest), never
     from another folder's test module, which only a whole-suite run puts on the path."""
+    import os
     import subprocess
     import sys
+    from concurrent.futures import ThreadPoolExecutor
 
     files = sorted(p.relative_to(root) for p in (root / "tests").rglob("test_*.py"))
     assert len(files) > 30
-    for f in files:
-        out = subprocess.run(
+
+    def collect(f):
+        return subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
-             str(f)],
+             "-n0", str(f)],
             cwd=root, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
-        assert out.returncode == 0, f"{f}:\n{out.stdout[-2000:]}"
+
+    # one process per file (what running it alone does), as many at once as cores
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for f, out in zip(files, pool.map(collect, files), strict=True):
+            assert out.returncode == 0, f"{f}:\n{out.stdout[-2000:]}"
+
+
+def test_every_test_has_a_time_limit_and_leaves_no_temporaries(request):
+    """pytest-timeout's default (pyproject.toml) for every test, a larger one for the
+    slow ones (conftest.SLOW_TIMEOUT or their own mark): a hung test fails with its
+    stack instead of running into CI's limit. A passing test's temporary folder goes."""
+    from conftest import SLOW_TIMEOUT
+
+    config = request.config
+    default = float(config.getini("timeout"))
+    assert 0 < default < SLOW_TIMEOUT
+    assert config.getini("tmp_path_retention_policy") == "failed"
+    items = request.session.items
+    assert request.node in items
+    for item in items:
+        if item.get_closest_marker("slow"):
+            (limit,) = item.get_closest_marker("timeout").args
+            assert limit >= SLOW_TIMEOUT, item.nodeid

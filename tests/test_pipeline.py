@@ -1,12 +1,24 @@
 """End-to-end: the real `snakemake --cores 4` in a temporary copy of the repository."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from snakemake_runs import FIGURES, ROOT, fresh_copy, jobs_run, png_size, run_snakemake, tree_hashes
+from snakemake_runs import (
+    FIGURES,
+    ROOT,
+    config_value,
+    edit_config,
+    fresh_copy,
+    jobs_run,
+    png_size,
+    run_snakemake,
+    tree_hashes,
+)
 
 from natgrad import gaussian
 from natgrad.descent import steepest_descent
@@ -20,24 +32,24 @@ def sidecar(repo, name):
     return json.loads((repo / "figures" / "data" / f"{name}.json").read_text())
 
 
-def test_build_writes_every_figure_at_the_post_size(built):
+def test_build_writes_every_figure_at_its_configured_size(built):
+    """Each PNG is its config's figsize (inches) at its dpi (as committed, the
+    published pixel sizes: 2000 x 800, 1400 x 700, 600 x 600, ...)."""
     repo, result = built
     assert jobs_run(result) == sorted([*FIGURES, "all", "claims"])
-    sizes = {
-        "equidistant_points": (2000, 800),
-        "gd_euclidean_mahalanobis": (1400, 700),
-        "gaussian_isocontours_fisher": (600, 600),
-        "natural_gradient_gaussian_mle": (1600, 700),
-        "gaussian_fisher_ellipses": (600, 600),
-        "adam_diagonal_preconditioning": (2100, 1200),
-        "gaussian_kl_vs_euclidean": (1600, 600),
-        "univariate_gaussian_euclidean": (1400, 700),
-        "reparameterization_invariance": (1600, 700),
-    }
-    for name, size in sizes.items():
-        assert png_size(repo / "figures" / f"{name}.png") == size
+    check_sizes(repo)
+    for name in FIGURES:
         assert (repo / "logs" / f"{name}.log").exists()
         assert (repo / "logs" / "benchmarks" / f"{name}.tsv").exists()
+
+
+def check_sizes(repo):
+    """Each PNG of ``repo``'s build is its config's figsize (inches) at its dpi."""
+    config = yaml.safe_load((repo / "config.yaml").read_text())
+    for name in FIGURES:
+        width, height = config[name]["figsize"]
+        size = (round(width * config["dpi"]), round(height * config["dpi"]))
+        assert png_size(repo / "figures" / f"{name}.png") == size, name
 
 
 def test_built_figures_match_the_committed_ones(built, tmp_path):
@@ -54,31 +66,41 @@ def test_built_figures_match_the_committed_ones(built, tmp_path):
 
 
 def test_drawn_data_is_what_config_asks(built):
-    repo, _ = built
+    check_drawn_data(built[0])
+
+
+def check_drawn_data(repo):
+    """The sidecars of ``repo``'s build hold what its config.yaml asks for."""
     config = yaml.safe_load((repo / "config.yaml").read_text())
 
     eq = sidecar(repo, "equidistant_points")["data"]
-    for panel, cfg in zip(eq["panels"], config["equidistant_points"]["panels"], strict=True):
+    section = config["equidistant_points"]
+    r = section["radius"]
+    for panel, cfg in zip(eq["panels"], section["panels"], strict=True):
         pts = np.array(panel["points"])
-        assert_allclose(metric_from_matrix(cfg["A"]).sqdist(pts, np.zeros(2)), 1.0, rtol=1e-12)
-    assert_allclose(eq["panels"][1]["extent"], [1.0, 2.0], rtol=1e-3)
+        assert_allclose(metric_from_matrix(cfg["A"]).sqdist(pts, np.zeros(2)), r**2, rtol=1e-12)
+        # the ellipse x^T A x = r^2 reaches r sqrt((A^-1)_ii) along axis i
+        extent = r * np.sqrt(np.diag(np.linalg.inv(cfg["A"])))
+        assert_allclose(panel["extent"], extent, rtol=1e-3)
 
     gd = sidecar(repo, "gd_euclidean_mahalanobis")["data"]
     section = config["gd_euclidean_mahalanobis"]
     f = Quadratic(section["A"])
     for panel, cfg in zip(gd["panels"], section["panels"], strict=True):
         metric = Euclidean() if cfg["metric"] == "euclidean" else Mahalanobis(f.A)
-        expected = steepest_descent(f.gradient, section["x0"], metric, cfg["lr"], 10)
+        expected = steepest_descent(f.gradient, section["x0"], metric, cfg["lr"],
+                                    section["n_steps"])  # fmt: skip
         assert_allclose(panel["iterates"], expected)
-        assert panel["contours"]["x_range"] == [-10.0, 10.0]
+        assert panel["contours"]["x_range"] == section["limits"]
 
     iso = sidecar(repo, "gaussian_isocontours_fisher")["data"]
+    section = config["gaussian_isocontours_fisher"]
     d = config["gaussian_data"]
     ll = GaussianLogLikelihood(gaussian.sample(d["n"], d["mu"], d["sigma"], d["seed"]))
-    assert iso["sufficient_statistics"]["n"] == 2000
+    assert iso["sufficient_statistics"]["n"] == d["n"]
     assert_allclose(iso["mle"], ll.mle())
-    assert iso["contours"]["x_range"] == [-1.0, 1.0]
-    assert iso["contours"]["y_range"] == [-2.0, 2.0]
+    assert iso["contours"]["x_range"] == section["mu_range"]
+    assert iso["contours"]["y_range"] == section["logsigma_range"]
 
 
 def test_noop_rerun_runs_no_job(built, tmp_path):
@@ -92,8 +114,8 @@ def test_noop_rerun_runs_no_job(built, tmp_path):
 def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
     repo = fresh_copy(built, tmp_path)
     before = tree_hashes(repo / "figures")
-    text = (repo / "config.yaml").read_text().replace("n_steps: 10\n", "n_steps: 12\n")
-    (repo / "config.yaml").write_text(text)
+    n_steps = config_value(repo, "gd_euclidean_mahalanobis.n_steps") + 2
+    edit_config(repo, "gd_euclidean_mahalanobis", "n_steps", str(n_steps))
     # (`--list-changes params` lists every output in Snakemake 9.27 even with no
     # change, so the dry run's job list is the record used here.)
     dry = run_snakemake(repo, "-n", "--cores", "4")
@@ -113,7 +135,8 @@ def test_editing_one_figure_reruns_only_that_figure(built, tmp_path):
         "manifest/gd_euclidean_mahalanobis.json",
         "text/gd_euclidean_mahalanobis.json",  # its text alternative states the steps
     }
-    assert len(sidecar(repo, "gd_euclidean_mahalanobis")["data"]["panels"][0]["iterates"]) == 13
+    iterates = sidecar(repo, "gd_euclidean_mahalanobis")["data"]["panels"][0]["iterates"]
+    assert len(iterates) == n_steps + 1
 
 
 def test_library_change_reruns_every_figure(built, tmp_path):
@@ -216,19 +239,17 @@ def test_adding_a_figure_touches_four_files(built, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "old, new, words",
+    "key, value, rename, words",
     [
-        ("n_steps: 10", "n_steps: ten", "gd_euclidean_mahalanobis.n_steps"),
-        ("n_steps: 10", "n_step: 10", "gd_euclidean_mahalanobis.n_step"),
-        ("A: [[1.0, -0.5], [-0.5, 1.0]]", "A: [[1.0, 2.0], [2.0, 1.0]]", "positive definite"),
+        ("n_steps", "ten", None, "gd_euclidean_mahalanobis.n_steps"),
+        ("n_steps", None, "n_step", "gd_euclidean_mahalanobis.n_step"),
+        ("A", "[[1.0, 2.0], [2.0, 1.0]]", None, "positive definite"),
     ],
 )
-def test_broken_config_fails_before_any_job(built, tmp_path, old, new, words):
+def test_broken_config_fails_before_any_job(built, tmp_path, key, value, rename, words):
     repo = fresh_copy(built, tmp_path)
     before = tree_hashes(repo / "figures")
-    text = (repo / "config.yaml").read_text()
-    assert old in text
-    (repo / "config.yaml").write_text(text.replace(old, new, 1))
+    edit_config(repo, "gd_euclidean_mahalanobis", key, value, rename=rename)
     result = run_snakemake(repo, "--cores", "4")
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -282,3 +303,37 @@ def test_claims_rule_fails_the_build_when_a_formula_breaks(built, tmp_path):
     after = tree_hashes(repo / "figures")
     for name in ("claims.md", "claims.json"):
         assert after.get(name) in (None, before[name])
+
+
+def test_an_authors_edits_rebuild_and_keep_the_figure_tests_green(built, tmp_path):
+    """README: every number is in config.yaml, edit it and rebuild. Ordinary edits
+    within the schema (a learning rate, the data's seed, a radius, a size, a title);
+    the rebuild reruns exactly the figures that read them, and the figure tests and
+    the build's checks pass on what it drew (they read the config, not its values)."""
+    from natgrad.figures import registry
+
+    repo = fresh_copy(built, tmp_path)
+    edits = [
+        ("gd_euclidean_mahalanobis", "lr", "0.4"),  # the first panel's
+        ("gaussian_data", "seed", "7"),
+        ("equidistant_points", "radius", "1.5"),
+        ("gaussian_fisher_ellipses", "figsize", "[7, 6]"),
+        ("gaussian_isocontours_fisher", "title", "'log-likelihood'"),
+        ("natural_gradient_gaussian_mle", "lr_natural", "0.6"),
+    ]
+    for section, key, value in edits:
+        edit_config(repo, section, key, value)
+    result = run_snakemake(repo, "--cores", "4")
+    assert result.returncode == 0, result.stderr[-3000:]
+    edited = {section for section, _, _ in edits}
+    rerun = [name for name, spec in registry().items() if edited & set(spec.sections)]
+    assert jobs_run(result) == sorted([*rerun, "all"])
+    check_sizes(repo)
+    check_drawn_data(repo)
+    figure_tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n0",
+         "tests/figures"],
+        cwd=repo, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert figure_tests.returncode == 0, figure_tests.stdout[-3000:]
+    assert " passed" in figure_tests.stdout and "failed" not in figure_tests.stdout

@@ -1,7 +1,5 @@
 """What gaussian_kl_vs_euclidean.png draws (natgrad/figures/gaussian_kl_vs_euclidean.py)."""
 
-import re
-
 import numpy as np
 from conftest import build_figure
 from numpy.testing import assert_allclose
@@ -21,12 +19,25 @@ def test_kl_figure_titles_state_the_computed_kl(default_config):
         kls.append(kl)
         title = ax.get_title()
         assert f"$\\mathrm{{KL}}={kl:.3g}$" in title and f"$\\sigma^2={var:g}$" in title
-        assert re.search(r"\\\|\\Delta\\mu\\\|=4", title)
+        assert f"$\\|\\Delta\\mu\\|={abs(m2 - m1):g}$" in title
         x, y = ax.get_lines()[0].get_data()
         assert_allclose(y, np.exp(-0.5 * ((x - m1) / s) ** 2) / (s * np.sqrt(2 * np.pi)))
-        assert ax.get_legend() is None and len(ax.collections) == 2  # shaded, no legend
-    assert kls[0] > 10 * kls[1]
-    assert [p["euclidean"] for p in data["panels"]] == [4.0, 4.0]
+        assert len(ax.collections) == (2 if params["fill"] else 0)  # shaded
+        # a legend only where there are labels, in the narrowest densities' panel
+        narrowest = var == min(params["variances"])
+        assert (ax.get_legend() is not None) == bool(params["labels"] and narrowest)
+    # equally far apart in parameters, KL in inverse proportion to the variance
+    assert_allclose(np.array(kls) * params["variances"], kls[0] * params["variances"][0])
+    assert [p["euclidean"] for p in data["panels"]] == [abs(m2 - m1)] * len(params["variances"])
+
+
+def test_with_its_published_values_the_left_kl_is_sixteen_times_the_right():
+    """Published values only: KL 32 at sigma^2 = 0.25, 2 at sigma^2 = 4."""
+    from published import KL_FIGURE
+
+    m1, m2 = KL_FIGURE["means"]
+    kls = [gaussian.kl(m1, np.sqrt(v), m2, np.sqrt(v)) for v in KL_FIGURE["variances"]]
+    assert_allclose(kls, [32.0, 2.0], rtol=1e-14)
 
 
 def test_it_shares_the_builder_of_the_posts_fourth_figure():

@@ -11,21 +11,19 @@ from natgrad.objectives import Quadratic
 
 def test_gd_figure_arrows_are_the_iterates(default_config):
     params, fig, data = build_figure(default_config, "gd_euclidean_mahalanobis")
-    assert tuple(fig.get_size_inches()) == (14, 7)
-    f = Quadratic(params["A"])
-    expected = {
-        "euclidean": steepest_descent(f.gradient, [8, 3], Euclidean(), 0.5, 10),
-        "mahalanobis": steepest_descent(f.gradient, [8, 3], Mahalanobis(f.A), 0.3, 10),
-    }
+    assert tuple(fig.get_size_inches()) == tuple(params["figsize"])
+    f, n = Quadratic(params["A"]), params["n_steps"]
+    metrics = {"euclidean": Euclidean(), "mahalanobis": Mahalanobis(f.A)}
     for ax, panel, drawn in zip(fig.axes, params["panels"], data["panels"], strict=True):
-        path = expected[panel["metric"]]
+        path = steepest_descent(f.gradient, params["x0"], metrics[panel["metric"]], panel["lr"], n)
         assert_allclose(drawn["iterates"], path)
-        assert len(ax.patches) == 10
+        assert len(ax.patches) == n
         for arrow, end in zip(ax.patches, path[1:], strict=True):
             assert np.min(np.linalg.norm(arrow.get_xy() - end, axis=1)) < 1e-9
         cs = ax.collections[0]
         verts = np.concatenate([p.vertices for p in cs.get_paths() if len(p.vertices)])
-        assert verts.min() >= -10 and verts.max() <= 10
+        lo, hi = params["limits"]
+        assert verts.min() >= lo and verts.max() <= hi
         assert len(drawn["contours"]["levels"]) == len(cs.levels)
         assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
         assert ax.get_title() == panel["title"]

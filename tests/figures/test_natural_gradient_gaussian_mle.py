@@ -12,7 +12,7 @@ from natgrad.objectives import GaussianLogLikelihood, gaussian_mle_path
 def test_mle_figure_draws_the_runs(default_config):
     params, fig, data = build_figure(default_config, "natural_gradient_gaussian_mle")
     ax, ax_gap = fig.axes
-    ll = GaussianLogLikelihood.from_sample(**default_config["gaussian_data"])
+    ll = GaussianLogLikelihood.from_sample(**params["gaussian_data"])
     lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 2]
     expected = [
         gaussian_mle_path(ll, start, method, lr, params["n_steps"])
@@ -25,14 +25,17 @@ def test_mle_figure_draws_the_runs(default_config):
     # the star: one natural step with lr = 1 lands on the sample mean, drawn at it
     star = next(ln for ln in ax.get_lines() if ln.get_marker() == "*")
     assert_allclose(star.get_xdata()[0], ll.mean, rtol=1e-12)
-    assert_allclose(data["one_step"][1][0], np.mean(gaussian.sample(2000, 0.0, 1.0, 0)))
-    assert ax.get_xlabel() == "$\\mu$"
+    assert_allclose(data["one_step"][1][0], np.mean(gaussian.sample(**params["gaussian_data"])))
+    assert_allclose(data["one_step"][0], params["starts"][params["one_step_start"]])
+    assert ax.get_xlabel() == params["xlabel"] and ax.get_ylabel() == params["ylabel"]
     assert ax_gap.get_yscale() == "log"
     # one legend, below the panels, naming the starts as a reader does
     (legend,) = fig.legends
     labels = [t.get_text() for t in legend.get_texts()]
-    assert "natural gradient, $\\gamma=0.5$" in labels
-    assert labels[2:4] == ["from small $\\sigma$", "from large $\\sigma$"]
+    assert f"natural gradient, $\\gamma={params['lr_natural']:g}$" in labels
+    # a start below the fitted sigma is "small", one above it "large"
+    sizes = ["small" if s[1] < ll.mle()[1] else "large" for s in params["starts"]]
+    assert labels[2 : 2 + len(sizes)] == [f"from {s} $\\sigma$" for s in sizes]
     assert ax.get_legend() is None and ax_gap.get_legend() is None
 
 
