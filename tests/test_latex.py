@@ -54,11 +54,12 @@ def test_a_latex_build_records_its_engine_and_the_check_needs_latex(
         )
 
     # on a machine without LaTeX: one line saying what is missing, before any rebuild
+    # (each figure's PNG, data sidecar and text alternative were drawn with LaTeX)
     without = check(path_without_latex)
     assert without.returncode == 2
     (line,) = without.stderr.strip().splitlines()
     assert line.startswith(
-        f"natgrad check: {len(FIGURES) * 2} file(s) of figures/ were drawn with LaTeX (pdfTeX"
+        f"natgrad check: {len(FIGURES) * 3} file(s) of figures/ were drawn with LaTeX (pdfTeX"
     )
     assert line.endswith(
         "install it (Debian: apt-get install texlive-latex-base texlive-latex-extra "

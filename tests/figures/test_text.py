@@ -124,7 +124,15 @@ def test_trajectory_text_counts_the_steps_to_the_minimum(default_config, tmp_pat
         assert (
             f"within {NEAR:g} of the minimum after {reached(panel)} steps" in (said["description"])
         )
-    assert "gradient descent zig-zags" in said["alt"] and "runs straight" in said["alt"]
+    for panel, name in zip(
+        data["panels"], ("gradient descent", "steepest descent under the metric A"), strict=True
+    ):
+        # the sharpest turn between successive steps, as the quotient of complex numbers
+        z = np.diff(np.asarray(panel["iterates"]) @ [1, 1j])
+        z = z[z != 0]
+        turn = max(np.degrees(np.abs(np.angle(z[1:] / z[:-1]))), default=0.0)
+        how = "zig-zags" if turn > 90 else "bends" if turn >= 0.5 else "runs straight"
+        assert f"{name} {how}" in said["alt"]
     section["panels"][0]["lr"] = 0.1  # small steps: no zig-zag, too few to get there
     said, data = drawn(tmp_path, config, "gd_euclidean_mahalanobis")
     assert "step size 0.1" in said["description"] and "zig-zags" not in said["alt"]
@@ -272,15 +280,12 @@ def test_fisher_ball_text_follows_the_radius(default_config, tmp_path):
 def test_snakemake_rewrites_the_text_with_its_figure_only(tmp_path):
     """A config edit reruns the figure's job, which rewrites its text (and manifest);
     no other figure's text is touched."""
-    from snakemake_runs import copy_repo, jobs_run, run_snakemake
+    from snakemake_runs import copy_repo, edit_config, jobs_run, run_snakemake
 
     repo = copy_repo(tmp_path / "repo")
     texts = repo / "figures" / "text"
     before = {p.name: p.read_bytes() for p in texts.iterdir()}
-    config = repo / "config.yaml"
-    old = "  radius: 1.0 "
-    assert old in config.read_text()
-    config.write_text(config.read_text().replace(old, "  radius: 0.5 ", 1))
+    edit_config(repo, "equidistant_points", "radius", "0.5")
     result = run_snakemake(repo, "--cores", "2")
     assert result.returncode == 0, result.stderr[-2000:]
     assert jobs_run(result) == ["all", "equidistant_points"]
