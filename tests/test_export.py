@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from browser import chromium, require
+from previews import FETCH
 from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad.pipeline.post import post_images, read_images
@@ -154,19 +155,6 @@ return Array.from(document.images, (img) => {
     caption: caption ? caption.textContent : "",
   };
 });
-"""
-
-# The bytes the server sends for a URL, as the page fetches them, in base64.
-FETCH = """
-const done = arguments[arguments.length - 1];
-fetch(arguments[0]).then((r) => r.arrayBuffer()).then((buffer) => {
-  const bytes = new Uint8Array(buffer);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  done(btoa(text));
-}).catch((e) => done("failed: " + e));
 """
 
 
