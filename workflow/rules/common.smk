@@ -130,12 +130,10 @@ SWEEP_JOBS = {
 
 
 # The claims table: its code and config, hashed as a figure job's are.
-CLAIMS_CODE = [
-    *sources("claims.py", "pipeline/io.py", "pipeline/manifest.py"),
-    os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "write_claims.py")),
-]
+CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
+CLAIMS_SCRIPT = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "write_claims.py"))
 CLAIMS_INPUTS = inputs_sha256(
-    CLAIMS_CODE, json.dumps(config["claims"], sort_keys=True), workflow.basedir
+    [*CLAIMS_CODE, CLAIMS_SCRIPT], json.dumps(config["claims"], sort_keys=True), workflow.basedir
 )
 CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
 
