@@ -139,7 +139,12 @@ def built(tmp_path_factory, worker_id):
 SLOW_TIMEOUT = 600
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(SLOW_TIMEOUT))
+        # a test that asks for LaTeX is one that needs it, whatever its marks say
+        # (-m "not latex" on a machine without it then leaves it out)
+        if "latex" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("latex"):
+            item.add_marker(pytest.mark.latex)
