@@ -4,17 +4,9 @@ description beneath it, both rewritten when a save redraws the figure."""
 import json
 
 import pytest
-from previews import Running
-from snakemake_runs import FIGURES, copy_repo
+from snakemake_runs import FIGURES
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def preview(tmp_path):
-    running = Running(copy_repo(tmp_path / "repo"))
-    yield running
-    running.stop()
 
 
 def shown(driver, name):

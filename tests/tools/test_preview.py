@@ -7,19 +7,12 @@ import sys
 import time
 
 import pytest
-from previews import Running, group_of
+from previews import group_of
 from snakemake_runs import FIGURES, copy_repo, run_snakemake
 
 from natgrad.tools.preview.model import caption_text
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def preview(tmp_path):
-    running = Running(copy_repo(tmp_path / "repo"))
-    yield running
-    running.stop()
 
 
 @pytest.mark.slow
