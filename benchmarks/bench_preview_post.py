@@ -39,7 +39,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 PY = sys.executable
 IGNORE = shutil.ignore_patterns(
     ".git", ".snakemake", "logs", ".venv", "__pycache__", ".check", "results", ".preview"
@@ -114,7 +114,7 @@ def started(proc, pattern: str, timeout=300.0) -> str:
 
 
 def main(argv=None) -> int:
-    from browser import chromium
+    from tests.helpers.browser import chromium
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)

@@ -1,9 +1,9 @@
 """The fuzzing harness, long budget: hostile configs, posts, manifests and trees
-(tests/fuzzing.py's strategies and checks), reporting the count of cases and the longest.
+(tests/helpers/fuzzing.py's strategies and checks), reporting the count of cases and the longest.
 
     python benchmarks/fuzz.py [--examples 500] [--out logs/fuzz.txt]
 
-Any case that is not one line, raises, or takes longer than tests/fuzzing.CASE_SECONDS
+Any case that is not one line, raises, or takes longer than tests.helpers.fuzzing.CASE_SECONDS
 fails the run with hypothesis's shrunk example.
 """
 
@@ -14,9 +14,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from fuzzing import (  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from natgrad.pipeline.config import load_schema  # noqa: E402
+from tests.helpers.fuzzing import (  # noqa: E402
     check_config,
     check_manifests,
     check_post,
@@ -26,10 +30,6 @@ from fuzzing import (  # noqa: E402
     hostile_posts,
     hostile_trees,
 )
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from natgrad.pipeline.config import load_schema  # noqa: E402
 
 
 def run(name, strategies, check, examples):
@@ -83,7 +83,7 @@ def main() -> None:
             run("manifests", [hostile_manifests(), hostile_manifests()], manifests, args.examples),
             run("trees", [hostile_trees()], trees, args.examples),
         ]
-    table = "\n".join(["fuzzing harness (tests/fuzzing.py), seconds per case", *lines])
+    table = "\n".join(["fuzzing harness (tests/helpers/fuzzing.py), seconds per case", *lines])
     print(table)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(table + "\n")

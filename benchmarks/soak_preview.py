@@ -4,7 +4,7 @@
 
 On copies of this checkout and of the fixture blog (tests/fixtures/blog, with a
 post of two figures), ``python -m natgrad.preview --blog ... --post ...`` runs
-while a day of saves (tests/previews.py's ``Day``) goes by: valid and invalid
+while a day of saves (tests/helpers/previews.py's ``Day``) goes by: valid and invalid
 content into config.yaml, a figure's module, a natgrad module, a caption and the
 post, saved in place, by rename, by delete-then-create, twice at once, and all
 five at once as a ``git checkout`` does. After each save it waits for the page
@@ -27,13 +27,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 
 def main(argv=None) -> int:
-    from browser import chromium
-    from previews import SOAK_FIGURES, SOAK_POST, Day, RunningPost, page_bytes, shown
-    from snakemake_runs import copy_repo, run_snakemake
+    from tests.helpers.browser import chromium
+    from tests.helpers.previews import SOAK_FIGURES, SOAK_POST, Day, RunningPost, page_bytes, shown
+    from tests.helpers.snakemake_runs import copy_repo, run_snakemake
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--saves", type=int, default=200)

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import yaml
 
+from tests.helpers.limits import SLOW_TIMEOUT
+
 matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,31 +29,6 @@ def root():
 def default_config():
     with open(ROOT / "config.yaml") as fh:
         return yaml.safe_load(fh)
-
-
-def build_figure(config, name):
-    """``(params, figure, data)`` of figure ``name`` built from ``config`` as its job
-    would (:meth:`natgrad.pipeline.jobs.FigureJob.build`), in matplotlib's current style."""
-    from natgrad.pipeline.config import figure_job
-
-    job = figure_job(config, name, figures=(), data=())
-    return job.variants[0]["figure"], *job.build()
-
-
-def line_xy(line):
-    """The (x, y) points of a drawn Line2D, shape (n, 2)."""
-    return np.column_stack(line.get_data())
-
-
-def random_spd(rng, p, cond=None):
-    """A random symmetric positive-definite p x p matrix; with ``cond``, one whose
-    eigenvalues run geometrically from 1 to ``cond`` in random directions."""
-    if cond is None:
-        M = rng.standard_normal((p, p))
-        return M @ M.T + p * np.eye(p)
-    Q, _ = np.linalg.qr(rng.standard_normal((p, p)))
-    G = (Q * np.geomspace(1.0, cond, p)) @ Q.T
-    return (G + G.T) / 2
 
 
 # The programs matplotlib's usetex runs; hiding them is "a machine without LaTeX".
@@ -111,8 +88,8 @@ def latex():
 
 @pytest.fixture
 def browser(tmp_path):
-    """Headless Chromium (tests/browser.py), closed after the test."""
-    from browser import chromium
+    """Headless Chromium (tests/helpers/browser.py), closed after the test."""
+    from tests.helpers.browser import chromium
 
     driver = chromium(tmp_path / "chromium")
     driver.set_script_timeout(30)
@@ -126,17 +103,12 @@ def built(tmp_path_factory, worker_id):
     ``(repo, result)``. Built once per run and shared: under pytest-xdist the first
     worker to ask builds it and the others wait for it. Read-only to the tests; a test
     that changes it works on a copy (``snakemake_runs.fresh_copy``)."""
-    from snakemake_runs import build_reference
+    from tests.helpers.snakemake_runs import build_reference
 
     if worker_id == "master":
         return build_reference(tmp_path_factory.mktemp("built"))
     # The workers' temporary folders are siblings below the run's own one.
     return build_reference(tmp_path_factory.getbasetemp().parent / "built")
-
-
-# The time limit of a test marked slow (the default, pyproject's `timeout`, is for the
-# rest); a hung test fails with its stack instead of running into CI's limit.
-SLOW_TIMEOUT = 600
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker

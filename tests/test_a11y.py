@@ -20,16 +20,16 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import chromium, require
-from snakemake_runs import ROOT, copy_repo, jobs_run, png_size, run_snakemake
 
 from natgrad.figures import registry
 from natgrad.pipeline.blog import DATA_FILE, INCLUDE, INCLUDE_FILE
 from natgrad.pipeline.post import post_images, read_images
+from tests.helpers.blog import FIXTURE
+from tests.helpers.browser import chromium, require
+from tests.helpers.snakemake_runs import ROOT, copy_repo, jobs_run, png_size, run_snakemake
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = Path(__file__).parent / "fixtures" / "blog"
 A11Y_POSTS = Path(__file__).parent / "fixtures" / "blog-a11y" / "_posts"
 BY_INCLUDE = A11Y_POSTS / "2021-02-01-figures-by-include.md"
 AS_PUBLISHED = A11Y_POSTS / "2021-02-02-as-published.md"

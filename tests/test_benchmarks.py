@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 import pytest
-from snakemake_runs import ROOT
+
+from tests.helpers.snakemake_runs import ROOT
 
 
 def run(script, *args):

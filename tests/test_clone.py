@@ -9,7 +9,15 @@ import os
 import subprocess
 
 import pytest
-from snakemake_runs import FIGURES, config_value, copy_repo, edit_config, jobs_run, run_snakemake
+
+from tests.helpers.snakemake_runs import (
+    FIGURES,
+    config_value,
+    copy_repo,
+    edit_config,
+    jobs_run,
+    run_snakemake,
+)
 
 # one xdist worker (--dist loadgroup) commits the module's origin once
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("clone")]

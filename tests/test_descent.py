@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import references as R
 from numpy.testing import assert_allclose, assert_array_equal
 
 from natgrad.descent import (
@@ -14,6 +13,7 @@ from natgrad.descent import (
 )
 from natgrad.metrics import Diagonal, Euclidean, FisherMetric, Mahalanobis
 from natgrad.objectives import Quadratic, rotated_spd
+from tests.helpers import references as R
 
 A_POST = np.array([[1.0, -0.5], [-0.5, 1.0]])
 

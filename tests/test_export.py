@@ -20,23 +20,25 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import chromium, require
-from previews import FETCH
-from snakemake_runs import FIGURES, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad.pipeline.post import post_images, read_images
+from tests.helpers.blog import COLUMN, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
+from tests.helpers.browser import chromium, require
+from tests.helpers.previews import FETCH
+from tests.helpers.snakemake_runs import (
+    FIGURES,
+    copy_repo,
+    jobs_run,
+    png_size,
+    run_snakemake,
+    tree_hashes,
+)
 
 # one xdist worker (--dist loadgroup) builds the module's export, blog and browser once
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("export")]
 
-FIXTURE = Path(__file__).parent / "fixtures" / "blog"
 POSTS = sorted((FIXTURE / "_posts").glob("*.md"))
-JEKYLL_INSTALL = "apt-get install jekyll"
 
-# The theme's column (.container in its main.css, on any window wider than
-# 768 px) and the side margins Chromium's own style sheet gives a <figure>.
-COLUMN = 615
-FIGURE_MARGIN = 40
 
 
 def stamps(directory: Path) -> dict[str, tuple]:

@@ -4,7 +4,10 @@ line or a result, in bounded time (benchmarks/fuzz.py runs the long budget)."""
 import shutil
 
 import pytest
-from fuzzing import (
+from hypothesis import HealthCheck, given, settings
+
+from natgrad.pipeline.config import load_schema
+from tests.helpers.fuzzing import (
     ROOT,
     check_config,
     check_manifests,
@@ -16,9 +19,6 @@ from fuzzing import (
     hostile_posts,
     hostile_trees,
 )
-from hypothesis import HealthCheck, given, settings
-
-from natgrad.pipeline.config import load_schema
 
 SCHEMA = load_schema(ROOT / "workflow/schemas/config.schema.yaml")
 SHORT = settings(

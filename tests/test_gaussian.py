@@ -2,12 +2,12 @@ import warnings
 
 import numpy as np
 import pytest
-import references as R
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from natgrad import gaussian as G
+from tests.helpers import references as R
 
 PARAMS = G.PARAMETERIZATIONS
 
@@ -455,7 +455,7 @@ def test_fisher_is_over_the_conditional_not_the_joint(rng):
     assert np.all(np.abs(prods.mean(axis=0) - F) <= 5 * se)
 
 
-# --- accuracy over the whole range, against 50-digit references (tests/references.py) ---
+# --- accuracy over the whole range, against 50-digit references (tests/helpers/references.py) ---
 # sigma in [1e-6, 1e6], |mu| <= 1e3, residuals z = (x - mu) / sigma in [-8, 8] and within
 # 1e-15 of +-1 (where z^2 - 1 cancels), KL arguments from equal to far apart.
 

@@ -9,7 +9,8 @@ import json
 import shutil
 
 import pytest
-from snakemake_runs import FIGURES, copy_repo, jobs_run, run_snakemake
+
+from tests.helpers.snakemake_runs import FIGURES, copy_repo, jobs_run, run_snakemake
 
 pytestmark = pytest.mark.latex
 

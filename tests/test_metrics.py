@@ -1,7 +1,5 @@
 import numpy as np
 import pytest
-import references as R
-from conftest import random_spd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -15,6 +13,8 @@ from natgrad.metrics import (
     metric_from_matrix,
 )
 from natgrad.objectives import rotated_spd
+from tests.helpers import references as R
+from tests.helpers.matrices import random_spd
 
 
 def test_mahalanobis_with_identity_is_euclidean(rng):

@@ -1,7 +1,5 @@
 import numpy as np
 import pytest
-import references as R
-from conftest import random_spd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
@@ -17,6 +15,8 @@ from natgrad.objectives import (
     reparameterized_path,
     rotated_spd,
 )
+from tests.helpers import references as R
+from tests.helpers.matrices import random_spd
 
 
 def central_diff(f, x, h=1e-6):
@@ -324,8 +324,8 @@ def test_drafts_learning_rates_are_not_its_text():
     states. On f = x^T A x, 0.3 A^-1 grad f is 0.6 of Newton's step (iterates 0.4^k x0),
     and gradient descent at 0.5 has iteration matrix I - A, eigenvalues +-1/2: the
     component along (1, -1) changes sign every step ("bounces"). Published values only
-    (tests/published.py): config.yaml may step otherwise."""
-    from published import GD
+    (tests/helpers/published.py): config.yaml may step otherwise."""
+    from tests.helpers.published import GD
 
     assert GD["lrs"] == {"euclidean": 0.5, "mahalanobis": 0.3}
     A = np.array(GD["A"])
@@ -343,7 +343,7 @@ def test_drafts_learning_rates_are_not_its_text():
     assert_allclose(along, 11.0 * 0.5 ** np.arange(11), rtol=1e-13)
 
 
-# --- accuracy over the whole range, against 50-digit references (tests/references.py) ---
+# --- accuracy over the whole range, against 50-digit references (tests/helpers/references.py) ---
 
 
 @settings(max_examples=R.examples(120), deadline=None, derandomize=True)

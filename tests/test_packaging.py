@@ -166,10 +166,33 @@ def _installed(name):
     return True
 
 
+def test_tests_import_their_helpers_as_a_package(root):
+    """Helpers come from ``tests.helpers`` (a package: one module per name), never by a
+    bare name off sys.path: ``from conftest import ...`` found whichever conftest.py was
+    imported last (tests/tools/ has one too), and failed the whole suite on it."""
+    import ast
+
+    tests = root / "tests"
+    local = {p.stem for p in tests.rglob("*.py")} | {p.name for p in tests.rglob("*") if p.is_dir()}
+    for path in sorted(tests.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                where = f"{path.relative_to(root)}:{node.lineno}"
+                assert top not in local or top == "tests", f"{where}: import tests.helpers.{name}"
+    assert (tests / "helpers" / "__init__.py").is_file()
+
+
 @pytest.mark.slow
 def test_every_test_module_runs_on_its_own(root):
-    """A test file imports its helpers from tests/ (on the path through conftest), never
-    from another folder's test module, which only a whole-suite run puts on the path."""
+    """A test file collects alone, as ``pytest tests/x/test_y.py`` runs it: what it
+    imports resolves without the rest of the suite having been imported first."""
     import os
     import subprocess
     import sys
@@ -193,9 +216,9 @@ def test_every_test_module_runs_on_its_own(root):
 
 def test_every_test_has_a_time_limit_and_leaves_no_temporaries(request):
     """pytest-timeout's default (pyproject.toml) for every test, a larger one for the
-    slow ones (conftest.SLOW_TIMEOUT or their own mark): a hung test fails with its
+    slow ones (tests.helpers.limits.SLOW_TIMEOUT or their own mark): a hung test fails with its
     stack instead of running into CI's limit. A passing test's temporary folder goes."""
-    from conftest import SLOW_TIMEOUT
+    from tests.helpers.limits import SLOW_TIMEOUT
 
     config = request.config
     default = float(config.getini("timeout"))

@@ -8,7 +8,12 @@ import numpy as np
 import pytest
 import yaml
 from numpy.testing import assert_allclose
-from snakemake_runs import (
+
+from natgrad import gaussian
+from natgrad.descent import steepest_descent
+from natgrad.metrics import Euclidean, Mahalanobis, metric_from_matrix
+from natgrad.objectives import GaussianLogLikelihood, Quadratic
+from tests.helpers.snakemake_runs import (
     FIGURES,
     ROOT,
     config_value,
@@ -19,11 +24,6 @@ from snakemake_runs import (
     run_snakemake,
     tree_hashes,
 )
-
-from natgrad import gaussian
-from natgrad.descent import steepest_descent
-from natgrad.metrics import Euclidean, Mahalanobis, metric_from_matrix
-from natgrad.objectives import GaussianLogLikelihood, Quadratic
 
 pytestmark = pytest.mark.slow
 

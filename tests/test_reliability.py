@@ -11,13 +11,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bad_configs import BAD, set_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from snakemake_runs import FIGURES, ROOT, copy_repo, jobs_run, png_size, run_snakemake, tree_hashes
 
 from natgrad.pipeline.config import ConfigError, figure_params, load_schema, validate_config
 from natgrad.pipeline.render import FigureError, render
+from tests.helpers.bad_configs import BAD, set_key
+from tests.helpers.snakemake_runs import (
+    FIGURES,
+    ROOT,
+    copy_repo,
+    jobs_run,
+    png_size,
+    run_snakemake,
+    tree_hashes,
+)
 
 DEFAULT = yaml.safe_load((ROOT / "config.yaml").read_text())
 G = "gd_euclidean_mahalanobis"

@@ -22,11 +22,11 @@ import itertools
 import numpy as np
 import pytest
 from colorspacious import cspace_convert, deltaE
-from conftest import build_figure
 from matplotlib.colors import to_hex, to_rgba
 
 from natgrad.drawing.plotting import COLORBLIND
 from natgrad.figures import registry
+from tests.helpers.figures import build_figure
 
 #: CAM02-UCS Delta E' two colour-coded series must keep under every deficiency.
 THRESHOLD = 10.0

@@ -5,13 +5,13 @@ from contextlib import contextmanager
 import matplotlib as mpl
 import numpy as np
 import pytest
-from conftest import build_figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from natgrad.drawing.layout import display_scale, layout_problems
 from natgrad.drawing.style import resolve_usetex, style_context
 from natgrad.figures import registry
+from tests.helpers.figures import build_figure
 
 #: The blog's figure width (config.yaml's display_width) for the figures made here.
 WIDTH = 535

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from conftest import build_figure, line_xy
 from numpy.testing import assert_allclose
 
 from natgrad.descent import make_optimizer, steepest_descent
 from natgrad.objectives import Quadratic, rotated_spd
+from tests.helpers.figures import build_figure, line_xy
 
 
 def test_adam_figure_paths_and_the_diagonal_claim(default_config):

@@ -1,14 +1,14 @@
 """What equidistant_points.png draws (natgrad/figures/equidistant_points.py).
 
 Every number is read from the config the figure is built with; what only the post's
-own ellipses show is checked on its published matrices (tests/published.py)."""
+own ellipses show is checked on its published matrices (tests/helpers/published.py)."""
 
 import numpy as np
-from conftest import build_figure
 from numpy.testing import assert_allclose
-from published import EQUIDISTANT_A
 
 from natgrad.metrics import metric_from_matrix
+from tests.helpers.figures import build_figure
+from tests.helpers.published import EQUIDISTANT_A
 
 
 def expected_metric(A):

@@ -1,10 +1,10 @@
 """What gaussian_fisher_ellipses.png draws (natgrad/figures/gaussian_fisher_ellipses.py)."""
 
 import numpy as np
-from conftest import build_figure, line_xy
 from numpy.testing import assert_allclose
 
 from natgrad import gaussian
+from tests.helpers.figures import build_figure, line_xy
 
 
 def test_fisher_ellipses_are_unit_balls_that_shrink(default_config):

@@ -1,10 +1,10 @@
 """What gaussian_isocontours_fisher.png draws (natgrad/figures/gaussian_isocontours_fisher.py)."""
 
 import numpy as np
-from conftest import build_figure
 from numpy.testing import assert_allclose
 
 from natgrad.objectives import GaussianLogLikelihood
+from tests.helpers.figures import build_figure
 
 
 def test_isocontours_figure_grid_and_levels(default_config):

@@ -1,11 +1,11 @@
 """What gaussian_kl_vs_euclidean.png draws (natgrad/figures/gaussian_kl_vs_euclidean.py)."""
 
 import numpy as np
-from conftest import build_figure
 from numpy.testing import assert_allclose
 
 from natgrad import gaussian
 from natgrad.figures import builder
+from tests.helpers.figures import build_figure
 
 
 def test_kl_figure_titles_state_the_computed_kl(default_config):
@@ -33,7 +33,7 @@ def test_kl_figure_titles_state_the_computed_kl(default_config):
 
 def test_with_its_published_values_the_left_kl_is_sixteen_times_the_right():
     """Published values only: KL 32 at sigma^2 = 0.25, 2 at sigma^2 = 4."""
-    from published import KL_FIGURE
+    from tests.helpers.published import KL_FIGURE
 
     m1, m2 = KL_FIGURE["means"]
     kls = [gaussian.kl(m1, np.sqrt(v), m2, np.sqrt(v)) for v in KL_FIGURE["variances"]]

@@ -1,12 +1,12 @@
 """What gd_euclidean_mahalanobis.png draws (natgrad/figures/gd_euclidean_mahalanobis.py)."""
 
 import numpy as np
-from conftest import build_figure
 from numpy.testing import assert_allclose
 
 from natgrad.descent import steepest_descent
 from natgrad.metrics import Euclidean, Mahalanobis
 from natgrad.objectives import Quadratic
+from tests.helpers.figures import build_figure
 
 
 def test_gd_figure_arrows_are_the_iterates(default_config):

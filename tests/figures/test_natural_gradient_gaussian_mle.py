@@ -1,12 +1,12 @@
 """What natgrad/figures/natural_gradient_gaussian_mle.py draws."""
 
 import numpy as np
-from conftest import build_figure, line_xy
 from numpy.testing import assert_allclose
 
 from natgrad import gaussian
 from natgrad.descent import iterations_to_tolerance
 from natgrad.objectives import GaussianLogLikelihood, gaussian_mle_path
+from tests.helpers.figures import build_figure, line_xy
 
 
 def test_mle_figure_draws_the_runs(default_config):

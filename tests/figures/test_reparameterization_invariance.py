@@ -1,7 +1,6 @@
 """What natgrad/figures/reparameterization_invariance.py draws."""
 
 import numpy as np
-from conftest import build_figure, line_xy
 from numpy.testing import assert_allclose
 
 from natgrad.objectives import (
@@ -9,6 +8,7 @@ from natgrad.objectives import (
     reparameterization_discrepancy,
     reparameterized_path,
 )
+from tests.helpers.figures import build_figure, line_xy
 
 
 def test_reparameterization_paths_and_rates(default_config):

@@ -280,7 +280,7 @@ def test_fisher_ball_text_follows_the_radius(default_config, tmp_path):
 def test_snakemake_rewrites_the_text_with_its_figure_only(tmp_path):
     """A config edit reruns the figure's job, which rewrites its text (and manifest);
     no other figure's text is touched."""
-    from snakemake_runs import copy_repo, edit_config, jobs_run, run_snakemake
+    from tests.helpers.snakemake_runs import copy_repo, edit_config, jobs_run, run_snakemake
 
     repo = copy_repo(tmp_path / "repo")
     texts = repo / "figures" / "text"

@@ -1,11 +1,11 @@
 """What the post's fourth figure, univariate_gaussian_euclidean.png, draws."""
 
 import numpy as np
-from conftest import build_figure
 from numpy.testing import assert_allclose
-from published import FOURTH
 
 from natgrad import gaussian
+from tests.helpers.figures import build_figure
+from tests.helpers.published import FOURTH
 
 
 def test_the_posts_fourth_figure(default_config):

@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 import pytest
-from bad_configs import BAD, DELETE, D, E, G, set_key  # noqa: E741
 
 from natgrad.metrics import validate_spd
 from natgrad.pipeline.config import ConfigError, load_config_file, load_schema, validate_config
 from natgrad.pipeline.messages import key_path
 from natgrad.pipeline.schema import drawn_texts, spd2_problem
+from tests.helpers.bad_configs import BAD, DELETE, D, E, G, set_key  # noqa: E741
 
 
 @pytest.fixture(scope="module")

@@ -126,7 +126,7 @@ def test_every_case_reads_as_jekylls_kramdown_reads_it():
     import json
     import subprocess
 
-    from browser import require
+    from tests.helpers.browser import require
 
     ruby = require("ruby", "apt-get install jekyll (it brings ruby-kramdown)")
     cases = [t for t in SHOWN + UNSEEN + [t for t, _ in BLOCKS] if "{" not in t]

@@ -1,8 +1,9 @@
 """Fixtures of the tools' tests."""
 
 import pytest
-from previews import Running
-from snakemake_runs import copy_repo
+
+from tests.helpers.previews import Running
+from tests.helpers.snakemake_runs import copy_repo
 
 
 @pytest.fixture

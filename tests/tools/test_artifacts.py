@@ -9,15 +9,6 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 import yaml
-from snakemake_runs import (
-    as_if_built_elsewhere,
-    bump_last_bits,
-    copy_repo,
-    fresh_copy,
-    jobs_run,
-    run_snakemake,
-    tree_hashes,
-)
 
 from natgrad.pipeline.manifest import platform_fingerprint, versions
 from natgrad.tools.artifacts import (
@@ -28,6 +19,15 @@ from natgrad.tools.artifacts import (
     compare_pixels,
     stray_files,
     tier,
+)
+from tests.helpers.snakemake_runs import (
+    as_if_built_elsewhere,
+    bump_last_bits,
+    copy_repo,
+    fresh_copy,
+    jobs_run,
+    run_snakemake,
+    tree_hashes,
 )
 
 

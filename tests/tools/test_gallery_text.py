@@ -4,7 +4,8 @@ description beneath it, both rewritten when a save redraws the figure."""
 import json
 
 import pytest
-from snakemake_runs import FIGURES
+
+from tests.helpers.snakemake_runs import FIGURES
 
 pytestmark = pytest.mark.slow
 

@@ -10,16 +10,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from previews import RunningPost
-from snakemake_runs import copy_repo
 
 from natgrad.figures import registry
 from natgrad.pipeline.blog import DATA_FILE, INCLUDE, INCLUDE_FILE, blog_data
 from natgrad.pipeline.manifest import png_size
+from tests.helpers.blog import FIXTURE
+from tests.helpers.previews import RunningPost
+from tests.helpers.snakemake_runs import copy_repo
 
 pytestmark = pytest.mark.slow
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "blog"
 
 POST = """---
 layout: post

@@ -7,10 +7,10 @@ import sys
 import time
 
 import pytest
-from previews import group_of
-from snakemake_runs import FIGURES, copy_repo, run_snakemake
 
 from natgrad.tools.preview.model import caption_text
+from tests.helpers.previews import group_of
+from tests.helpers.snakemake_runs import FIGURES, copy_repo, run_snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -355,7 +355,7 @@ def test_code_and_style_saves_redraw_exactly_the_figures_that_read_them(preview)
 
 
 def test_edges_are_answered_not_tracebacks(preview):
-    from previews import events, raw_status, reset_midway
+    from tests.helpers.previews import events, raw_status, reset_midway
 
     port = preview.port
     for _ in range(10):  # a reload cancelling an image load

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from previews import RunningPost, wait
-from previews import shown as figures_shown
-from snakemake_runs import copy_repo
-from test_export import COLUMN, FETCH, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
 
 from natgrad.tools.preview.claims import claim_spots, inject
+from tests.helpers.blog import COLUMN, FIGURE_MARGIN, FIXTURE, JEKYLL_INSTALL
+from tests.helpers.previews import FETCH, RunningPost, wait
+from tests.helpers.previews import shown as figures_shown
+from tests.helpers.snakemake_runs import copy_repo
 
 # The post the tests preview: two of the pipeline's figures as the author's post
 # shows them, and two sentences of the author's post that state claims.
@@ -353,7 +353,7 @@ def test_code_saves_dpi_overflow_and_edges_in_the_post_preview(live):
     line, and the next good save recovers. Clients that reset, over-long paths,
     doubled headers: answered, never a traceback; its event stream read in bounded
     time."""
-    from previews import events, raw_status, reset_midway
+    from tests.helpers.previews import events, raw_status, reset_midway
 
     def verdicts():
         figures = live.state()["figures"]

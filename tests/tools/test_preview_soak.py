@@ -1,6 +1,6 @@
 """A day of editing, shortened: saves of valid and invalid content into config.yaml, a
 figure's module, a natgrad module, a caption and the post, by every way editors save,
-while headless Chromium keeps the post preview's page open (tests/previews.py's Day;
+while headless Chromium keeps the post preview's page open (tests/helpers/previews.py's Day;
 the long day is benchmarks/soak_preview.py)."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from previews import SOAK_FIGURES, SOAK_POST, Day, RunningPost, page_bytes, shown
-from snakemake_runs import copy_repo, run_snakemake
-from test_export import FIXTURE, JEKYLL_INSTALL
+
+from tests.helpers.blog import FIXTURE, JEKYLL_INSTALL
+from tests.helpers.previews import SOAK_FIGURES, SOAK_POST, Day, RunningPost, page_bytes, shown
+from tests.helpers.snakemake_runs import copy_repo, run_snakemake
 
 #: Saves in the short day (the benchmark makes at least 200).
 SAVES = 40

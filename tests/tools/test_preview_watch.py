@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from previews import METHODS, save, wait
 
 from natgrad.tools.preview.errors import describe
 from natgrad.tools.preview.jekyll import mirror, sync
 from natgrad.tools.preview.watch import watch, watched
+from tests.helpers.previews import METHODS, save, wait
 
 
 class Watching:

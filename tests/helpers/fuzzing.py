@@ -15,7 +15,7 @@ from natgrad.pipeline.config import ConfigError, load_config_file, validate_conf
 from natgrad.pipeline.post import read_images
 from natgrad.tools.artifacts import compare_dirs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = (ROOT / "config.yaml").read_text()
 #: The most seconds any one case may take on a loaded 2-core machine.
 CASE_SECONDS = 10.0
@@ -203,7 +203,7 @@ def check_snakemake(repo: Path, text: str) -> float:
     import subprocess
     import sys
 
-    from snakemake_runs import tree_hashes
+    from tests.helpers.snakemake_runs import tree_hashes
 
     before = tree_hashes(repo / "figures")
     original = (repo / "config.yaml").read_text()

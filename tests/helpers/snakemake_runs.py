@@ -12,7 +12,7 @@ from pathlib import Path
 
 from natgrad.figures import registry
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURES = list(registry())
 
 # Generated or local state that a fresh clone would not have.
