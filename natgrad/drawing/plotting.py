@@ -210,6 +210,7 @@ def plot_trajectory(
     head_width: float = 0.5,
     width: float | None = None,
     label: str | None = None,
+    view: Sequence[float] | None = None,
 ) -> Axes:
     """Draw one arrow from each iterate to the next.
 
@@ -227,6 +228,12 @@ def plot_trajectory(
         Shaft width in data units (matplotlib's default when omitted).
     label : str, optional
         Legend label, given to the first arrow only.
+    view : (lo, hi) or (xlo, xhi, ylo, yhi), optional
+        The limits the axes will show. An arrow running more than
+        :data:`VIEW_MARGIN` views' widths beyond them is cut there, without its
+        head: what the view shows is unchanged, and a path stopped at a
+        divergence (iterates near 1e200) stays within coordinates matplotlib 3.8's
+        Agg can fill (it crashes on such a polygon).
 
     Returns
     -------
@@ -238,17 +245,27 @@ def plot_trajectory(
     if not np.all(np.isfinite(p)):
         raise ValueError("iterates must be finite")
     kwargs = {} if width is None else {"width": width}
+    box = None if view is None else _margin_box(view)
     for i, (start, end) in enumerate(zip(p[:-1], p[1:], strict=True)):
         d = end - start
         if not np.any(d):
             continue  # a zero-length arrow has no direction to draw
+        head = head_width
+        if box is not None:
+            kept = _clip_segment(start, end, box)
+            if kept is None:
+                continue  # wholly beyond the margin: nothing of it is in view
+            start, cut = kept
+            if np.any(cut != end):
+                head = 0.0  # the tip is not an iterate: no head
+            d = cut - start
         # A head longer than the step would overshoot the next iterate.
-        head_length = min(1.5 * head_width, float(np.hypot(*d)))
+        head_length = min(1.5 * head, float(np.hypot(*d)))
         ax.add_patch(
             FancyArrow(
                 *start,
                 *d,
-                head_width=head_width,
+                head_width=head,
                 head_length=head_length,
                 length_includes_head=True,
                 color=color,
@@ -259,3 +276,49 @@ def plot_trajectory(
     ax.update_datalim(p)
     ax.autoscale_view()
     return ax
+
+
+#: How far beyond its view, in widths of the view, an arrow is drawn (plot_trajectory).
+VIEW_MARGIN = 10
+
+
+def _margin_box(view: Sequence[float]) -> np.ndarray:
+    """``[[xlo, ylo], [xhi, yhi]]``: ``view`` widened by VIEW_MARGIN of its size each way."""
+    v = np.asarray(view, dtype=float)
+    lo, hi = (v[[0, 2]], v[[1, 3]]) if v.size == 4 else (v[[0, 0]], v[[1, 1]])
+    size = hi - lo
+    return np.array([lo - VIEW_MARGIN * size, hi + VIEW_MARGIN * size])
+
+
+def _clip_segment(
+    start: np.ndarray, end: np.ndarray, box: np.ndarray
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the segment from ``start`` to ``end`` inside ``box`` (Liang and
+    Barsky's clipping), or None when none of it is.
+
+    Each cut is measured from both ends (``t`` from ``start``, ``u = 1 - t`` from
+    ``end``) and placed from the nearer one: from 1e200 to 0, a cut 21 from 0 is
+    ``end - u d``, which ``start + t d`` would lose to rounding.
+    """
+    d = end - start
+    enter, leave = (0.0, 1.0), (1.0, 0.0)  # (t, u) of the kept part's ends
+    for axis in (0, 1):
+        lo, hi = box[0, axis], box[1, axis]
+        if d[axis] == 0:
+            if not lo <= start[axis] <= hi:
+                return None  # parallel to this axis's edges and outside them
+            continue
+        first, last = (lo, hi) if d[axis] > 0 else (hi, lo)
+        cut = [((e - start[axis]) / d[axis], (end[axis] - e) / d[axis]) for e in (first, last)]
+        # t rounds to 1 near the end, u to 0 near the start: order by both
+        enter, leave = max(enter, cut[0], key=_along), min(leave, cut[1], key=_along)
+    if _along(enter) > _along(leave):
+        return None
+    a = start + enter[0] * d if enter[0] <= 0.5 else end - enter[1] * d
+    b = end - leave[1] * d if leave[1] <= 0.5 else start + leave[0] * d
+    return a, b
+
+
+def _along(cut: tuple[float, float]) -> tuple[float, float]:
+    """A cut's place along its segment, ``(t, -u)``: ``u`` decides where ``t`` rounded."""
+    return cut[0], -cut[1]

@@ -59,7 +59,7 @@ def build(
             )
         note_if_stopped(path, n_steps, key)
         plot_contours(X, Y, Z, ax, levels=levels)
-        plot_trajectory(path, ax, color=arrow_color, head_width=head_width)
+        plot_trajectory(path, ax, color=arrow_color, head_width=head_width, view=limits)
         ax.set_xlim(*limits)
         ax.set_ylim(*limits)
         ax.set_xticks([])
