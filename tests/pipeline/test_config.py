@@ -1104,6 +1104,46 @@ def test_hostile_config_files_are_bounded_and_one_line(tmp_path, root, name, mak
     assert "\n" not in message and message.startswith(words), message
 
 
+@pytest.mark.parametrize("flow", [True, False], ids=["flow", "block"])
+@pytest.mark.parametrize("mapping", [True, False], ids=["mappings", "lists"])
+def test_the_nesting_scan_agrees_with_the_bounds(flow, mapping):
+    """check_nesting refuses exactly what check_bounds would, with the same line, on
+    the text, before PyYAML composes it (which crashes at PyYAML 6.0 on a list nested
+    100000 deep); block and flow style, mappings and lists."""
+    import yaml
+
+    from natgrad.pipeline.config import MAX_DEPTH, check_bounds, check_nesting
+
+    def nested(depth):
+        value = {"leaf": 1}
+        for i in range(depth):
+            value = {f"k{i}": value} if mapping else [value]
+        return {"top": value}
+
+    for depth in (MAX_DEPTH - 2, MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 5):
+        value = nested(depth)
+        text = yaml.safe_dump(value, default_flow_style=flow)
+        assert yaml.safe_load(text) == value
+        try:
+            check_bounds(value, "c.yaml")
+        except ConfigError as err:
+            with pytest.raises(ConfigError) as scanned:
+                check_nesting(text, "c.yaml")
+            assert str(scanned.value) == str(err), depth
+        else:
+            check_nesting(text, "c.yaml")
+            assert depth <= MAX_DEPTH - 1
+
+
+def test_a_mapping_key_that_is_a_collection_keeps_the_path():
+    """A complex key (``? [a, b]``) is a node of its mapping, not a step of the path."""
+    from natgrad.pipeline.config import MAX_DEPTH, check_nesting
+
+    deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    with pytest.raises(ConfigError, match=r"key 'b\[0\]\[0\]"):
+        check_nesting(f"a:\n  ? [x, y]\n  : 1\nb: {deep}\n", "c.yaml")
+
+
 def test_the_bounds_at_their_edges():
     from natgrad.pipeline.config import MAX_DEPTH, MAX_INT_DIGITS, MAX_VALUES, check_bounds
 

@@ -74,6 +74,8 @@ def install_hint(blog: Path) -> str:
 def _blog_config(blog: Path) -> dict:
     import yaml
 
+    from ...pipeline.config import ConfigError, check_nesting
+
     path = _config_file(blog)
     if path is None or path.suffix == ".toml":
         return {}
@@ -84,9 +86,10 @@ def _blog_config(blog: Path) -> dict:
     # Ruby's YAML takes tabs after a key's colon (the author's config has them), PyYAML not
     for attempt in (text, text.replace("\t", " ")):
         try:
+            check_nesting(attempt, path.name)  # PyYAML composes recursively
             loaded = yaml.safe_load(attempt)
             return loaded if isinstance(loaded, dict) else {}
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ConfigError):
             continue
     return {}
 
