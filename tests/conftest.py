@@ -120,3 +120,7 @@ def pytest_collection_modifyitems(config, items):
         # (-m "not latex" on a machine without it then leaves it out)
         if "latex" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("latex"):
             item.add_marker(pytest.mark.latex)
+    # The slow tests first (a stable sort: each file's order kept): xdist hands tests
+    # out in this order, and a minute-long test handed out last leaves the other
+    # worker idle at the end of the run.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -189,29 +189,46 @@ def test_tests_import_their_helpers_as_a_package(root):
     assert (tests / "helpers" / "__init__.py").is_file()
 
 
-@pytest.mark.slow
-def test_every_test_module_runs_on_its_own(root):
-    """A test file collects alone, as ``pytest tests/x/test_y.py`` runs it: what it
-    imports resolves without the rest of the suite having been imported first."""
-    import os
+# Imports each test module alone: a fresh interpreter loads the libraries every test
+# module shares, then forks one child per module, which imports only that module (and
+# what it imports) into a sys.modules holding no tests.* module.
+_ALONE = r"""
+import importlib, os, sys, traceback
+import matplotlib, numpy, pytest, yaml  # shared by all; loaded once, before the forks
+assert not any(name == "tests" or name.startswith("tests.") for name in sys.modules)
+failed = 0
+for name in sys.argv[1:]:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            importlib.import_module(name)
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    if status:
+        print("FAILED", name, flush=True)
+        failed += 1
+sys.exit(1 if failed else 0)
+"""
+
+
+def test_every_test_module_imports_on_its_own(root):
+    """A test module imports alone, as ``pytest tests/x/test_y.py`` imports it: what it
+    imports resolves without any other test module or conftest imported first."""
     import subprocess
     import sys
-    from concurrent.futures import ThreadPoolExecutor
 
     files = sorted(p.relative_to(root) for p in (root / "tests").rglob("test_*.py"))
     assert len(files) > 30
-
-    def collect(f):
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "--collect-only", "-p", "no:cacheprovider",
-             "-n0", str(f)],
-            cwd=root, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-
-    # one process per file (what running it alone does), as many at once as cores
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        for f, out in zip(files, pool.map(collect, files), strict=True):
-            assert out.returncode == 0, f"{f}:\n{out.stdout[-2000:]}"
+    names = [".".join(f.with_suffix("").parts) for f in files]
+    out = subprocess.run(
+        [sys.executable, "-c", _ALONE, *names], cwd=root, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr[-3000:]
+    assert "FAILED" not in out.stdout
 
 
 def test_every_test_has_a_time_limit_and_leaves_no_temporaries(request):

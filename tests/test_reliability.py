@@ -359,26 +359,17 @@ def test_killed_build_reruns_to_identical_figures(built, tmp_path, sig):
 
 
 @pytest.mark.slow
-def test_fresh_matplotlib_cache_with_parallel_jobs(built, tmp_path):
-    reference, _ = built
-    repo = copy_repo(tmp_path / "repo")
-    shutil.rmtree(repo / "figures")
-    env = {}
-    for var in ("MPLCONFIGDIR", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-        (tmp_path / var).mkdir()
-        env[var] = str(tmp_path / var)
-    result = run_snakemake(repo, "--cores", "4", env=env)
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert tree_hashes(repo / "figures") == tree_hashes(reference / "figures")
-    assert any((tmp_path / "MPLCONFIGDIR").iterdir())  # the cache was built there, from nothing
-
-
-@pytest.mark.slow
-def test_run_from_another_directory(built, tmp_path):
+def test_run_from_another_directory_with_a_fresh_matplotlib_cache(built, tmp_path):
+    """Snakefile and working directory elsewhere (-s, -d), and matplotlib's cache and
+    config built from nothing by four jobs at once: the same bytes as the reference."""
     reference, _ = built
     checkout = copy_repo(tmp_path / "checkout")
     work = tmp_path / "work"
     work.mkdir()
+    env = dict(os.environ)
+    for var in ("MPLCONFIGDIR", "HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        (tmp_path / var).mkdir()
+        env[var] = str(tmp_path / var)
     result = subprocess.run(
         [
             sys.executable,
@@ -395,9 +386,11 @@ def test_run_from_another_directory(built, tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
+        env=env,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert tree_hashes(work / "figures") == tree_hashes(reference / "figures")
+    assert any((tmp_path / "MPLCONFIGDIR").iterdir())  # the cache was built there, from nothing
 
 
 def read_only_mounts_work(tmp_path) -> bool:
