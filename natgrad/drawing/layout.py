@@ -161,7 +161,7 @@ def layout_problems(fig: Figure, *, display_width: float) -> list[str]:
     list of str
         Empty when no two texts overlap, no tick label, title or axis label
         crosses an axis line or spine, no text runs off the figure, no legend
-        (of an axes or of the figure) covers drawn data, and every text is at
+        (of an axes or of the figure) covers drawn data or another text, and every text is at
         least :data:`MIN_TEXT_PX` pixels high when shown ``display_width`` wide.
     """
     fig.canvas.draw()
@@ -184,6 +184,11 @@ def layout_problems(fig: Figure, *, display_width: float) -> list[str]:
             problems.append(f"text {_describe(text)} is cut by the figure's edge")
     for whose, legend in _legends(fig):
         box = _shrunk(legend.get_window_extent(renderer))
+        own = {id(t) for t in (*legend.get_texts(), legend.get_title())}
+        for text, extent in boxes:
+            # its frame over an axis label reads as text struck through
+            if id(text) not in own and box.overlaps(_shrunk(extent)):
+                problems.append(f"{whose} covers {_describe(text)}")
         for what, path, filled in _data_paths(fig):
             # markers (filled None) are drawn at the vertices
             hit = (

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import FancyArrow
 from numpy.typing import ArrayLike
 
@@ -28,6 +30,7 @@ __all__ = [
     "plot_contours",
     "plot_level_set",
     "plot_trajectory",
+    "legend_below",
 ]
 
 
@@ -276,6 +279,33 @@ def plot_trajectory(
     ax.update_datalim(p)
     ax.autoscale_view()
     return ax
+
+
+def legend_below(fig: Figure, handles: Sequence, *, ncols: int, fontsize: float) -> Legend:
+    """The figure's legend below its panels (``loc="outside lower center"``), where
+    it covers no data, with room between it and the panels' axis labels.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure with ``layout="constrained"``.
+    handles : sequence of artists
+        What the legend lists, with their labels.
+    ncols : int
+    fontsize : float
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    # Constrained layout keeps the legend's height (and its pads) free below the
+    # panels but not the gap (borderaxespad, half a font size) by which the legend
+    # stands off the figure's edge: with that gap its frame ran over the lowest
+    # axis labels. Flush with the edge instead, the free space lies above it.
+    return fig.legend(
+        handles=handles, loc="outside lower center", ncols=ncols, fontsize=fontsize,
+        borderaxespad=0,
+    )  # fmt: skip
 
 
 #: How far beyond its view, in widths of the view, an arrow is drawn (plot_trajectory).

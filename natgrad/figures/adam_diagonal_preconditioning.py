@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from ..descent import make_optimizer, steepest_descent
 from ..drawing.divergence import note_if_stopped, setting
-from ..drawing.plotting import METHOD_LABELS, grid, palette, plot_contours
+from ..drawing.plotting import METHOD_LABELS, grid, legend_below, palette, plot_contours
 from ..errors import DomainError
 from ..objectives import Quadratic, rotated_spd
 from ._words import colour_name, diverged, listing, number, point, text, value
@@ -90,9 +90,10 @@ def build(
         gaps = {}
         for method, path in paths.items():
             label = f"{METHOD_LABELS[method]}, $\\gamma={lrs[method]:g}$"
-            ax.plot(*path.T, color=colors[method], linewidth=1.5, label=label)
+            style = {"color": colors[method], "label": label, "linestyle": _linestyle(method)}
+            ax.plot(*path.T, linewidth=1.5, **style)
             gaps[method] = f.value(path) - f.minimum
-            ax_gap.semilogy(np.maximum(gaps[method], floor), color=colors[method], label=label)
+            ax_gap.semilogy(np.maximum(gaps[method], floor), **style)
         ax.set_xlim(*limits)
         ax.set_ylim(*limits)
         ax.set_xticks([])
@@ -108,18 +109,20 @@ def build(
             ax_gap.set_ylabel("$f(x_t) - f^*$", fontsize=LABEL_SIZE)
         data["problems"].append({"title": title, "A": A, "paths": paths, "gaps": gaps})
     # Below the panels, where it covers no data.
-    fig.legend(
-        handles=axes[0, 0].get_lines(),
-        loc="outside lower center",
-        ncols=LEGEND_COLUMNS,
-        fontsize=LEGEND_SIZE,
-    )
+    legend_below(fig, axes[0, 0].get_lines(), ncols=LEGEND_COLUMNS, fontsize=LEGEND_SIZE)
     return fig, data
 
 
 #: The methods with a diagonal metric, and the one with the full metric.
 DIAGONAL = ("adagrad", "rmsprop", "adam")
 FULL = "mahalanobis"
+
+
+def _linestyle(method: str) -> str:
+    # The full metric dashed, so that colour is not all that tells it from the rest:
+    # under tritanopia the palette's orange (AdaGrad) and pink (the full metric) are
+    # 9.9 CAM02-UCS units apart (tests/drawing/test_colour_vision.py asks for 10).
+    return "--" if method == FULL else "-"
 
 
 def _name(method: str) -> str:
@@ -172,7 +175,11 @@ def describe(data: dict, **section) -> dict[str, str]:
     sentences = [
         f"Three columns, one quadratic each: {listing(names)}. Top row: over its contours, "
         f"the paths from {point(data['x0'])} of "
-        + listing(f"{_name(m)} (step size {value(lr)}, {colours[m]})" for m, lr in lrs.items())
+        + listing(
+            f"{_name(m)} (step size {value(lr)}, {colours[m]}"
+            + (", dashed)" if _linestyle(m) == "--" else ")")
+            for m, lr in lrs.items()
+        )
         + ". Bottom row: each path's f(x_t) - f* against the iteration, on a log scale."
     ]
     for name, gaps, problem in zip(names, last, data["problems"], strict=True):

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from ..descent import iterations_to_tolerance
 from ..drawing.divergence import note_if_stopped, setting
-from ..drawing.plotting import METHOD_LABELS, loglik_contours, palette
+from ..drawing.plotting import METHOD_LABELS, legend_below, loglik_contours, palette
 from ..objectives import GaussianLogLikelihood, gaussian_mle_path
 from ._words import colour_name, diverged, listing, number, point, steps, text, value
 
@@ -115,12 +115,7 @@ def build(
         for m, lr in lrs.items()
     ]
     # Below the panels, where it covers no data.
-    fig.legend(
-        handles=[*methods, *handles, star],
-        loc="outside lower center",
-        ncols=3,
-        fontsize=LEGEND_SIZE,
-    )
+    legend_below(fig, [*methods, *handles, star], ncols=3, fontsize=LEGEND_SIZE)
     data = {
         "sample_mean": ll.mean,
         "mle": ll.mle(),

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator, StrMethodFormatter
 
 from ..drawing.divergence import note_if_stopped, setting
-from ..drawing.plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, palette
+from ..drawing.plotting import METHOD_LABELS, PARAMETERIZATION_LABELS, legend_below, palette
 from ..objectives import GaussianLogLikelihood, reparameterization_discrepancy, reparameterized_path
 from ._words import colour_name, count, diverged, listing, number, point, text, value
 
@@ -66,9 +66,7 @@ def build(
     ax_paths.set_ylabel(ylabel)
     ax_paths.set_title(f"$\\gamma={lr:g}$, {n_steps} steps", fontsize=TITLE_SIZE)
     # Below the panels, where it covers none of the paths.
-    fig.legend(
-        handles=ax_paths.get_lines(), loc="outside lower center", ncols=2, fontsize=LEGEND_SIZE
-    )
+    legend_below(fig, ax_paths.get_lines(), ncols=2, fontsize=LEGEND_SIZE)
     lrs = np.asarray(discrepancy_lrs, dtype=float)
     disc = {}
     for method, c in (("natural", colors[0]), ("gd", colors[-1])):

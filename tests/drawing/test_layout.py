@@ -216,6 +216,41 @@ def test_the_figure_legend_is_checked_too():
     assert "the figure's legend covers axes 0 line 'across'" in problems
 
 
+def test_a_legend_over_an_axis_label_is_found():
+    """A legend's frame over another text (its own entries aside) reads as that text
+    struck through."""
+    fig = canvas(width=6, height=4)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="diagonal")
+    label = ax.set_xlabel("iteration", fontsize=14)
+    fig.canvas.draw()
+    y = fig.transFigure.inverted().transform(label.get_window_extent().get_points())[:, 1].mean()
+    fig.legend(loc="center", bbox_to_anchor=(0.5, y), fontsize=14)
+    assert "the figure's legend covers 'iteration'" in layout_problems(fig, display_width=WIDTH)
+
+
+@pytest.mark.parametrize("ncols, fontsize", [(1, 14), (2, 20), (3, 34)])
+def test_legend_below_leaves_the_axis_labels_free(ncols, fontsize):
+    """matplotlib's constrained layout keeps a legend's height free below the panels,
+    not the half font size the legend stands off the edge by: its frame ran over the
+    x labels of three figures. legend_below sets it flush, at any size."""
+    from natgrad.drawing.plotting import legend_below
+
+    fig = Figure(figsize=(12, 6), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 2)
+    for i, ax in enumerate(axes):
+        ax.plot([0, 1], [0, i], label=f"line {i}")
+        ax.set_xlabel("$\\mu$ and $\\gamma$", fontsize=fontsize)
+    legend = legend_below(fig, [*axes[0].get_lines(), *axes[1].get_lines()], ncols=ncols,
+                          fontsize=fontsize)  # fmt: skip
+    assert layout_problems(fig, display_width=fig.bbox.width) == []  # shown at its size
+    renderer = fig.canvas.get_renderer()
+    frame = legend.get_window_extent(renderer)
+    below = max(ax.xaxis.label.get_window_extent(renderer).y0 for ax in axes)
+    assert 0 <= frame.y0 and frame.y1 < below
+
+
 def test_the_old_reparameterization_legend_covered_the_paths(default_config):
     """Its legend used to sit in the paths' panel, over the paths."""
     with style_context(False):
