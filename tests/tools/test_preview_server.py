@@ -12,6 +12,7 @@ import http.client
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from numpy.testing import assert_equal
 from natgrad.tools.preview.jekyll import Build
 from natgrad.tools.preview.model import FigureState, Preview
 from natgrad.tools.preview.post import PostPreview
-from natgrad.tools.preview.server import GalleryServer, PostServer
+from natgrad.tools.preview.server import GalleryServer, LoopbackHandler, PostServer
 from tests.helpers.previews import events, raw_status
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"drawn by hand"
@@ -124,8 +125,11 @@ def test_a_doubled_host_or_origin_header_is_a_bad_request(gallery):
     assert_equal(raw_status(port, f"GET /state HTTP/1.1\r\n{own}{origin}{origin}"), 400)
 
 
-def test_only_get_and_head_are_served(gallery):
+def test_only_get_and_head_are_served(gallery, caplog):
     port, _, _ = gallery
+    with caplog.at_level(logging.WARNING, logger="natgrad.preview"):
+        request(port, "POST", "/state?x")
+    assert_equal([r.getMessage() for r in caplog.records], ["405 POST '/state?x'"])
     for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
         status, headers, body = request(port, method, "/state")
         assert_equal(
@@ -393,3 +397,123 @@ def _failing_for(target):
         return original(self)
 
     return read_bytes
+
+
+def test_why_a_path_outside_the_folder_is_refused_is_logged(gallery, caplog):
+    port, _, _ = gallery
+    with caplog.at_level(logging.WARNING, logger="natgrad.preview"):
+        for path in ("/figures//etc/passwd", "/figures/a/../f.png", "/figures/f.png%00"):
+            assert_equal(request(port, "GET", path)[0], 404)
+        assert_equal(request(port, "GET", "/figures/data")[0], 404)
+    assert_equal(
+        [r.getMessage() for r in caplog.records],
+        [
+            "404 '/figures//etc/passwd': outside the preview's folder",
+            "404 '/figures/a/../f.png': outside the preview's folder",
+            "404 '/figures/f.png%00': outside the preview's folder",
+            "404 '/figures/data': outside the preview's folder, or not a file",
+        ],
+    )
+
+
+def _read_stream(port, path, seconds, headers=None):
+    """Every non-empty line an event stream sends in its first ``seconds`` s."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=seconds + 5)
+    conn.request("GET", path, headers=headers or {})
+    sock = conn.sock
+    response = conn.getresponse()
+    assert_equal(response.status, 200)
+    deadline, lines = time.monotonic() + seconds, []
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            sock.settimeout(left)
+            try:
+                line = response.fp.readline()
+            except TimeoutError:
+                break
+            if not line:
+                lines.append("(end)")
+                break
+            if line.strip():
+                lines.append(line.decode().rstrip("\n"))
+    finally:
+        conn.close()
+    return lines
+
+
+@pytest.mark.parametrize("path", ["/events", "/__natgrad/events"])
+def test_a_quiet_stream_sends_its_state_once_then_keep_alives(gallery, post, monkeypatch, path):
+    """The state at once, then nothing but a keep-alive comment each interval
+    (shortened here to 0.4 s): no state sent again unasked, no busy loop."""
+    monkeypatch.setattr(LoopbackHandler, "keep_alive", 0.4)
+    port = gallery[0] if path == "/events" else post[0]
+    lines = _read_stream(port, path, 1.0)
+    assert lines[0].startswith("data: {"), lines
+    # about two in the second; a loaded machine may delay one, a busy loop sends thousands
+    assert_equal(set(lines[1:]), {": keep-alive"})
+    assert 1 <= len(lines[1:]) <= 5, lines
+
+
+def test_a_stream_opened_after_a_change_sends_the_state_at_once(gallery):
+    """The first event is the state whatever its generation (here 1, not 0)."""
+    port, preview, _ = gallery
+    preview.publish()
+    status, found = events(port, "/events", within=5)
+    assert_equal(status, 200)
+    assert_equal(json.loads(found[0].removeprefix("data: "))["generation"], 1)
+
+
+def test_a_stream_ends_when_its_server_closes(tmp_path):
+    preview = Preview(tmp_path, tmp_path / "out")
+    server = GalleryServer(preview)
+    stop = _serve(server)
+    port = server.server_address[1]
+    try:
+        reader = threading.Thread(
+            target=lambda: found.extend(_read_stream(port, "/events", 5.0)), daemon=True
+        )
+        found: list[str] = []
+        reader.start()
+        time.sleep(0.5)
+        server.closing = True
+        preview.publish()
+        reader.join(timeout=10)
+        assert found[-1] == "(end)", found
+        assert_equal(len([f for f in found if f.startswith("data: ")]), 2)
+    finally:
+        stop(preview)
+
+
+def test_a_figure_not_drawn_in_this_preview_is_not_served_from_an_old_file(post):
+    """A PNG left in the preview's folder by an earlier session is not this one's drawing."""
+    port, model = post
+    (model.figures.out / "g.png").write_bytes(b"an old drawing")
+    assert_equal(request(port, "GET", "/blog/assets/g.png")[::2], (404, b"g is not drawn yet\n"))
+
+
+def test_the_head_names_the_build_and_no_build_is_build_0(post):
+    port, model = post
+    meta = '<meta name="natgrad-build" content="{}">'
+    assert meta.format(7) in request(port, "GET", "/blog/2026/p/")[2].decode()
+    model.build = None
+    page = request(port, "GET", "/2026/p/index.html")[2].decode()
+    assert meta.format(0) in page
+
+
+def test_the_claims_are_marked_in_the_post_s_page_only(post):
+    """A claim of figures/claims.json is marked where the post states it, and not in
+    another page of the site that says the same."""
+    port, model = post
+    (model.root / "figures").mkdir()
+    claim = {"id": "C1", "draft": "natural gradient descent converges in one step"}
+    (model.root / "figures" / "claims.json").write_text(json.dumps([claim]))
+    body = (
+        "<html><head></head><body><p>natural gradient descent converges in one step</p>"
+        "<p>plain gradient descent takes many</p><p>pictures follow below</p></body></html>"
+    )
+    (model.site / "2026" / "p" / "index.html").write_text(body)
+    (model.site / "other.html").write_text(body)
+    marked = '<p data-natgrad-claims="C1">natural gradient descent converges in one step</p>'
+    assert marked in request(port, "GET", "/blog/2026/p/")[2].decode()
+    other = request(port, "GET", "/blog/other.html")[2].decode()
+    assert "data-natgrad-claims" not in other and "<p>natural gradient" in other
