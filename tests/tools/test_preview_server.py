@@ -405,6 +405,7 @@ def test_why_a_path_outside_the_folder_is_refused_is_logged(gallery, caplog):
         for path in ("/figures//etc/passwd", "/figures/a/../f.png", "/figures/f.png%00"):
             assert_equal(request(port, "GET", path)[0], 404)
         assert_equal(request(port, "GET", "/figures/data")[0], 404)
+        assert_equal(request(port, "GET", "/figures/" + "x" * 300 + ".png")[0], 404)
     assert_equal(
         [r.getMessage() for r in caplog.records],
         [
@@ -412,6 +413,7 @@ def test_why_a_path_outside_the_folder_is_refused_is_logged(gallery, caplog):
             "404 '/figures/a/../f.png': outside the preview's folder",
             "404 '/figures/f.png%00': outside the preview's folder",
             "404 '/figures/data': outside the preview's folder, or not a file",
+            f"404 '/figures/{'x' * 300}.png': File name too long",  # the system's words
         ],
     )
 
@@ -498,6 +500,15 @@ def test_the_head_names_the_build_and_no_build_is_build_0(post):
     model.build = None
     page = request(port, "GET", "/2026/p/index.html")[2].decode()
     assert meta.format(0) in page
+    # no build yet: the figures are under the site's root
+    assert_equal(request(port, "GET", "/assets/f.png")[::2], (200, PNG))
+
+
+def test_a_baseurl_is_taken_as_written_without_its_trailing_slash(post):
+    port, model = post
+    model.build = Build(number=1, baseurl="/docsX", urls={})
+    assert_equal(request(port, "GET", "/docsX/assets/f.png")[::2], (200, PNG))
+    assert_equal(request(port, "GET", "/docs/assets/f.png")[0], 404)
 
 
 def test_the_claims_are_marked_in_the_post_s_page_only(post):
