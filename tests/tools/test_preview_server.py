@@ -528,3 +528,94 @@ def test_the_claims_are_marked_in_the_post_s_page_only(post):
     assert marked in request(port, "GET", "/blog/2026/p/")[2].decode()
     other = request(port, "GET", "/blog/other.html")[2].decode()
     assert "data-natgrad-claims" not in other and "<p>natural gradient" in other
+
+
+def raw_reply(port, head: str) -> bytes:
+    """Every byte the server sends for the request ``head`` (sent as written), to
+    its closing of the connection: one answer, and nothing after it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode() + b"\r\n")
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    return reply
+
+
+def test_a_refusal_is_the_whole_answer(gallery, caplog):
+    """Refused, the request is answered with the refusal alone: nothing of the page
+    follows it on the connection. Each refusal is one log line saying why."""
+    port, _, _ = gallery
+    own = f"Host: 127.0.0.1:{port}\r\n"
+    cases = [
+        ("GET /state HTTP/1.1\r\nHost: evil.example\r\n", 421,
+         "not this server's host: 'evil.example'"),
+        ("GET /state HTTP/1.0\r\n", 421, "not this server's host: ''"),
+        (f"GET /state HTTP/1.1\r\n{own}Origin: http://evil.example\r\n", 403,
+         "not this server's origin: 'http://evil.example'"),
+        (f"GET /state HTTP/1.1\r\n{own}{own}", 400, "more than one Host header"),
+        (f"GET /state HTTP/1.1\r\n{own}Origin: null\r\nOrigin: null\r\n", 400,
+         "more than one Origin header"),
+    ]  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="natgrad.preview"):
+        for head, status, why in cases:
+            reply = raw_reply(port, head)
+            header, _, body = reply.partition(b"\r\n\r\n")
+            assert_equal(reply.count(b"HTTP/1."), 1, head)
+            assert header.startswith(f"HTTP/1.0 {status} ".encode()), reply
+            assert b"\r\nContent-Type: text/plain; charset=utf-8\r\n" in header, reply
+            assert_equal(body, f"{why}\n".encode())
+    assert_equal(
+        [r.getMessage() for r in caplog.records if r.levelname == "WARNING"],
+        [f"{status} GET '/state': {why}" for _, status, why in cases],
+    )
+
+
+def test_head_is_answered_without_a_body(gallery):
+    port, _, _ = gallery
+    reply = raw_reply(port, f"HEAD /figures/f.png HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n")
+    header, _, body = reply.partition(b"\r\n\r\n")
+    assert f"\r\nContent-Length: {len(PNG)}\r\n".encode() in header
+    assert_equal(body, b"")
+
+
+def test_a_page_not_found_is_logged_with_why(gallery, caplog):
+    port, _, _ = gallery
+    with caplog.at_level(logging.INFO, logger="natgrad.preview"):
+        status, headers, _ = request(port, "GET", "/nothing")
+    assert_equal((status, headers["Content-Type"]), (404, "text/plain; charset=utf-8"))
+    assert_equal(
+        [r.getMessage() for r in caplog.records],
+        ["404 '/nothing': no such page", '127.0.0.1 "GET /nothing HTTP/1.1" 404 -'],
+    )
+
+
+def test_servers_started_without_a_port_each_get_a_free_one(tmp_path):
+    preview = Preview(tmp_path, tmp_path / "out")
+    blog = tmp_path / "blog"
+    blog.mkdir()
+    model = PostPreview(tmp_path, blog, blog / "p.md", tmp_path / "post")
+    servers = [GalleryServer(preview), GalleryServer(preview), PostServer(model), PostServer(model)]
+    try:
+        ports = {s.server_address[1] for s in servers}
+        assert_equal(len(ports), 4)
+        assert min(ports) >= 1024, ports
+    finally:
+        for s in servers:
+            s.server_close()
+
+
+def test_a_page_not_utf8_is_served_with_replacement_characters(post):
+    port, model = post
+    (model.site / "latin1.html").write_bytes(b"<html><head></head><body>caf\xe9</body></html>")
+    status, _, body = request(port, "GET", "/blog/latin1.html")
+    assert_equal(status, 200)
+    assert body.decode().endswith("<body>caf\ufffd</body></html>")
+
+
+def test_a_figure_s_name_may_have_capitals(post):
+    port, model = post
+    (model.figures.out / "Fig_2.png").write_bytes(PNG)
+    model.figures.figures["Fig_2"] = FigureState("Fig_2", version=1)
+    assert_equal(request(port, "GET", "/blog/assets/Fig_2.png")[::2], (200, PNG))
