@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 import yaml
+from numpy.testing import assert_equal
 
 from natgrad.pipeline.manifest import platform_fingerprint, versions
 from natgrad.tools.artifacts import (
@@ -983,4 +984,125 @@ def test_check_names_a_config_it_cannot_read_in_one_line(built, tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"natgrad check: natgrad: config.yaml: '{repo / 'config.yaml'}' is not UTF-8 text: "
         "byte 0xe9 at line 1"
+    ]
+
+
+# --- the compare command in this process (the subprocess runs above are not traced) ----
+
+
+def _compare_cli(capsys, *args):
+    """``(exit status, stdout lines, stderr lines)`` of ``python -m natgrad.artifacts compare``."""
+    from natgrad.tools.artifacts import main
+
+    status = main(["compare", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_compare_of_two_identical_trees_says_so_with_each_tier(two_trees, tmp_path, capsys):
+    a, b = two_trees
+    files = sum(
+        len(json.loads(f.read_text())["artifacts"]) for f in (a / "manifest").glob("*.json")
+    )
+    status, out, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "diff")
+    assert_equal((status, err), (0, []))
+    assert_equal(
+        out,
+        [
+            f"natgrad compare: tier 'bytes' for {files} file(s): same versions and platform",
+            f"natgrad compare: every artifact in {a} matches {b}",
+        ],
+    )
+
+
+def test_compare_names_each_problem_and_counts_them(two_trees, tmp_path, capsys):
+    a, b = two_trees
+    _paint_red_block(b / "equidistant_points.png")
+    (a / "stray.txt").write_text("x")
+    status, out, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "diff")
+    assert_equal(status, 1)
+    assert not any("every artifact" in line for line in out)
+    assert_equal(
+        err[:2],
+        [
+            "MISMATCH stray.txt: stray file: no rule produces it (delete it)",
+            f"MISMATCH equidistant_points.png: the file in {b} does not match its manifest "
+            "entry (edited by hand?)",
+        ],
+    )
+    assert err[2].startswith("MISMATCH equidistant_points.png: bytes differ (pixel RMS "), err
+    assert_equal(
+        err[3:],
+        [
+            "natgrad compare: 3 problem(s); committed figures are not what the code and "
+            "config produce"
+        ],
+    )
+
+
+@pytest.mark.parametrize("what", ["missing", "file", "symlink"])
+@pytest.mark.parametrize("which", [0, 1])
+def test_compare_refuses_what_is_not_a_folder_in_one_line(tmp_path, capsys, root, what, which):
+    folder = tmp_path / "tree"
+    if what == "file":
+        folder.write_text("")
+    elif what == "symlink":
+        folder.symlink_to(root / "figures")
+    pair = [root / "figures", root / "figures"]
+    pair[which] = folder
+    words = {
+        "missing": "does not exist",
+        "file": "is a file",
+        "symlink": f"is a symlink (to {root / 'figures'})",
+    }[what]
+    status, out, err = _compare_cli(capsys, *pair)
+    assert_equal((status, out), (2, []))
+    assert_equal(err, [f"natgrad compare: {folder} {words}; give two output folders"])
+
+
+def test_compare_s_options_reach_the_comparison(tmp_path, capsys):
+    """Each option at the edge its default holds: a pixel 3 levels off across
+    platforms fails at --levels 2 and passes at 3; --strict fails a one-level change;
+    a number 1e-8 off fails at the default --rtol and passes at 1e-7; across versions
+    an RMS of 1 fails at the default --tol and passes at 1.0."""
+    pixel = _one_figure(
+        tmp_path / "p", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 131)
+    )
+    assert_equal(_compare_cli(capsys, *pixel)[0], 1)
+    assert_equal(_compare_cli(capsys, *pixel, "--levels", "3")[0], 0)
+    level = _one_figure(
+        tmp_path / "s", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 129)
+    )
+    assert_equal(_compare_cli(capsys, *level)[0], 0)
+    assert_equal(_compare_cli(capsys, *level, "--strict")[0], 1)
+    data = _one_figure(
+        tmp_path / "d",
+        "f.json",
+        lambda p: p.write_text(json.dumps({"x": 1.0})),
+        lambda p: p.write_text(json.dumps({"x": 1.0 + 1e-8})),
+    )
+    assert_equal(_compare_cli(capsys, *data)[0], 1)
+    assert_equal(_compare_cli(capsys, *data, "--rtol", "1e-7")[0], 0)
+    rms = _one_figure(
+        tmp_path / "r", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 129)
+    )
+    fragment = rms[1] / "manifest" / "f.json"
+    manifest = json.loads(fragment.read_text())
+    manifest["versions"] = {**manifest["versions"], "matplotlib": "0.0-other"}
+    fragment.write_text(json.dumps(manifest))
+    assert_equal(_compare_cli(capsys, *rms)[0], 1)
+    assert_equal(_compare_cli(capsys, *rms, "--tol", "1.0")[0], 0)
+
+
+def test_compare_writes_its_diff_images_where_it_is_told(tmp_path, capsys):
+    a, b = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 200)
+    )
+    status, _, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "here")
+    assert_equal(status, 1)
+    assert f"diff image {tmp_path / 'here'}" in err[0], err
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == [
+        "f-committed.png",
+        "f-rebuilt-failed-diff.png",
+        "f-rebuilt.png",
     ]
