@@ -1106,3 +1106,75 @@ def test_compare_writes_its_diff_images_where_it_is_told(tmp_path, capsys):
         "f-rebuilt-failed-diff.png",
         "f-rebuilt.png",
     ]
+
+
+# --- the check command up to the rebuild's first job, in this process ------------------
+
+
+def _check_cli(capsys, repo, *args):
+    from natgrad.tools.artifacts import main
+
+    status = main(["check", "--root", str(repo), *args])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_check_gives_the_config_s_own_line_when_the_rebuild_refuses_it(tmp_path, capsys):
+    """A config Snakemake refuses before any job: its one line, prefixed, exit 2; the
+    old diff images are gone and the scratch build is made afresh."""
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "config.yaml"
+    config.write_text(config.read_text() + "\nbogus_key: 1\n")
+    (repo / ".check" / "diff").mkdir(parents=True)
+    (repo / ".check" / "diff" / "old.png").write_text("old")
+    (repo / ".check" / "figures").mkdir()
+    (repo / ".check" / "figures" / "left.png").write_text("left")
+    status, out, err = _check_cli(capsys, repo, "--cores", "1")
+    assert_equal((status, out, len(err)), (2, [], 1))
+    assert err[0].startswith("natgrad check: natgrad: config key 'bogus_key': unknown key"), err
+    assert not (repo / ".check" / "diff").exists()
+    assert_equal(list((repo / ".check" / "figures").iterdir()), [])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "natgrad: one line\\nand two more\\nlines\\n",  # not the config's one line
+        "\\x1b[2Jcleared\\n",  # a control character, shown escaped
+    ],
+)
+def test_check_shows_what_the_rebuild_said_when_it_fails_otherwise(tmp_path, capsys, said):
+    """A rebuild failing with more than the config's one line (a Snakefile written here
+    that says ``said`` and fails): what it printed, then one line saying so."""
+    repo = copy_repo(tmp_path / "repo")
+    (repo / "Snakefile").write_text(f"import sys\nsys.stderr.write('{said}')\nsys.exit(1)\n")
+    status, out, err = _check_cli(capsys, repo)
+    assert_equal((status, out), (2, []))
+    assert_equal(err[-1], "natgrad check: the rebuild failed (see above)")
+    shown = "\n".join(err[:-1])
+    if said.startswith("natgrad"):
+        assert "natgrad: one line\nand two more\nlines" in shown, err
+    else:
+        assert "\x1b" not in shown and "\\x1b[2Jcleared" in shown, err
+
+
+def test_check_refuses_figures_drawn_with_latex_on_a_machine_without_it(
+    tmp_path, capsys, monkeypatch
+):
+    """No latex or dvipng on PATH: named before any rebuild, with the count of figures."""
+    repo = tmp_path / "repo"
+    (repo / "figures" / "manifest").mkdir(parents=True)
+    sha = "0" * 64
+    manifest = {
+        "text": {"engine": "latex", "latex": "TeX Live 2099"},
+        "artifacts": {n: {"figure": "f", "sha256": sha} for n in ("f.png", "g.png")},
+    }
+    (repo / "figures" / "manifest" / "f.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    status, out, err = _check_cli(capsys, repo)
+    assert_equal((status, out, len(err)), (2, [], 1))
+    assert err[0].startswith(
+        "natgrad check: 2 file(s) of figures/ were drawn with LaTeX (TeX Live 2099) and this "
+        "machine has no LaTeX (latex and dvipng); install it (Debian: apt-get install "
+    ), err
+    assert not (repo / ".check").exists()
