@@ -1178,3 +1178,60 @@ def test_check_refuses_figures_drawn_with_latex_on_a_machine_without_it(
         "machine has no LaTeX (latex and dvipng); install it (Debian: apt-get install "
     ), err
     assert not (repo / ".check").exists()
+
+
+def _make_socket(path):
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()
+
+
+def _make_device(path):
+    import os
+    import stat
+
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("no permission to make a device node here")
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [(_make_socket, "is a socket"), (_make_device, "is a device")],
+    ids=["socket", "device"],
+)
+def test_a_socket_or_device_where_a_figure_belongs_is_named(tmp_path, make, words):
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128)
+    )
+    (rebuilt / "f.png").unlink()
+    make(rebuilt / "f.png")
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert_equal(
+        problems, [f"{rebuilt / 'f.png'}: {words}, not a regular file; an artifact must be one"]
+    )
+
+
+def test_an_artifact_below_a_file_is_named_unreadable(tmp_path):
+    """``sub/f.png`` where ``sub`` is a file: the system's words, one line."""
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128)
+    )
+    for tree in (committed, rebuilt):
+        fragment = tree / "manifest" / "f.json"
+        fragment.write_text(fragment.read_text().replace('"f.png"', '"sub/f.png"'))
+        (tree / "sub").mkdir()
+        (tree / "f.png").rename(tree / "sub" / "f.png")
+    shutil.rmtree(rebuilt / "sub")
+    (rebuilt / "sub").write_text("a file")
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert_equal(
+        problems,
+        [
+            f"{rebuilt / 'sub' / 'f.png'}: is unreadable (Not a directory), not a regular "
+            "file; an artifact must be one"
+        ],
+    )
