@@ -198,6 +198,27 @@ def pending(patterns: list[str], mutants: Path = ROOT / "mutants") -> list[str]:
     return names
 
 
+def sync_data_files(source: Path = ROOT / "natgrad", mutants: Path = ROOT / "mutants") -> list[str]:
+    """Copy into ``mutants/`` every file of the package that is not Python and differs
+    there (the stub ``__init__.pyi``, the previews' templates): mutmut copies those
+    once, when ``mutants/`` is made, and a later change to one (a merge) would leave
+    the tests reading the old file (a stub naming what no longer exists fails every
+    import of natgrad). Returns the paths copied, relative to ``source``'s parent."""
+    import shutil
+
+    copied = []
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.suffix == ".py" or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(source.parent)
+        target = mutants / relative
+        if not target.is_file() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied.append(relative.as_posix())
+    return copied
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
@@ -213,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     names = pending(args.mutants or ["*"]) if args.pending else args.mutants
     if not args.report_only and (names or not args.pending):
+        sync_data_files()
         mutmut("run", "--max-children", str(args.max_children), *names)
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []
