@@ -445,3 +445,92 @@ def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
     (blog / "equidistant_points.png").rmdir()
     (blog / "equidistant_points.png").write_text("old")  # a file is replaced: fine
     check_blog_assets({"blog_assets": str(blog), "output_dir": "figures"}, ["a.png"], work)
+
+
+@pytest.mark.parametrize("own", ["results", "logs", ".snakemake", ".check", ".preview", "out"])
+def test_every_folder_the_pipeline_writes_is_refused_as_the_assets_folder(tmp_path, own):
+    """Each folder the pipeline writes beside its output (and the output, here ``out``),
+    given as itself or below it, relative or absolute: one line naming it."""
+    from natgrad.pipeline.post import check_blog_assets
+
+    work = tmp_path / "work"
+    (work / own / "sub").mkdir(parents=True)
+    for dest in (work / own, work / own / "sub"):
+        with pytest.raises(ConfigError) as info:
+            check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
+        assert str(info.value) == (
+            f"config key 'blog_assets': {str(dest)!r} is inside the pipeline's own output "
+            f"folder {str(work / own)!r}; give the blog's assets folder"
+        )
+    # a folder beside them, and one named like them elsewhere, are the blog's
+    (work / "assets").mkdir()
+    (tmp_path / "blog" / own).mkdir(parents=True)
+    for dest in (work / "assets", tmp_path / "blog" / own):
+        check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
+
+
+def test_an_output_dir_given_absolute_is_refused_too(tmp_path):
+    from natgrad.pipeline.post import check_blog_assets
+
+    out = tmp_path / "elsewhere" / "figures"
+    out.mkdir(parents=True)
+    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
+        check_blog_assets({"blog_assets": str(out), "output_dir": str(out)}, [], tmp_path / "w")
+
+
+def test_what_export_would_replace_must_be_a_file_a_symlink_or_nothing(tmp_path):
+    import os
+
+    from natgrad.pipeline.post import check_blog_assets
+
+    blog = tmp_path / "assets"
+    blog.mkdir()
+    (blog / "a.png").write_text("old figure")
+    (blog / "b.png").symlink_to(tmp_path / "nowhere.png")  # replaced as a file is
+    config = {"blog_assets": str(blog), "output_dir": "figures"}
+    check_blog_assets(config, ["a.png", "b.png", "c.png"], tmp_path)
+    os.mkfifo(blog / "d.png")
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets(config, ["a.png", "d.png"], tmp_path)
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(blog)!r} holds 'd.png', which is not a regular file; "
+        "export would replace it with the figure: move it away"
+    )
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets({"blog_assets": str(blog / "a.png"), "output_dir": "figures"}, [])
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(blog / 'a.png')!r} is not an existing directory; "
+        "give the blog's assets folder, which export writes into"
+    )
+
+
+@pytest.mark.parametrize(
+    "src, asset",
+    [
+        ("/assets/x.png", "x.png"),
+        ("/assets/sub/x%20y.png", "sub/x y.png"),
+        ("/assets/", None),
+        ("/assets", None),
+        ("/assetsx.png", None),
+        ("/static/assets/x.png", None),
+        ("http:/assets/x.png", None),
+        ("//cdn/assets/x.png", None),
+        ("/assets/x.png?v=2#top", "x.png"),
+    ],
+)
+def test_the_asset_an_image_shows(src, asset):
+    assert Image(src).asset == asset
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("---\ntitle: t\n...\n![a](/assets/x.png)\n", ["x.png"]),  # YAML's document end
+        ("---   \ntitle: t\n---  \n![a](/assets/x.png)\n", ["x.png"]),  # trailing spaces
+        ("--- \n![a](/assets/y.png)\n--- \n![a](/assets/x.png)\n", ["x.png"]),
+        ("\n---\n![a](/assets/y.png)\n---\n![a](/assets/x.png)\n", ["y.png", "x.png"]),
+        ("---\n---\n![a](/assets/x.png)\n", ["x.png"]),  # empty front matter
+    ],
+)
+def test_front_matter_as_jekyll_finds_it(text, shown):
+    assert assets(text) == shown
