@@ -1,5 +1,7 @@
 """natgrad.pipeline.post: the images a post shows, in any syntax, and what export copies."""
 
+from pathlib import Path
+
 import pytest
 
 from natgrad.figures import registry
@@ -534,3 +536,104 @@ def test_the_asset_an_image_shows(src, asset):
 )
 def test_front_matter_as_jekyll_finds_it(text, shown):
     assert assets(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text, src",
+    [
+        # a string with more after it is no string: the output stays as written
+        ("<img src=\"{{ '/assets/x.png' junk }}\">", "{{ '/assets/x.png' junk }}"),
+        # the empty string renders as nothing
+        ('<img src="{{ "" }}/assets/x.png">', "/assets/x.png"),
+        # another site's URL is kept whole by absolute_url
+        (
+            '<img src="{{ "https://example.org/assets/x.png" | absolute_url }}">',
+            "https://example.org/assets/x.png",
+        ),
+        # prepend puts its argument first, append last
+        ('<img src="{{ "x.png" | prepend: "/assets/" }}">', "/assets/x.png"),
+        ('<img src="{{ "/assets/" | append: "x.png" }}">', "/assets/x.png"),
+        # a variable the reader does not know, prepended to: left as written
+        (
+            '<img src="{{ page.dir | prepend: site.baseurl }}/assets/x.png">',
+            "{{ page.dir | prepend: site.baseurl }}/assets/x.png",
+        ),
+    ],
+)
+def test_the_liquid_url_forms_at_their_edges(text, src):
+    assert [i.src for i in read_images(text)] == [src]
+
+
+def test_a_figure_closed_with_its_caption_open_leaves_the_next_figure_whole():
+    post = (
+        '<figure><img src="/assets/a.png"><figcaption>first</figure>\n'
+        '<figure><img src="/assets/b.png"><figcaption>second</figcaption></figure>\n'
+    )
+    assert [(i.asset, i.caption) for i in read_images(post, markdown=False)] == [
+        ("a.png", "first"),
+        ("b.png", "second"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # a div inside a div: the block ends at the outer one's closing tag
+        (
+            "<div>\n<div>\ninner\n</div>\n![a](/assets/y.png)\n</div>\n![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        # closed on its second line: the Markdown after it is read
+        ("<div>\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+    ],
+)
+def test_an_html_block_ends_at_its_own_closing_tag(text, shown):
+    assert assets(text) == shown
+
+
+@pytest.mark.parametrize("name", ["post.htm", "post.HTML", "post.Htm"])
+def test_a_post_named_htm_or_in_capitals_is_html(tmp_path, name):
+    """Indented by four spaces, an <img> is a code block in Markdown; in HTML it is shown."""
+    post = tmp_path / name
+    post.write_text('\n    <img src="/assets/x.png">\n')
+    assert post_images(post) == ["x.png"]
+    markdown = tmp_path / "post.md"
+    markdown.write_text('\n    <img src="/assets/x.png">\n')
+    assert post_images(markdown) == []
+
+
+def test_a_pdf_the_pipeline_could_build_is_named_with_its_format(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("![pdf](/assets/equidistant_points.pdf)")
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(post), "post_figures": [], "formats": ["png"]}, registry())
+    assert str(info.value).endswith("which the pipeline does not build (add pdf to formats)")
+
+
+def test_the_assets_folder_is_judged_from_the_working_directory_by_default(tmp_path, monkeypatch):
+    from natgrad.pipeline.post import check_blog_assets
+
+    (tmp_path / "results").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
+        check_blog_assets({"blog_assets": "results", "output_dir": "figures"}, [])
+
+
+def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
+    import os
+
+    from natgrad.pipeline.post import check_blog_assets
+
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):  # root: a mode does not stop it; a read-only mount does
+        folder = Path("/proc/sys")
+        if not folder.is_dir() or os.access(folder, os.W_OK):
+            pytest.skip("no folder this user may not write")
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets({"blog_assets": str(folder), "output_dir": "figures"}, [], tmp_path)
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(folder)!r} is not writable; export writes the "
+        "figures there"
+    )
