@@ -543,6 +543,8 @@ def test_front_matter_as_jekyll_finds_it(text, shown):
     [
         # a string with more after it is no string: the output stays as written
         ("<img src=\"{{ '/assets/x.png' junk }}\">", "{{ '/assets/x.png' junk }}"),
+        # a variable the reader does not know is left as written, whatever its letters
+        ('<img src="{{ X/assets/x.pngX }}">', "{{ X/assets/x.pngX }}"),
         # the empty string renders as nothing
         ('<img src="{{ "" }}/assets/x.png">', "/assets/x.png"),
         # another site's URL is kept whole by absolute_url
@@ -581,6 +583,17 @@ def test_a_figure_closed_with_its_caption_open_leaves_the_next_figure_whole():
         # a div inside a div: the block ends at the outer one's closing tag
         (
             "<div>\n<div>\ninner\n</div>\n![a](/assets/y.png)\n</div>\n![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        # ... also when the inner one's opening tag goes on over two lines
+        (
+            '<div>\n<div\n  class="x">\ninner\n</div>\n![a](/assets/y.png)\n</div>\n'
+            "![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        (
+            '<div><div\n  class="x">\ninner\n</div>\n![a](/assets/y.png)\n</div>\n'
+            "![b](/assets/x.png)\n",
             ["x.png"],
         ),
         # closed on its second line: the Markdown after it is read
@@ -637,3 +650,8 @@ def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
         f"config key 'blog_assets': {str(folder)!r} is not writable; export writes the "
         "figures there"
     )
+
+
+def test_a_caption_ends_at_its_closing_tag():
+    post = '<figure><img src="/assets/a.png"><figcaption>cap</figcaption> credits</figure>'
+    assert [i.caption for i in read_images(post, markdown=False)] == ["cap"]
