@@ -1235,3 +1235,97 @@ def test_an_artifact_below_a_file_is_named_unreadable(tmp_path):
             "file; an artifact must be one"
         ],
     )
+
+
+# --- compare_pixels' own answers ------------------------------------------------------
+
+
+def _header_only_png(path, width, height):
+    """A PNG of ``width`` x ``height`` by its header, with no image data: its size is
+    read, it cannot be decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def test_images_of_two_sizes_differ_in_every_pixel_undecoded(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _square_png(a, size=(24, 24))
+    _square_png(b, size=(24, 30))
+    rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
+    assert_equal((rms, changed, diff), (float("inf"), 24 * 30, None))
+    assert not (tmp_path / "diff").exists()
+    assert_equal(compare_pixels(b, a, tmp_path / "diff")[1], 24 * 30)
+
+
+def test_identical_pixels_leave_no_diff_files(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _flat_png(a, 128)
+    _flat_png(b, 128)
+    assert_equal(compare_pixels(a, b, tmp_path / "diff"), (0.0, 0, None))
+    assert_equal(list((tmp_path / "diff").iterdir()), [])
+
+
+def test_the_rms_and_the_diff_image_of_a_changed_pixel(tmp_path):
+    """The RMS over the colour channels, computed here with numpy; the diff image and
+    both copies kept beside it."""
+    import numpy as np
+    from numpy.testing import assert_allclose
+
+    a, b = tmp_path / "a.png", tmp_path / "f.png"
+    _flat_png(a, 128)
+    _flat_png(b, 128, 200)
+    rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
+    pa, pb = (np.asarray(_pixels(p), dtype=float)[..., :3] for p in (a, b))
+    assert_allclose(rms, np.sqrt(np.mean((pa - pb) ** 2)), rtol=1e-6)
+    assert_equal(changed, 1)
+    assert_equal(diff, tmp_path / "diff" / "f-rebuilt-failed-diff.png")
+    assert sorted(p.name for p in (tmp_path / "diff").iterdir()) == [
+        "f-committed.png",
+        "f-rebuilt-failed-diff.png",
+        "f-rebuilt.png",
+    ]
+
+
+@pytest.mark.parametrize(
+    "size, refused",
+    [
+        ((10000, 1), False),
+        ((10001, 1), True),
+        ((1, 10001), True),
+        ((4000, 4000), False),  # MAX_AREA, 16 million pixels
+        ((4000, 4001), True),
+    ],
+)
+def test_the_size_limits_at_their_edges(tmp_path, size, refused):
+    """Beyond a limit: named from the header; within: decoded (and these, with no
+    image data, fail to decode, named as such, their copies removed)."""
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _header_only_png(a, *size)
+    _header_only_png(b, *size)
+    with pytest.raises(ValueError) as info:
+        compare_pixels(a, b, tmp_path / "diff")
+    if refused:
+        assert_equal(
+            str(info.value),
+            f"{a}: is {size[0]} x {size[1]} pixels, beyond the 10000 a side and 16000000 in "
+            "all that the check decodes; not compared",
+        )
+    else:
+        assert str(info.value).startswith(f"{a} or {b}: cannot be decoded ("), info.value
+        assert_equal(list((tmp_path / "diff").iterdir()), [])
+
+
+def test_a_file_that_is_not_a_png_is_named(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _flat_png(a, 128)
+    b.write_text("GIF89a")
+    with pytest.raises(ValueError) as info:
+        compare_pixels(a, b, tmp_path / "diff")
+    assert_equal(str(info.value), f"{b}: is not a PNG (no PNG header)")
