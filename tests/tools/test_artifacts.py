@@ -1329,3 +1329,26 @@ def test_a_file_that_is_not_a_png_is_named(tmp_path):
     with pytest.raises(ValueError) as info:
         compare_pixels(a, b, tmp_path / "diff")
     assert_equal(str(info.value), f"{b}: is not a PNG (no PNG header)")
+
+
+@pytest.mark.parametrize(
+    "expected, actual, problems",
+    [
+        ({"x": 1.0}, {"x": 1.0, "y": 2}, ["y: unexpected"]),
+        ({"b": True}, {"b": 1}, ["b: True != 1"]),
+        ({"x": 1.0}, {"x": True}, ["x: 1.0 != True"]),
+        # relative to the array's largest magnitude, 4
+        ({"x": [4.0, 1.0]}, {"x": [4.0, 1.00000004]},
+         ["x[1]: 1.0 != 1.00000004 (relative 1e-08 > 1e-09)"]),
+        # a zero, alone or in an array of zeros, has no scale: any change is caught
+        ({"x": 0.0}, {"x": 1e-300}, ["x: 0.0 != 1e-300 (relative 1e-300 > 1e-09)"]),
+        ({"x": [0.0, 0.0]}, {"x": [0.0, 1e-12]}, ["x[1]: 0.0 != 1e-12 (relative 1e-12 > 1e-09)"]),
+        # numbers in mappings inside a list are each their own scale
+        ({"l": [{"a": 1e-20}, {"a": 8.0}]}, {"l": [{"a": 2e-20}, {"a": 8.0}]},
+         ["l[0].a: 1e-20 != 2e-20 (relative 1 > 1e-09)"]),
+        # an array's None (a non-finite number) and its neighbours
+        ({"x": [None, 2.0]}, {"x": [None, 2.0 + 1e-12]}, []),
+    ],
+)  # fmt: skip
+def test_compare_data_names_each_difference(expected, actual, problems):
+    assert_equal(compare_data(expected, actual), problems)
