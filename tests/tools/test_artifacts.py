@@ -1352,3 +1352,28 @@ def test_a_file_that_is_not_a_png_is_named(tmp_path):
 )  # fmt: skip
 def test_compare_data_names_each_difference(expected, actual, problems):
     assert_equal(compare_data(expected, actual), problems)
+
+
+def test_tier_names_what_differs():
+    base = entry()
+    assert_equal(
+        tier({**base, "text": {"engine": "latex"}}, {**base, "text": {"engine": "mathtext"}}),
+        ("tolerance", "text engine differs (engine: committed 'latex', rebuilt 'mathtext')"),
+    )
+    assert_equal(
+        tier({"versions": base["versions"]}, base),
+        ("tolerance", "platform not recorded in the manifest"),
+    )
+    assert_equal(
+        tier(base, {"versions": base["versions"]}),
+        ("tolerance", "platform not recorded in the manifest"),
+    )
+    nested = entry(numpy_simd={"dispatched": ["X86_V3"], "baseline": ["SSE"]})
+    assert_equal(
+        tier(nested, entry(), sides=("A", "B")),
+        ("tolerance", "platform differs (numpy_simd.baseline: A ['SSE'], B None)"),
+    )
+    assert_equal(
+        tier({**base, "versions": "1"}, {**base, "versions": "2"}),
+        ("tolerance", "versions differ (value: committed '1', rebuilt '2')"),
+    )
