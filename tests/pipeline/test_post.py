@@ -655,3 +655,26 @@ def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
 def test_a_caption_ends_at_its_closing_tag():
     post = '<figure><img src="/assets/a.png"><figcaption>cap</figcaption> credits</figure>'
     assert [i.caption for i in read_images(post, markdown=False)] == ["cap"]
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # an indented line cannot end a paragraph: it goes on, image and all
+        ("text\n    ![a](/assets/x.png)\n", ["x.png"]),
+        # a block-level tag indented by up to three spaces starts a block all the same
+        ("  <div>\n\n![a](/assets/y.png)\n\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+        # <pre> ends where CommonMark ends it, at </pre>, blank lines and all
+        ("<pre>\n![a](/assets/y.png)\n\n![b](/assets/z.png)\n</pre>\n![c](/assets/x.png)\n",
+         ["x.png"]),
+        # ... and ends the paragraph before it, in page order
+        ('![a](/assets/a.png)\n<pre>\n<img src="/assets/p.png">\n</pre>\n', ["a.png", "p.png"]),
+        # an element never closed, after other blocks, runs to the end of the post
+        ("text\n\n<div>\n![a](/assets/y.png)\n", []),
+        # a block-level tag ends a block quote and a reference definition
+        ("> quote\n<div>\n![a](/assets/y.png)\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+        ("![a][r]\n\n[r]: /assets/x.png\n<div>\n![b](/assets/y.png)\n</div>\n", ["x.png"]),
+    ],
+)  # fmt: skip
+def test_html_blocks_beside_other_markdown(text, shown):
+    assert assets(text) == shown
