@@ -678,3 +678,37 @@ def test_a_caption_ends_at_its_closing_tag():
 )  # fmt: skip
 def test_html_blocks_beside_other_markdown(text, shown):
     assert assets(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text, srcs",
+    [
+        # empty front matter: its closing line is the second, not a rule further down
+        ("---\n---\n![a](/assets/x.png)\n\n---\n![b](/assets/y.png)\n",
+         ["/assets/x.png", "/assets/y.png"]),
+        # closed by YAML's "...": what it holds is data, not page
+        ('---\nimg: <img src="/assets/y.png">\n...\n![a](/assets/x.png)\n', ["/assets/x.png"]),
+        # the body's lines as written (a reference definition must start its line)
+        ("---\nt: 1\n---\n![a][r]\n\n[r]: /assets/x.png\n", ["/assets/x.png"]),
+        # a second raw block keeps its Liquid too
+        ('{% raw %}a{% endraw %} {% raw %}<img src="{{ site.baseurl }}/assets/x.png">'
+         "{% endraw %}", ["{{ site.baseurl }}/assets/x.png"]),
+        # an opening inside an output already read is text; the tags after it are read
+        ('{{ x {{ y }} <img src="{{ site.baseurl }}/assets/x.png">', ["/assets/x.png"]),
+        # after an unclosed {{ (twice), the {% %} tags are still read
+        ('{{ a\n{{ b\n{% comment %}<img src="/assets/y.png">{% endcomment %}'
+         '<img src="/assets/x.png">', ["/assets/x.png"]),
+        # whitespace control without spaces: one dash taken off each side
+        ('<img src="{{-site.baseurl-}}/assets/x.png">', ["/assets/x.png"]),
+    ],
+)  # fmt: skip
+def test_front_matter_and_liquid_delimiters_at_their_edges(text, srcs):
+    assert [i.src for i in read_images(text)] == srcs
+
+
+def test_only_a_figcaption_s_text_is_the_caption():
+    post = (
+        '<figure><img src="/assets/a.png"><span>credit</span><figcaption>cap</figcaption>'
+        "</figure>"
+    )
+    assert [i.caption for i in read_images(post, markdown=False)] == ["cap"]
