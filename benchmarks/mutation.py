@@ -19,7 +19,12 @@ never run are counted as "not run", outside the score. mutmut maps only new test
 the functions they run: after code moves between modules (a merge), delete
 ``mutants/mutmut-stats.json`` so that every test is mapped afresh (the tests of
 ``natgrad.pipeline.schema``'s code, moved from config, counted for it only then: 35 of
-its survivors and 13 "no test" mutants were killed once they did).
+its survivors and 13 "no test" mutants were killed once they did). mutmut 3.8 keeps a
+fingerprint of ``[tool.mutmut]``'s pytest arguments and test selection in that file:
+when either changes it resets every result of every module (the 2026-12-07 evening
+run lost the mathematics' and config's results to one test file added to the
+selection), so change them only before a full run. Non-Python files of the package
+are copied into ``mutants/`` before each run (mutmut copies them once).
 
 A mutant no test can kill (it behaves as the original does) is listed in
 ``benchmarks/mutation-equivalent.yaml``: the function, a regular expression that
@@ -198,6 +203,27 @@ def pending(patterns: list[str], mutants: Path = ROOT / "mutants") -> list[str]:
     return names
 
 
+def sync_data_files(source: Path = ROOT / "natgrad", mutants: Path = ROOT / "mutants") -> list[str]:
+    """Copy into ``mutants/`` every file of the package that is not Python and differs
+    there (the stub ``__init__.pyi``, the previews' templates): mutmut copies those
+    once, when ``mutants/`` is made, and a later change to one (a merge) would leave
+    the tests reading the old file (a stub naming what no longer exists fails every
+    import of natgrad). Returns the paths copied, relative to ``source``'s parent."""
+    import shutil
+
+    copied = []
+    for path in sorted(source.rglob("*")):
+        if not path.is_file() or path.suffix == ".py" or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(source.parent)
+        target = mutants / relative
+        if not target.is_file() or target.read_bytes() != path.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied.append(relative.as_posix())
+    return copied
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
@@ -213,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     names = pending(args.mutants or ["*"]) if args.pending else args.mutants
     if not args.report_only and (names or not args.pending):
+        sync_data_files()
         mutmut("run", "--max-children", str(args.max_children), *names)
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []

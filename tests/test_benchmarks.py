@@ -204,3 +204,21 @@ def test_the_readme_shows_the_mutation_table_the_script_wrote():
     survivors = (ROOT / "benchmarks" / "mutation-survivors.md").read_text()
     assert table(section) == table(survivors)
     assert len(table(section)) > 3
+
+
+def test_mutation_copies_changed_data_files_into_mutants(mutation, tmp_path):
+    """mutmut copies the package's non-Python files once; a later change must reach mutants/."""
+    source, mutants = tmp_path / "natgrad", tmp_path / "mutants"
+    (source / "templates").mkdir(parents=True)
+    (source / "__init__.pyi").write_text("new stub")
+    (source / "templates" / "page.html").write_text("same")
+    (source / "code.py").write_text("python: mutmut's own")
+    (mutants / "natgrad" / "templates").mkdir(parents=True)
+    (mutants / "natgrad" / "__init__.pyi").write_text("old stub")
+    (mutants / "natgrad" / "templates" / "page.html").write_text("same")
+    assert mutation.sync_data_files(source, mutants) == ["natgrad/__init__.pyi"]
+    assert (mutants / "natgrad" / "__init__.pyi").read_text() == "new stub"
+    assert not (mutants / "natgrad" / "code.py").exists()
+    (source / "templates" / "new.js").write_text("js")
+    assert mutation.sync_data_files(source, mutants) == ["natgrad/templates/new.js"]
+    assert mutation.sync_data_files(source, mutants) == []

@@ -1,5 +1,7 @@
 """natgrad.pipeline.post: the images a post shows, in any syntax, and what export copies."""
 
+from pathlib import Path
+
 import pytest
 
 from natgrad.figures import registry
@@ -445,3 +447,268 @@ def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
     (blog / "equidistant_points.png").rmdir()
     (blog / "equidistant_points.png").write_text("old")  # a file is replaced: fine
     check_blog_assets({"blog_assets": str(blog), "output_dir": "figures"}, ["a.png"], work)
+
+
+@pytest.mark.parametrize("own", ["results", "logs", ".snakemake", ".check", ".preview", "out"])
+def test_every_folder_the_pipeline_writes_is_refused_as_the_assets_folder(tmp_path, own):
+    """Each folder the pipeline writes beside its output (and the output, here ``out``),
+    given as itself or below it, relative or absolute: one line naming it."""
+    from natgrad.pipeline.post import check_blog_assets
+
+    work = tmp_path / "work"
+    (work / own / "sub").mkdir(parents=True)
+    for dest in (work / own, work / own / "sub"):
+        with pytest.raises(ConfigError) as info:
+            check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
+        assert str(info.value) == (
+            f"config key 'blog_assets': {str(dest)!r} is inside the pipeline's own output "
+            f"folder {str(work / own)!r}; give the blog's assets folder"
+        )
+    # a folder beside them, and one named like them elsewhere, are the blog's
+    (work / "assets").mkdir()
+    (tmp_path / "blog" / own).mkdir(parents=True)
+    for dest in (work / "assets", tmp_path / "blog" / own):
+        check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
+
+
+def test_an_output_dir_given_absolute_is_refused_too(tmp_path):
+    from natgrad.pipeline.post import check_blog_assets
+
+    out = tmp_path / "elsewhere" / "figures"
+    out.mkdir(parents=True)
+    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
+        check_blog_assets({"blog_assets": str(out), "output_dir": str(out)}, [], tmp_path / "w")
+
+
+def test_what_export_would_replace_must_be_a_file_a_symlink_or_nothing(tmp_path):
+    import os
+
+    from natgrad.pipeline.post import check_blog_assets
+
+    blog = tmp_path / "assets"
+    blog.mkdir()
+    (blog / "a.png").write_text("old figure")
+    (blog / "b.png").symlink_to(tmp_path / "nowhere.png")  # replaced as a file is
+    config = {"blog_assets": str(blog), "output_dir": "figures"}
+    check_blog_assets(config, ["a.png", "b.png", "c.png"], tmp_path)
+    os.mkfifo(blog / "d.png")
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets(config, ["a.png", "d.png"], tmp_path)
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(blog)!r} holds 'd.png', which is not a regular file; "
+        "export would replace it with the figure: move it away"
+    )
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets({"blog_assets": str(blog / "a.png"), "output_dir": "figures"}, [])
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(blog / 'a.png')!r} is not an existing directory; "
+        "give the blog's assets folder, which export writes into"
+    )
+
+
+@pytest.mark.parametrize(
+    "src, asset",
+    [
+        ("/assets/x.png", "x.png"),
+        ("/assets/sub/x%20y.png", "sub/x y.png"),
+        ("/assets/", None),
+        ("/assets", None),
+        ("/assetsx.png", None),
+        ("/static/assets/x.png", None),
+        ("http:/assets/x.png", None),
+        ("//cdn/assets/x.png", None),
+        ("/assets/x.png?v=2#top", "x.png"),
+    ],
+)
+def test_the_asset_an_image_shows(src, asset):
+    assert Image(src).asset == asset
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("---\ntitle: t\n...\n![a](/assets/x.png)\n", ["x.png"]),  # YAML's document end
+        ("---   \ntitle: t\n---  \n![a](/assets/x.png)\n", ["x.png"]),  # trailing spaces
+        ("--- \n![a](/assets/y.png)\n--- \n![a](/assets/x.png)\n", ["x.png"]),
+        ("\n---\n![a](/assets/y.png)\n---\n![a](/assets/x.png)\n", ["y.png", "x.png"]),
+        ("---\n---\n![a](/assets/x.png)\n", ["x.png"]),  # empty front matter
+    ],
+)
+def test_front_matter_as_jekyll_finds_it(text, shown):
+    assert assets(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text, src",
+    [
+        # a string with more after it is no string: the output stays as written
+        ("<img src=\"{{ '/assets/x.png' junk }}\">", "{{ '/assets/x.png' junk }}"),
+        # a variable the reader does not know is left as written, whatever its letters
+        ('<img src="{{ X/assets/x.pngX }}">', "{{ X/assets/x.pngX }}"),
+        # the empty string renders as nothing
+        ('<img src="{{ "" }}/assets/x.png">', "/assets/x.png"),
+        # another site's URL is kept whole by absolute_url
+        (
+            '<img src="{{ "https://example.org/assets/x.png" | absolute_url }}">',
+            "https://example.org/assets/x.png",
+        ),
+        # prepend puts its argument first, append last
+        ('<img src="{{ "x.png" | prepend: "/assets/" }}">', "/assets/x.png"),
+        ('<img src="{{ "/assets/" | append: "x.png" }}">', "/assets/x.png"),
+        # a variable the reader does not know, prepended to: left as written
+        (
+            '<img src="{{ page.dir | prepend: site.baseurl }}/assets/x.png">',
+            "{{ page.dir | prepend: site.baseurl }}/assets/x.png",
+        ),
+    ],
+)
+def test_the_liquid_url_forms_at_their_edges(text, src):
+    assert [i.src for i in read_images(text)] == [src]
+
+
+def test_a_figure_closed_with_its_caption_open_leaves_the_next_figure_whole():
+    post = (
+        '<figure><img src="/assets/a.png"><figcaption>first</figure>\n'
+        '<figure><img src="/assets/b.png"><figcaption>second</figcaption></figure>\n'
+    )
+    assert [(i.asset, i.caption) for i in read_images(post, markdown=False)] == [
+        ("a.png", "first"),
+        ("b.png", "second"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # a div inside a div: the block ends at the outer one's closing tag
+        (
+            "<div>\n<div>\ninner\n</div>\n![a](/assets/y.png)\n</div>\n![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        # ... also when the inner one's opening tag goes on over two lines
+        (
+            '<div>\n<div\n  class="x">\ninner\n</div>\n![a](/assets/y.png)\n</div>\n'
+            "![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        (
+            '<div><div\n  class="x">\ninner\n</div>\n![a](/assets/y.png)\n</div>\n'
+            "![b](/assets/x.png)\n",
+            ["x.png"],
+        ),
+        # closed on its second line: the Markdown after it is read
+        ("<div>\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+    ],
+)
+def test_an_html_block_ends_at_its_own_closing_tag(text, shown):
+    assert assets(text) == shown
+
+
+@pytest.mark.parametrize("name", ["post.htm", "post.HTML", "post.Htm"])
+def test_a_post_named_htm_or_in_capitals_is_html(tmp_path, name):
+    """Indented by four spaces, an <img> is a code block in Markdown; in HTML it is shown."""
+    post = tmp_path / name
+    post.write_text('\n    <img src="/assets/x.png">\n')
+    assert post_images(post) == ["x.png"]
+    markdown = tmp_path / "post.md"
+    markdown.write_text('\n    <img src="/assets/x.png">\n')
+    assert post_images(markdown) == []
+
+
+def test_a_pdf_the_pipeline_could_build_is_named_with_its_format(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("![pdf](/assets/equidistant_points.pdf)")
+    with pytest.raises(ConfigError) as info:
+        export_figures({"post": str(post), "post_figures": [], "formats": ["png"]}, registry())
+    assert str(info.value).endswith("which the pipeline does not build (add pdf to formats)")
+
+
+def test_the_assets_folder_is_judged_from_the_working_directory_by_default(tmp_path, monkeypatch):
+    from natgrad.pipeline.post import check_blog_assets
+
+    (tmp_path / "results").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
+        check_blog_assets({"blog_assets": "results", "output_dir": "figures"}, [])
+
+
+def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
+    import os
+
+    from natgrad.pipeline.post import check_blog_assets
+
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):  # root: a mode does not stop it; a read-only mount does
+        folder = Path("/proc/sys")
+        if not folder.is_dir() or os.access(folder, os.W_OK):
+            pytest.skip("no folder this user may not write")
+    with pytest.raises(ConfigError) as info:
+        check_blog_assets({"blog_assets": str(folder), "output_dir": "figures"}, [], tmp_path)
+    assert str(info.value) == (
+        f"config key 'blog_assets': {str(folder)!r} is not writable; export writes the "
+        "figures there"
+    )
+
+
+def test_a_caption_ends_at_its_closing_tag():
+    post = '<figure><img src="/assets/a.png"><figcaption>cap</figcaption> credits</figure>'
+    assert [i.caption for i in read_images(post, markdown=False)] == ["cap"]
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        # an indented line cannot end a paragraph: it goes on, image and all
+        ("text\n    ![a](/assets/x.png)\n", ["x.png"]),
+        # a block-level tag indented by up to three spaces starts a block all the same
+        ("  <div>\n\n![a](/assets/y.png)\n\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+        # <pre> ends where CommonMark ends it, at </pre>, blank lines and all
+        ("<pre>\n![a](/assets/y.png)\n\n![b](/assets/z.png)\n</pre>\n![c](/assets/x.png)\n",
+         ["x.png"]),
+        # ... and ends the paragraph before it, in page order
+        ('![a](/assets/a.png)\n<pre>\n<img src="/assets/p.png">\n</pre>\n', ["a.png", "p.png"]),
+        # an element never closed, after other blocks, runs to the end of the post
+        ("text\n\n<div>\n![a](/assets/y.png)\n", []),
+        # a block-level tag ends a block quote and a reference definition
+        ("> quote\n<div>\n![a](/assets/y.png)\n</div>\n![b](/assets/x.png)\n", ["x.png"]),
+        ("![a][r]\n\n[r]: /assets/x.png\n<div>\n![b](/assets/y.png)\n</div>\n", ["x.png"]),
+    ],
+)  # fmt: skip
+def test_html_blocks_beside_other_markdown(text, shown):
+    assert assets(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text, srcs",
+    [
+        # empty front matter: its closing line is the second, not a rule further down
+        ("---\n---\n![a](/assets/x.png)\n\n---\n![b](/assets/y.png)\n",
+         ["/assets/x.png", "/assets/y.png"]),
+        # closed by YAML's "...": what it holds is data, not page
+        ('---\nimg: <img src="/assets/y.png">\n...\n![a](/assets/x.png)\n', ["/assets/x.png"]),
+        # the body's lines as written (a reference definition must start its line)
+        ("---\nt: 1\n---\n![a][r]\n\n[r]: /assets/x.png\n", ["/assets/x.png"]),
+        # a second raw block keeps its Liquid too
+        ('{% raw %}a{% endraw %} {% raw %}<img src="{{ site.baseurl }}/assets/x.png">'
+         "{% endraw %}", ["{{ site.baseurl }}/assets/x.png"]),
+        # an opening inside an output already read is text; the tags after it are read
+        ('{{ x {{ y }} <img src="{{ site.baseurl }}/assets/x.png">', ["/assets/x.png"]),
+        # after an unclosed {{ (twice), the {% %} tags are still read
+        ('{{ a\n{{ b\n{% comment %}<img src="/assets/y.png">{% endcomment %}'
+         '<img src="/assets/x.png">', ["/assets/x.png"]),
+        # whitespace control without spaces: one dash taken off each side
+        ('<img src="{{-site.baseurl-}}/assets/x.png">', ["/assets/x.png"]),
+    ],
+)  # fmt: skip
+def test_front_matter_and_liquid_delimiters_at_their_edges(text, srcs):
+    assert [i.src for i in read_images(text)] == srcs
+
+
+def test_only_a_figcaption_s_text_is_the_caption():
+    post = (
+        '<figure><img src="/assets/a.png"><span>credit</span><figcaption>cap</figcaption>'
+        "</figure>"
+    )
+    assert [i.caption for i in read_images(post, markdown=False)] == ["cap"]

@@ -118,3 +118,51 @@ def test_an_output_not_in_its_manifest_or_a_manifest_listing_nothing_is_stale(tm
     for text in ('["d1"]', '{"inputs_sha256": "d1"}'):
         manifest.write_text(text)
         assert mark(stamp, [manifest], ["d1"], [fig, manifest]) == "stale", text
+
+
+def test_a_current_stamp_found_so_again_is_not_written(tmp_path):
+    """The second look at a current job reads the stamp only: its inode's change time
+    (set by any write or utime) stays, though its folder's does not tell."""
+    import time
+
+    stamp, fig, manifest = _job(tmp_path)
+    assert mark(stamp, [manifest], ["d1"], [fig, manifest]) == "current"
+    changed = stamp.stat().st_ctime_ns
+    time.sleep(0.05)  # beyond the file system's clock tick
+    assert mark(stamp, [manifest], ["d1"], [fig, manifest]) == "current"
+    assert stamp.stat().st_ctime_ns == changed
+    assert stamp.stat().st_mtime_ns == 0
+
+
+def test_a_stale_stamp_dated_with_its_newest_output_is_moved_after_it(tmp_path):
+    """Snakemake reruns a job only for an input strictly newer than its output."""
+    stamp, fig, manifest = _job(tmp_path)
+    assert mark(stamp, [manifest], ["d2"], [fig, manifest]) == "stale"
+    same = stamp.stat().st_mtime_ns
+    os.utime(fig, ns=(same, same))
+    assert mark(stamp, [manifest], ["d2"], [fig, manifest]) == "stale"
+    assert stamp.stat().st_mtime_ns > same
+
+
+def test_a_job_never_run_is_stale_and_its_stamp_folders_are_made(tmp_path):
+    """No output, no manifest yet (a fresh clone's new figure): stale, with a stamp in
+    folders that did not exist, dated now (nothing to be newer than)."""
+    import time
+
+    stamp = tmp_path / "a" / "b" / "stamps" / "f"
+    out = tmp_path / "out"
+    before = time.time_ns()
+    assert mark(stamp, [out / "manifest" / "f.json"], ["d1"], [out / "f.png"]) == "stale"
+    assert stamp.read_text() == "d1\n"
+    assert stamp.stat().st_mtime_ns >= before
+    assert not out.exists()
+
+
+def test_a_batch_needs_one_digest_for_each_manifest(tmp_path):
+    """Fewer digests than manifests is the caller's error, never a current batch of one."""
+    import pytest
+
+    stamp, fig, manifest = _job(tmp_path)
+    with pytest.raises(ValueError):
+        mark(stamp, [manifest, manifest.with_name("g.json")], ["d1"], [fig, manifest])
+    assert not stamp.exists()

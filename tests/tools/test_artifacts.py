@@ -9,6 +9,7 @@ from pathlib import Path
 import matplotlib.image as mpimg
 import pytest
 import yaml
+from numpy.testing import assert_equal
 
 from natgrad.pipeline.manifest import platform_fingerprint, versions
 from natgrad.tools.artifacts import (
@@ -1002,3 +1003,395 @@ def test_check_names_a_config_it_cannot_read_in_one_line(built, tmp_path):
         f"natgrad check: natgrad: config.yaml: '{repo / 'config.yaml'}' is not UTF-8 text: "
         "byte 0xe9 at line 1"
     ]
+
+
+# --- the compare command in this process (the subprocess runs above are not traced) ----
+
+
+def _compare_cli(capsys, *args):
+    """``(exit status, stdout lines, stderr lines)`` of ``python -m natgrad.artifacts compare``."""
+    from natgrad.tools.artifacts import main
+
+    status = main(["compare", *map(str, args)])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_compare_of_two_identical_trees_says_so_with_each_tier(two_trees, tmp_path, capsys):
+    a, b = two_trees
+    files = sum(
+        len(json.loads(f.read_text())["artifacts"]) for f in (a / "manifest").glob("*.json")
+    )
+    status, out, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "diff")
+    assert_equal((status, err), (0, []))
+    assert_equal(
+        out,
+        [
+            f"natgrad compare: tier 'bytes' for {files} file(s): same versions and platform",
+            f"natgrad compare: every artifact in {a} matches {b}",
+        ],
+    )
+
+
+def test_compare_names_each_problem_and_counts_them(two_trees, tmp_path, capsys):
+    a, b = two_trees
+    _paint_red_block(b / "equidistant_points.png")
+    (a / "stray.txt").write_text("x")
+    status, out, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "diff")
+    assert_equal(status, 1)
+    assert not any("every artifact" in line for line in out)
+    assert_equal(
+        err[:2],
+        [
+            "MISMATCH stray.txt: stray file: no rule produces it (delete it)",
+            f"MISMATCH equidistant_points.png: the file in {b} does not match its manifest "
+            "entry (edited by hand?)",
+        ],
+    )
+    assert err[2].startswith("MISMATCH equidistant_points.png: bytes differ (pixel RMS "), err
+    assert_equal(
+        err[3:],
+        [
+            "natgrad compare: 3 problem(s); committed figures are not what the code and "
+            "config produce"
+        ],
+    )
+
+
+@pytest.mark.parametrize("what", ["missing", "file", "symlink"])
+@pytest.mark.parametrize("which", [0, 1])
+def test_compare_refuses_what_is_not_a_folder_in_one_line(tmp_path, capsys, root, what, which):
+    folder = tmp_path / "tree"
+    if what == "file":
+        folder.write_text("")
+    elif what == "symlink":
+        folder.symlink_to(root / "figures")
+    pair = [root / "figures", root / "figures"]
+    pair[which] = folder
+    words = {
+        "missing": "does not exist",
+        "file": "is a file",
+        "symlink": f"is a symlink (to {root / 'figures'})",
+    }[what]
+    status, out, err = _compare_cli(capsys, *pair)
+    assert_equal((status, out), (2, []))
+    assert_equal(err, [f"natgrad compare: {folder} {words}; give two output folders"])
+
+
+def test_compare_s_options_reach_the_comparison(tmp_path, capsys):
+    """Each option at the edge its default holds: a pixel 3 levels off across
+    platforms fails at --levels 2 and passes at 3; --strict fails a one-level change;
+    a number 1e-8 off fails at the default --rtol and passes at 1e-7; across versions
+    an RMS of 1 fails at the default --tol and passes at 1.0."""
+    pixel = _one_figure(
+        tmp_path / "p", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 131)
+    )
+    assert_equal(_compare_cli(capsys, *pixel)[0], 1)
+    assert_equal(_compare_cli(capsys, *pixel, "--levels", "3")[0], 0)
+    level = _one_figure(
+        tmp_path / "s", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 129)
+    )
+    assert_equal(_compare_cli(capsys, *level)[0], 0)
+    assert_equal(_compare_cli(capsys, *level, "--strict")[0], 1)
+    data = _one_figure(
+        tmp_path / "d",
+        "f.json",
+        lambda p: p.write_text(json.dumps({"x": 1.0})),
+        lambda p: p.write_text(json.dumps({"x": 1.0 + 1e-8})),
+    )
+    assert_equal(_compare_cli(capsys, *data)[0], 1)
+    assert_equal(_compare_cli(capsys, *data, "--rtol", "1e-7")[0], 0)
+    rms = _one_figure(
+        tmp_path / "r", "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 129)
+    )
+    fragment = rms[1] / "manifest" / "f.json"
+    manifest = json.loads(fragment.read_text())
+    manifest["versions"] = {**manifest["versions"], "matplotlib": "0.0-other"}
+    fragment.write_text(json.dumps(manifest))
+    assert_equal(_compare_cli(capsys, *rms)[0], 1)
+    assert_equal(_compare_cli(capsys, *rms, "--tol", "1.0")[0], 0)
+
+
+def test_compare_writes_its_diff_images_where_it_is_told(tmp_path, capsys):
+    a, b = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128, 200)
+    )
+    status, _, err = _compare_cli(capsys, a, b, "--diff-dir", tmp_path / "here")
+    assert_equal(status, 1)
+    assert f"diff image {tmp_path / 'here'}" in err[0], err
+    assert sorted(p.name for p in (tmp_path / "here").iterdir()) == [
+        "f-committed.png",
+        "f-rebuilt-failed-diff.png",
+        "f-rebuilt.png",
+    ]
+
+
+# --- the check command up to the rebuild's first job, in this process ------------------
+
+
+def _check_cli(capsys, repo, *args):
+    from natgrad.tools.artifacts import main
+
+    status = main(["check", "--root", str(repo), *args])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_check_gives_the_config_s_own_line_when_the_rebuild_refuses_it(tmp_path, capsys):
+    """A config Snakemake refuses before any job: its one line, prefixed, exit 2; the
+    old diff images are gone and the scratch build is made afresh."""
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "config.yaml"
+    config.write_text(config.read_text() + "\nbogus_key: 1\n")
+    (repo / ".check" / "diff").mkdir(parents=True)
+    (repo / ".check" / "diff" / "old.png").write_text("old")
+    (repo / ".check" / "figures").mkdir()
+    (repo / ".check" / "figures" / "left.png").write_text("left")
+    status, out, err = _check_cli(capsys, repo, "--cores", "1")
+    assert_equal((status, out, len(err)), (2, [], 1))
+    assert err[0].startswith("natgrad check: natgrad: config key 'bogus_key': unknown key"), err
+    assert not (repo / ".check" / "diff").exists()
+    assert_equal(list((repo / ".check" / "figures").iterdir()), [])
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "natgrad: one line\\nand two more\\nlines\\n",  # not the config's one line
+        "\\x1b[2Jcleared\\n",  # a control character, shown escaped
+    ],
+)
+def test_check_shows_what_the_rebuild_said_when_it_fails_otherwise(tmp_path, capsys, said):
+    """A rebuild failing with more than the config's one line (a Snakefile written here
+    that says ``said`` and fails): what it printed, then one line saying so."""
+    repo = copy_repo(tmp_path / "repo")
+    (repo / "Snakefile").write_text(f"import sys\nsys.stderr.write('{said}')\nsys.exit(1)\n")
+    status, out, err = _check_cli(capsys, repo)
+    assert_equal((status, out), (2, []))
+    assert_equal(err[-1], "natgrad check: the rebuild failed (see above)")
+    shown = "\n".join(err[:-1])
+    if said.startswith("natgrad"):
+        assert "natgrad: one line\nand two more\nlines" in shown, err
+    else:
+        assert "\x1b" not in shown and "\\x1b[2Jcleared" in shown, err
+
+
+def test_check_refuses_figures_drawn_with_latex_on_a_machine_without_it(
+    tmp_path, capsys, monkeypatch
+):
+    """No latex or dvipng on PATH: named before any rebuild, with the count of figures."""
+    repo = tmp_path / "repo"
+    (repo / "figures" / "manifest").mkdir(parents=True)
+    sha = "0" * 64
+    manifest = {
+        "text": {"engine": "latex", "latex": "TeX Live 2099"},
+        "artifacts": {n: {"figure": "f", "sha256": sha} for n in ("f.png", "g.png")},
+    }
+    (repo / "figures" / "manifest" / "f.json").write_text(json.dumps(manifest))
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    status, out, err = _check_cli(capsys, repo)
+    assert_equal((status, out, len(err)), (2, [], 1))
+    assert err[0].startswith(
+        "natgrad check: 2 file(s) of figures/ were drawn with LaTeX (TeX Live 2099) and this "
+        "machine has no LaTeX (latex and dvipng); install it (Debian: apt-get install "
+    ), err
+    assert not (repo / ".check").exists()
+
+
+def _make_socket(path):
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(path))
+    sock.close()
+
+
+def _make_device(path):
+    import os
+    import stat
+
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("no permission to make a device node here")
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [(_make_socket, "is a socket"), (_make_device, "is a device")],
+    ids=["socket", "device"],
+)
+def test_a_socket_or_device_where_a_figure_belongs_is_named(tmp_path, make, words):
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128)
+    )
+    (rebuilt / "f.png").unlink()
+    make(rebuilt / "f.png")
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert_equal(
+        problems, [f"{rebuilt / 'f.png'}: {words}, not a regular file; an artifact must be one"]
+    )
+
+
+def test_an_artifact_below_a_file_is_named_unreadable(tmp_path):
+    """``sub/f.png`` where ``sub`` is a file: the system's words, one line."""
+    committed, rebuilt = _one_figure(
+        tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128)
+    )
+    for tree in (committed, rebuilt):
+        fragment = tree / "manifest" / "f.json"
+        fragment.write_text(fragment.read_text().replace('"f.png"', '"sub/f.png"'))
+        (tree / "sub").mkdir()
+        (tree / "f.png").rename(tree / "sub" / "f.png")
+    shutil.rmtree(rebuilt / "sub")
+    (rebuilt / "sub").write_text("a file")
+    problems = compare_dirs(committed, rebuilt, tmp_path / "diff").problems
+    assert_equal(
+        problems,
+        [
+            f"{rebuilt / 'sub' / 'f.png'}: is unreadable (Not a directory), not a regular "
+            "file; an artifact must be one"
+        ],
+    )
+
+
+# --- compare_pixels' own answers ------------------------------------------------------
+
+
+def _header_only_png(path, width, height):
+    """A PNG of ``width`` x ``height`` by its header, with no image data: its size is
+    read, it cannot be decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+
+
+def test_images_of_two_sizes_differ_in_every_pixel_undecoded(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _square_png(a, size=(24, 24))
+    _square_png(b, size=(24, 30))
+    rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
+    assert_equal((rms, changed, diff), (float("inf"), 24 * 30, None))
+    assert not (tmp_path / "diff").exists()
+    assert_equal(compare_pixels(b, a, tmp_path / "diff")[1], 24 * 30)
+
+
+def test_identical_pixels_leave_no_diff_files(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _flat_png(a, 128)
+    _flat_png(b, 128)
+    assert_equal(compare_pixels(a, b, tmp_path / "diff"), (0.0, 0, None))
+    assert_equal(list((tmp_path / "diff").iterdir()), [])
+
+
+def test_the_rms_and_the_diff_image_of_a_changed_pixel(tmp_path):
+    """The RMS over the colour channels, computed here with numpy; the diff image and
+    both copies kept beside it."""
+    import numpy as np
+    from numpy.testing import assert_allclose
+
+    a, b = tmp_path / "a.png", tmp_path / "f.png"
+    _flat_png(a, 128)
+    _flat_png(b, 128, 200)
+    rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
+    pa, pb = (np.asarray(_pixels(p), dtype=float)[..., :3] for p in (a, b))
+    assert_allclose(rms, np.sqrt(np.mean((pa - pb) ** 2)), rtol=1e-6)
+    assert_equal(changed, 1)
+    assert_equal(diff, tmp_path / "diff" / "f-rebuilt-failed-diff.png")
+    assert sorted(p.name for p in (tmp_path / "diff").iterdir()) == [
+        "f-committed.png",
+        "f-rebuilt-failed-diff.png",
+        "f-rebuilt.png",
+    ]
+
+
+@pytest.mark.parametrize(
+    "size, refused",
+    [
+        ((10000, 1), False),
+        ((10001, 1), True),
+        ((1, 10001), True),
+        ((4000, 4000), False),  # MAX_AREA, 16 million pixels
+        ((4000, 4001), True),
+    ],
+)
+def test_the_size_limits_at_their_edges(tmp_path, size, refused):
+    """Beyond a limit: named from the header; within: decoded (and these, with no
+    image data, fail to decode, named as such, their copies removed)."""
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _header_only_png(a, *size)
+    _header_only_png(b, *size)
+    with pytest.raises(ValueError) as info:
+        compare_pixels(a, b, tmp_path / "diff")
+    if refused:
+        assert_equal(
+            str(info.value),
+            f"{a}: is {size[0]} x {size[1]} pixels, beyond the 10000 a side and 16000000 in "
+            "all that the check decodes; not compared",
+        )
+    else:
+        assert str(info.value).startswith(f"{a} or {b}: cannot be decoded ("), info.value
+        assert_equal(list((tmp_path / "diff").iterdir()), [])
+
+
+def test_a_file_that_is_not_a_png_is_named(tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    _flat_png(a, 128)
+    b.write_text("GIF89a")
+    with pytest.raises(ValueError) as info:
+        compare_pixels(a, b, tmp_path / "diff")
+    assert_equal(str(info.value), f"{b}: is not a PNG (no PNG header)")
+
+
+@pytest.mark.parametrize(
+    "expected, actual, problems",
+    [
+        ({"x": 1.0}, {"x": 1.0, "y": 2}, ["y: unexpected"]),
+        ({"b": True}, {"b": 1}, ["b: True != 1"]),
+        ({"x": 1.0}, {"x": True}, ["x: 1.0 != True"]),
+        # relative to the array's largest magnitude, 4
+        ({"x": [4.0, 1.0]}, {"x": [4.0, 1.00000004]},
+         ["x[1]: 1.0 != 1.00000004 (relative 1e-08 > 1e-09)"]),
+        # a zero, alone or in an array of zeros, has no scale: any change is caught
+        ({"x": 0.0}, {"x": 1e-300}, ["x: 0.0 != 1e-300 (relative 1e-300 > 1e-09)"]),
+        ({"x": [0.0, 0.0]}, {"x": [0.0, 1e-12]}, ["x[1]: 0.0 != 1e-12 (relative 1e-12 > 1e-09)"]),
+        # numbers in mappings inside a list are each their own scale
+        ({"l": [{"a": 1e-20}, {"a": 8.0}]}, {"l": [{"a": 2e-20}, {"a": 8.0}]},
+         ["l[0].a: 1e-20 != 2e-20 (relative 1 > 1e-09)"]),
+        # an array's None (a non-finite number) and its neighbours
+        ({"x": [None, 2.0]}, {"x": [None, 2.0 + 1e-12]}, []),
+    ],
+)  # fmt: skip
+def test_compare_data_names_each_difference(expected, actual, problems):
+    assert_equal(compare_data(expected, actual), problems)
+
+
+def test_tier_names_what_differs():
+    base = entry()
+    assert_equal(
+        tier({**base, "text": {"engine": "latex"}}, {**base, "text": {"engine": "mathtext"}}),
+        ("tolerance", "text engine differs (engine: committed 'latex', rebuilt 'mathtext')"),
+    )
+    assert_equal(
+        tier({"versions": base["versions"]}, base),
+        ("tolerance", "platform not recorded in the manifest"),
+    )
+    assert_equal(
+        tier(base, {"versions": base["versions"]}),
+        ("tolerance", "platform not recorded in the manifest"),
+    )
+    nested = entry(numpy_simd={"dispatched": ["X86_V3"], "baseline": ["SSE"]})
+    assert_equal(
+        tier(nested, entry(), sides=("A", "B")),
+        ("tolerance", "platform differs (numpy_simd.baseline: A ['SSE'], B None)"),
+    )
+    assert_equal(
+        tier({**base, "versions": "1"}, {**base, "versions": "2"}),
+        ("tolerance", "versions differ (value: committed '1', rebuilt '2')"),
+    )

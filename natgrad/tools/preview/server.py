@@ -54,6 +54,8 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
     server_version = "natgrad-preview"
     sys_version = ""
+    #: seconds a quiet event stream waits before a keep-alive comment (tests shorten it)
+    keep_alive: float = 15
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
         log.info("%s %s", self.address_string(), format % args)
@@ -103,7 +105,8 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
     def _stream(self, changed, generation, state) -> None:
         """Server-sent events: ``state()`` whenever ``generation()`` moves (a keep-alive
-        comment every 15 s otherwise), until the client leaves or the server closes."""
+        comment every :attr:`keep_alive` s otherwise), until the client leaves or the
+        server closes."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -113,7 +116,7 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             while not getattr(self.server, "closing", False):
                 with changed:
                     if generation() == seen:
-                        changed.wait(timeout=15)
+                        changed.wait(timeout=self.keep_alive)
                 now = state()
                 if now["generation"] != seen:
                     seen = now["generation"]
