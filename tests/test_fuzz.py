@@ -19,6 +19,7 @@ from tests.helpers.fuzzing import (
     hostile_posts,
     hostile_trees,
 )
+from tests.helpers.snakemake_runs import fresh_copy
 
 SCHEMA = load_schema(ROOT / "workflow/schemas/config.schema.yaml")
 SHORT = settings(
@@ -65,10 +66,8 @@ def test_every_hostile_tree_is_caught_in_one_line_problems(tmp_path, breakages):
 
 @pytest.fixture(scope="module")
 def repo(built, tmp_path_factory):
-    src, _ = built
-    dest = tmp_path_factory.mktemp("fuzz") / "repo"
-    shutil.copytree(src, dest, symlinks=True)
-    return dest
+    """The module's own copy of the built repository (the tests change its config)."""
+    return fresh_copy(built, tmp_path_factory.mktemp("fuzz"))
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ from tests.helpers.snakemake_runs import (
     FIGURES,
     ROOT,
     copy_repo,
+    fresh_copy,
     jobs_run,
     png_size,
     run_snakemake,
@@ -67,10 +68,8 @@ SECTION_CASES = [
 
 @pytest.fixture(scope="module")
 def repo(built, tmp_path_factory):
-    src, _ = built
-    dest = tmp_path_factory.mktemp("reliability") / "repo"
-    shutil.copytree(src, dest, symlinks=True)
-    return dest
+    """The module's own copy of the built repository (the tests change its config)."""
+    return fresh_copy(built, tmp_path_factory.mktemp("reliability"))
 
 
 def assert_clean_failure(repo, result, words, before):
