@@ -17,6 +17,7 @@ from .descent import make_optimizer as make_optimizer
 from .descent import steepest_descent as steepest_descent
 from .errors import DivergenceError as DivergenceError
 from .errors import DomainError as DomainError
+from .errors import SingularMetricError as SingularMetricError
 from .gaussian import PARAMETERIZATIONS as PARAMETERIZATIONS
 from .gaussian import central_moment as central_moment
 from .gaussian import empirical_fisher as empirical_fisher

@@ -18,7 +18,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import DivergenceError, DomainError
+from .errors import DivergenceError, DomainError, SingularMetricError
 from .metrics import Diagonal, Euclidean, Mahalanobis, Metric
 
 __all__ = [
@@ -202,7 +202,8 @@ def _step(grad_fn, x, metric, state, lr, damping, domain):
     """One step: ``(x_new, state, None)``, or ``(None, state, why)`` if it diverges.
 
     A :class:`DomainError` (``x`` itself is outside the coordinates' domain,
-    found by the gradient or the metric at ``x``) propagates to the caller.
+    found by the gradient or the metric at ``x``) or a :class:`SingularMetricError`
+    (the metric at ``x`` is singular) propagates to the caller.
     """
     g = np.asarray(grad_fn(x), dtype=float)
     if g.shape != x.shape:
@@ -306,15 +307,21 @@ def steepest_descent(
         for t in range(int(n_steps)):
             try:
                 x_new, state, why = _step(grad_fn, x, metric, state, lr, damping, domain)
-            except DomainError as err:
+            except (DomainError, SingularMetricError) as err:
                 if t == 0:
                     raise  # the start is outside the domain: bad input, not divergence
-                # Step t's iterate left the domain (e.g. sigma <= 0): it diverged,
-                # and the iterate is not a point of the path.
+                # Step t's iterate left the domain (e.g. sigma <= 0), or went where the
+                # metric is singular (sigma so large that 1/sigma^2 underflows): it
+                # diverged, and the iterate is not a point of the path.
                 iterates.pop()
                 if on_divergence == "stop":
                     break
-                raise DivergenceError(t, int(n_steps), lr, _left_domain(err)) from None
+                why = (
+                    _left_domain(err)
+                    if isinstance(err, DomainError)
+                    else "the metric is not positive definite at the iterate"
+                )
+                raise DivergenceError(t, int(n_steps), lr, why) from None
             if why:
                 if on_divergence == "stop":
                     break

@@ -6,7 +6,7 @@ A module of its own so that code which only catches them imports no mathematics.
 
 from __future__ import annotations
 
-__all__ = ["DivergenceError", "DomainError"]
+__all__ = ["DivergenceError", "DomainError", "SingularMetricError"]
 
 
 class DomainError(ValueError):
@@ -14,6 +14,15 @@ class DomainError(ValueError):
 
     :func:`natgrad.descent.steepest_descent` reports a step that lands there as
     divergence: the step was too large.
+    """
+
+
+class SingularMetricError(ValueError):
+    """A metric tensor is not positive definite where it was evaluated.
+
+    :func:`natgrad.descent.steepest_descent` reports a step that lands where the
+    metric is singular (its scale underflowed, e.g. sigma grown to 1e200) as
+    divergence; singular at the start, it is the metric's own error.
     """
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .errors import SingularMetricError
+
 __all__ = [
     "SYMMETRY_RTOL",
     "Metric",
@@ -117,7 +119,7 @@ def cholesky_solve(G: ArrayLike, b: ArrayLike) -> NDArray[np.float64]:
     try:
         L = np.linalg.cholesky(G)
     except np.linalg.LinAlgError:
-        raise ValueError("metric tensor is not positive definite; add damping") from None
+        raise SingularMetricError("metric tensor is not positive definite; add damping") from None
     # The triangular solves are written out rather than taken from scipy.linalg,
     # whose import costs a figure job about 0.27 s (numpy.f2py comes with it)
     # for systems of two or three unknowns; p steps of a dot product each.

@@ -201,6 +201,25 @@ def test_only_divergence_is_reported_as_divergence():
     assert not isinstance(err.value, DivergenceError)
 
 
+def test_a_step_to_where_the_metric_is_singular_is_divergence():
+    """Singular at the start, the metric's own error stands (above); reached by a step,
+    the step was too large: divergence at that step, the iterate not on the path. (The
+    MLE figure at lr_natural 61 sent log sigma so high that the Fisher metric's
+    1/sigma^2 underflowed: a ValueError traceback, found by test_reliability.)"""
+    from natgrad.errors import SingularMetricError
+
+    f = Quadratic([[1.0, 0.0], [0.0, 2.0]])
+    # positive definite right of x = 0.5 only; from (1, 1) a step of lr 1 lands at (0, -1)
+    metric = FisherMetric(lambda x: np.eye(2) if x[0] > 0.5 else np.zeros((2, 2)))
+    with pytest.raises(SingularMetricError):
+        steepest_descent(f.gradient, [0.0, 1.0], metric, 1.0, 3)
+    with pytest.raises(DivergenceError) as err:
+        steepest_descent(f.gradient, [1.0, 1.0], metric, 1.0, 3)
+    assert err.value.step == 1 and "not positive definite at the iterate" in str(err.value)
+    stopped = steepest_descent(f.gradient, [1.0, 1.0], metric, 1.0, 3, on_divergence="stop")
+    assert_array_equal(stopped, [[1.0, 1.0]])
+
+
 def test_divergence_carries_the_numbers():
     f = Quadratic([[1.0, 0.0], [0.0, 2.0]])
     with pytest.raises(DivergenceError) as err:
