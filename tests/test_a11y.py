@@ -228,16 +228,28 @@ def test_axe_missing_fails_with_the_line_that_installs_it(tmp_path):
          "assets folder blog_assets is"),
         ("blog", ["formats=[svg]"], "natgrad: config key 'blog_text': the blog's include "
          "shows each figure's PNG; add png to formats"),
+        ("blog/_data/natgrad.yml/", [], "natgrad: config key 'blog_text': '{site}/_data/"
+         "natgrad.yml' is a directory; export would replace it with its _data/natgrad.yml: "
+         "move it away"),
+        ("blog/_includes", [], "natgrad: config key 'blog_text': '{site}/_includes' is not a "
+         "folder; blog_text writes _includes/natgrad-figure.html there: move it away"),
     ],
-    ids=["no-jekyll-site", "no-png"],
+    ids=["no-jekyll-site", "no-png", "data-file-a-directory", "includes-a-file"],
 )  # fmt: skip
 def test_blog_text_it_cannot_write_is_refused_before_any_job(tmp_path, site, extra, line):
-    """One line naming the key, before any job, nothing written."""
+    """One line naming the key, before any job, nothing written. ``site`` is the
+    Jekyll site's folder, then what stands in the way (a trailing ``/`` a folder, else
+    a file)."""
+    site, _, obstacle = site.partition("/")
     repo = copy_repo(tmp_path / "repo")
     assets = tmp_path / site / "assets"
     assets.mkdir(parents=True)
     if site == "blog":
         (tmp_path / site / "_config.yml").write_text("title: x\n")
+    if obstacle:
+        path = tmp_path / site / obstacle.rstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir() if obstacle.endswith("/") else path.write_text("mine\n")
     before = sorted((tmp_path / site).rglob("*"))
     result = run_snakemake(
         repo, "--cores", "1", "export", "--config", f"blog_assets={assets}", "blog_text=true",

@@ -13,14 +13,19 @@ blog's assets folder (``DIR/..``, the site's source):
   ``caption="..."`` of its own replaces the figure's) and its text never drifts
   from the figure.
 
-Pure functions: the export's adapter writes what they return.
+Pure functions, and the check of where they go (before any job): the export's
+adapter writes what they return.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-__all__ = ["DATA_FILE", "INCLUDE_FILE", "INCLUDE", "blog_data"]
+from .config import ConfigError
+
+__all__ = ["DATA_FILE", "INCLUDE_FILE", "INCLUDE", "blog_data", "check_blog_text"]
 
 #: Where the data and the include go, relative to the site's source.
 DATA_FILE = "_data/natgrad.yml"
@@ -88,3 +93,50 @@ def blog_data(
     }
     head = "# Written by natgrad's export (--config blog_text=true); do not edit.\n"
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def check_blog_text(config: Mapping) -> None:
+    """With ``blog_text``, what it writes, checked before any job: the PNG among the
+    formats, and beside ``blog_assets`` a Jekyll site (its ``_config.yml``) whose
+    ``_data`` and ``_includes`` are folders it may write, holding no folder (or other
+    non-regular file) where the data file or the include goes.
+
+    Raises
+    ------
+    ConfigError
+        ``config key 'blog_text': ...`` naming the file and what is wrong.
+    """
+    if not config["blog_text"]:
+        return
+    where = "config key 'blog_text'"
+    if "png" not in config["formats"]:
+        raise ConfigError(
+            f"{where}: the blog's include shows each figure's PNG; add png to formats"
+        )
+    if not config["blog_assets"]:
+        return  # export refuses that itself
+    site = Path(config["blog_assets"]).resolve().parent
+    if not (site / "_config.yml").is_file():
+        raise ConfigError(
+            f"{where}: {str(site)!r}, the parent of blog_assets, has no _config.yml; "
+            "blog_text writes into the Jekyll site whose assets folder blog_assets is"
+        )
+    for name in (DATA_FILE, INCLUDE_FILE):
+        target = site / name
+        folder = target.parent
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(
+                f"{where}: {str(folder)!r} is not a folder; blog_text writes {name} there: "
+                "move it away"
+            )
+        writable = folder if folder.is_dir() else site
+        if not os.access(writable, os.W_OK | os.X_OK):
+            raise ConfigError(
+                f"{where}: {str(writable)!r} is not writable; blog_text writes {name}"
+            )
+        if target.exists() and not target.is_symlink() and not target.is_file():
+            kind = "a directory" if target.is_dir() else "not a regular file"
+            raise ConfigError(
+                f"{where}: {str(target)!r} is {kind}; export would replace it with its "
+                f"{name}: move it away"
+            )

@@ -651,10 +651,15 @@ def _rebuild(root: Path, scratch: Path, cores: int) -> subprocess.CompletedProce
             str(root / "Snakefile"),
             "--directory",
             str(root),
+            "all",
             "--cores",
             str(cores),
+            # not ``--quiet`` alone: its default, ``all``, also silences a Snakefile's
+            # SyntaxError, which the user then never sees
             "--quiet",
-            "all",
+            "host",
+            "progress",
+            "rules",
             "--config",
             f"output_dir={scratch}",
         ],

@@ -1176,6 +1176,17 @@ def test_check_shows_what_the_rebuild_said_when_it_fails_otherwise(tmp_path, cap
         assert "\x1b" not in shown and "\\x1b[2Jcleared" in shown, err
 
 
+def test_check_shows_snakemake_s_syntax_error(tmp_path, capsys):
+    """A Snakefile Snakemake cannot parse: its own SyntaxError, not "(Snakemake printed
+    nothing)" (``--quiet`` alone silences it)."""
+    repo = copy_repo(tmp_path / "repo")
+    (repo / "Snakefile").write_text((repo / "Snakefile").read_text() + "\nrule bad(:\n")
+    status, out, err = _check_cli(capsys, repo)
+    assert_equal((status, out), (2, []))
+    assert_equal(err[-1], "natgrad check: the rebuild failed (see above)")
+    assert any(line.startswith("SyntaxError in file") for line in err), err
+
+
 def test_check_refuses_figures_drawn_with_latex_on_a_machine_without_it(
     tmp_path, capsys, monkeypatch
 ):

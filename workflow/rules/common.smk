@@ -16,6 +16,7 @@ from natgrad.pipeline.config import (  # noqa: E402
     prepare,
 )
 from natgrad.figures import registry  # noqa: E402
+from natgrad.pipeline.blog import check_blog_text  # noqa: E402
 from natgrad.pipeline.manifest import inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import check_blog_assets, export_figures  # noqa: E402
 from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
@@ -40,6 +41,7 @@ try:
     # and before any stamp is written below.
     if _checked["blog_assets"]:
         check_blog_assets(_checked, EXPORT)
+    check_blog_text(_checked)
 except ConfigError as err:
     sys.exit(f"natgrad: {err}")
 config.clear()
@@ -162,23 +164,6 @@ def reported(job, files):
     if not job.caption:
         return files
     return [report(f, caption=job.caption, category=job.name) for f in files]
-
-
-# export with blog_text: the assets folder's parent is the Jekyll site it writes into,
-# and the include shows each figure's PNG.
-if config["blog_text"] and "png" not in config["formats"]:
-    sys.exit(
-        "natgrad: config key 'blog_text': the blog's include shows each figure's PNG; "
-        "add png to formats"
-    )
-if config["blog_text"] and config["blog_assets"]:
-    _site = Path(config["blog_assets"]).resolve().parent
-    if not (_site / "_config.yml").is_file():
-        sys.exit(
-            f"natgrad: config key 'blog_text': {str(_site)!r}, the parent of blog_assets, "
-            "has no _config.yml; blog_text writes into the Jekyll site whose assets folder "
-            "blog_assets is"
-        )
 
 
 def blog_text_inputs(kind):
