@@ -11,6 +11,7 @@ include: "workflow/rules/sweep.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/export.smk"
+include: "workflow/rules/stamps.smk"
 
 
 rule all:

@@ -80,7 +80,8 @@ RENDER_ALL = """
 import sys, yaml
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from natgrad.pipeline.config import load_schema, validate_config, figure_job, artifact_hashes
+from natgrad.pipeline.config import load_schema, validate_config
+from natgrad.pipeline.jobs import figure_job, artifact_hashes
 from natgrad.claims import compute_claims, check_claims, claims_markdown
 from natgrad.pipeline.manifest import write_manifest
 from natgrad.pipeline.io import write_json, atomic_write

@@ -48,7 +48,8 @@ EDITS = {
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-from natgrad.pipeline.config import figure_job, load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import load_config_file, load_schema, validate_config
+from natgrad.pipeline.jobs import figure_job
 cfg = validate_config(load_config_file({root!r} + "/config.yaml"),
                       load_schema({root!r} + "/workflow/schemas/config.schema.yaml"))
 figure_job(cfg, {name!r}, [{out!r}], [{data!r}]).render()

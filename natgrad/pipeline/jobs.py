@@ -1,11 +1,13 @@
 """A figure job: the one record of what a figure is drawn from and into.
 
-The Snakefile plans one per figure (and one per sweep batch,
-:func:`natgrad.pipeline.config.figure_job`), with its inputs' hashes; the rule
-hands it to the adapter (workflow/scripts/render.py) as one JSON argument, by
-the one function pair beside it, :meth:`FigureJob.to_json` and
+:func:`figure_job` plans it, once, from the validated config: each variant's
+params (:func:`figure_params`: its section, the shared sections it reads, the
+pipeline-wide :data:`SETTINGS`) with their hashes, its files, and the hash of its
+inputs. The Snakefile plans one per figure (and one per sweep batch) and the
+rule hands it to the adapter (workflow/scripts/render.py) as one JSON argument,
+by the one function pair beside it, :meth:`FigureJob.to_json` and
 :meth:`FigureJob.from_json` (``from_json(job.to_json()) == job``); the adapter
-calls :meth:`FigureJob.render`. The live previews plan one per drawing. It
+calls :meth:`FigureJob.render`. The live previews plan theirs the same way. It
 imports neither the config validation (an edit there reruns no figure) nor,
 until it renders, matplotlib.
 """
@@ -13,16 +15,25 @@ until it renders, matplotlib.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from .manifest import inputs_sha256
 from .sources import PACKAGE, figure_inputs
 
-__all__ = ["FigureJob", "SETTINGS"]
+__all__ = [
+    "SETTINGS",
+    "FigureJob",
+    "artifact_hashes",
+    "config_sha256",
+    "figure_job",
+    "figure_params",
+]
 
 #: The pipeline-wide settings, config keys of these names, that every variant's
-#: params carry (:func:`natgrad.pipeline.config.figure_params`) and that
+#: params carry (:func:`figure_params`) and that
 #: :func:`natgrad.pipeline.render.render` takes as keywords: a new one is one
 #: name here (with its key in config.yaml and the schema).
 SETTINGS = ("usetex", "dpi", "on_divergence")
@@ -40,7 +51,7 @@ class FigureJob:
     name : str
         A figure of :func:`natgrad.figures.registry`.
     variants : tuple of dict
-        Each variant's params, as :func:`natgrad.pipeline.config.figure_params`
+        Each variant's params, as :func:`figure_params`
         gives them: its section with the shared ones, the text settings, its hash.
     figures : tuple of str
         The variants' figure files in order, the same number of formats each.
@@ -84,18 +95,12 @@ class FigureJob:
             inputs_sha256(files, json.dumps(v, sort_keys=True), CHECKOUT) for v in self.variants
         ]
 
-    def planned(self) -> FigureJob:
-        """This job with its variants' hashes computed now (``digests``), as the
-        Snakefile hands it on: whoever runs it draws what was planned."""
-        if self.digests is not None:
-            return self
-        return replace(self, digests=tuple(self.inputs_sha256()))
-
     def to_json(self) -> str:
         """The whole record as one JSON string (the rule's ``params``, the adapter's
-        argument): every field, the hashes planned (:meth:`planned`). Its inverse is
-        :meth:`from_json`. Key order is the sections' drawing order, so it is kept."""
-        return json.dumps(asdict(self.planned()))
+        argument): every field, the hashes as planned (computed now if the job was
+        made without them). Its inverse is :meth:`from_json`. Key order is the
+        sections' drawing order, so it is kept."""
+        return json.dumps(asdict(replace(self, digests=tuple(self.inputs_sha256()))))
 
     @classmethod
     def from_json(cls, text: str) -> FigureJob:
@@ -156,3 +161,61 @@ class FigureJob:
             write_manifest(Path(files["manifest"]).parent.parent, Path(files["manifest"]).stem,
                            written, params["config_sha256"], usetex=params["usetex"],
                            inputs=digests[i])  # fmt: skip
+
+
+def figure_params(config: dict, name: str, section: dict | None = None) -> dict:
+    """Everything figure ``name`` is drawn from, as its job's ``params``.
+
+    Its section (or ``section``, a variant of it, for the sweep) with the shared
+    sections it reads, the text settings, and the hash of all of it, which the
+    manifest records: a change to any of it, and only to it, reruns the figure.
+    """
+    from ..figures import registry
+
+    own, *shared = registry()[name].sections
+    merged = dict(config[own] if section is None else section)
+    merged.update({key: config[key] for key in shared})
+    params = {"name": name, "figure": merged, **{key: config[key] for key in SETTINGS}}
+    return {**params, "config_sha256": config_sha256(params)}
+
+
+def figure_job(
+    config: dict,
+    name: str,
+    figures: Sequence[str],
+    data: Sequence[str],
+    manifests: Sequence[str] = (),
+    *,
+    sections: Sequence[dict] | None = None,
+    caption: str | None = None,
+    texts: Sequence[str] = (),
+):
+    """The :class:`FigureJob` of figure ``name`` under ``config``, planned: one
+    variant per section of ``sections`` (variants of its own; default: its own),
+    each with its text alternative in ``texts`` (none: none written), and each
+    variant's ``inputs_sha256`` computed now, so that whoever runs the job draws
+    what was planned. The one place a job is made, for the Snakefile, the
+    previews and the tests alike."""
+    variants = tuple(figure_params(config, name, s) for s in (sections or [None]))
+    job = FigureJob(name, variants, tuple(map(str, figures)), tuple(map(str, data)),
+                    tuple(map(str, manifests)), caption,
+                    texts=tuple(map(str, texts)))  # fmt: skip
+    return replace(job, digests=tuple(job.inputs_sha256()))
+
+
+def artifact_hashes(config: dict) -> dict[str, str]:
+    """Hash of the config behind each artifact group: every figure, and the claims table."""
+    from ..figures import registry
+
+    hashes = {name: figure_params(config, name)["config_sha256"] for name in registry()}
+    hashes["claims"] = config_sha256(config["claims"])
+    return hashes
+
+
+def config_sha256(params: Any) -> str:
+    """sha256 of a canonical JSON encoding of ``params``."""
+    import hashlib
+    import json
+
+    text = json.dumps(params, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["describe", "escape", "key_path"]
+__all__ = ["ConfigError", "describe", "escape", "key_path"]
 
 
 def escape(text: str) -> str:
@@ -38,3 +38,14 @@ def describe(value: Any) -> str:
     """``repr(value)``, cut to 80 characters: a long value would bury the rest of the line."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+class ConfigError(ValueError):
+    """A config value is invalid; the message names the key path and the problem.
+
+    The message is one line whatever it quotes: control characters (an escape
+    sequence, a NUL, a line break) are escaped (:func:`~natgrad.pipeline.messages.escape`).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(escape(str(message)))

@@ -690,7 +690,8 @@ def missing_text_engine(committed: str | Path) -> str | None:
 
 
 def _current_hashes(root: Path) -> dict[str, str]:
-    from ..pipeline.config import artifact_hashes, load_config_file, load_schema, validate_config
+    from ..pipeline.config import load_config_file, load_schema, validate_config
+    from ..pipeline.jobs import artifact_hashes
 
     config = validate_config(
         load_config_file(root / "config.yaml"),

@@ -24,7 +24,7 @@ def committed(root, name):
 
 def drawn(tmp_path, config, name, on_divergence="raise"):
     """Figure ``name`` rendered from ``config`` as its job does: its text and data."""
-    from natgrad.pipeline.config import figure_params
+    from natgrad.pipeline.jobs import figure_params
 
     params = figure_params(config, name)["figure"]
     text, data = tmp_path / f"{name}.text.json", tmp_path / f"{name}.json"
@@ -184,7 +184,7 @@ def test_a_figure_without_describe_says_its_docstring(monkeypatch):
 
 def test_the_job_writes_the_text_beside_its_data_and_lists_it(root, default_config, tmp_path):
     """A figure job's text alternative is its own output, in its manifest."""
-    from natgrad.pipeline.config import figure_job
+    from natgrad.pipeline.jobs import figure_job
     from natgrad.pipeline.manifest import load_manifest
 
     name = "univariate_gaussian_euclidean"

@@ -6,7 +6,7 @@ import numpy as np
 def build_figure(config, name):
     """``(params, figure, data)`` of figure ``name`` built from ``config`` as its job
     would (:meth:`natgrad.pipeline.jobs.FigureJob.build`), in matplotlib's current style."""
-    from natgrad.pipeline.config import figure_job
+    from natgrad.pipeline.jobs import figure_job
 
     job = figure_job(config, name, figures=(), data=())
     return job.variants[0]["figure"], *job.build()

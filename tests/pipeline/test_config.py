@@ -6,6 +6,7 @@ import math
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -461,15 +462,15 @@ def test_messages_in_full(schema, default_config, path, value, message):
 def test_figure_job_has_a_variant_per_section_and_its_paths_as_strings(default_config):
     from pathlib import Path
 
-    from natgrad.pipeline.config import figure_job, figure_params
-    from natgrad.pipeline.jobs import FigureJob
+    from natgrad.pipeline.jobs import FigureJob, figure_job, figure_params
 
     job = figure_job(
         default_config, G, [Path("f.png"), "f.pdf"], [Path("d.json")], [Path("m.json")], caption="c"
     )
-    assert job == FigureJob(
+    made = FigureJob(
         G, (figure_params(default_config, G),), ("f.png", "f.pdf"), ("d.json",), ("m.json",), "c"
     )
+    assert job == replace(made, digests=tuple(made.inputs_sha256()))  # planned
     variants = [dict(default_config[G], n_steps=n) for n in (1, 2)]
     job = figure_job(default_config, G, ["a.png", "b.png"], ["a.json", "b.json"], sections=variants)
     assert job.variants == tuple(figure_params(default_config, G, v) for v in variants)
@@ -481,7 +482,7 @@ def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings
     default_config,
 ):
     from natgrad.figures import registry
-    from natgrad.pipeline.config import artifact_hashes, config_sha256, figure_params
+    from natgrad.pipeline.jobs import artifact_hashes, config_sha256, figure_params
 
     cfg = copy.deepcopy(default_config)
     cfg.update(dpi=77, usetex=False, on_divergence="warn")
@@ -506,7 +507,7 @@ def test_figure_params_are_the_section_the_shared_sections_and_the_text_settings
 def test_config_sha256_is_of_canonical_json():
     import hashlib
 
-    from natgrad.pipeline.config import config_sha256
+    from natgrad.pipeline.jobs import config_sha256
 
     canonical = '{"a":[1,2.5],"b":{"c":"x","d":null}}'
     expected = hashlib.sha256(canonical.encode()).hexdigest()
@@ -517,7 +518,8 @@ def test_config_sha256_is_of_canonical_json():
 def test_config_file_problems_are_one_line_each(tmp_path):
     import yaml
 
-    from natgrad.pipeline.config import _safe_loader, load_config_file
+    from natgrad.pipeline.config import load_config_file
+    from natgrad.pipeline.config.read import _safe_loader
 
     missing = tmp_path / "none.yaml"
     with pytest.raises(ConfigError) as info:
@@ -899,7 +901,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 ):
     """mathtext accepting a text says nothing of LaTeX: the remembered texts are
     keyed on the engine too."""
-    import natgrad.pipeline.config as C
+    import natgrad.pipeline.config.validate as C
 
     cache = tmp_path / "texts.json"
     C.check_texts(validate_config(default_config, schema), schema, cache)
@@ -935,7 +937,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 
 
 def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_path, monkeypatch):
-    import natgrad.pipeline.config as C
+    import natgrad.pipeline.config.validate as C
 
     cache = tmp_path / "texts.json"
     full = validate_config(default_config, schema)
@@ -1018,7 +1020,7 @@ def test_matrix_symmetry_edge_and_scale(schema):
 def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
     import yaml
 
-    from natgrad.pipeline.config import _safe_loader
+    from natgrad.pipeline.config.read import _safe_loader
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert _safe_loader() is yaml.SafeLoader
@@ -1261,7 +1263,8 @@ def test_the_validation_key_is_the_content_of_every_file_validation_imports(tmp_
     s.write_text("{}\n")
     assert _validation_key("a: 1\n", s, {}) is not None
     hashed = {p.relative_to(PACKAGE).as_posix() for p in read if p.is_relative_to(PACKAGE)}
-    imported = imported_sources(PACKAGE / "pipeline" / "config.py")
+    imported = imported_sources(PACKAGE / "pipeline" / "config" / "__init__.py")
     assert hashed == {p.relative_to(PACKAGE).as_posix() for p in imported}
-    assert {"pipeline/config.py", "pipeline/schema.py", "pipeline/messages.py",
+    assert {"pipeline/config/__init__.py", "pipeline/config/read.py", "pipeline/config/merge.py",
+            "pipeline/config/validate.py", "pipeline/schema.py", "pipeline/messages.py",
             "drawing/colors.py", "drawing/style.py"} <= hashed  # fmt: skip

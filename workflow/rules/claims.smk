@@ -1,3 +1,17 @@
+import json
+
+from natgrad.pipeline.jobs import config_sha256
+from natgrad.pipeline.manifest import inputs_sha256
+
+# The claims table: its code and config, hashed as a figure job's are.
+CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
+CLAIMS_SCRIPT = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "write_claims.py"))
+CLAIMS_INPUTS = inputs_sha256(
+    [*CLAIMS_CODE, CLAIMS_SCRIPT], json.dumps(config["claims"], sort_keys=True), workflow.basedir
+)
+CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
+
+
 rule claims:
     """Check every quantitative statement of the draft; fail if a verdict changes."""
     input:

@@ -1,6 +1,5 @@
 # Config, validated once; the jobs that draw; what each job reads.
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -8,19 +7,12 @@ from pathlib import Path
 # The workflow always uses the natgrad of its own checkout.
 sys.path.insert(0, workflow.basedir)
 
-from natgrad.pipeline.config import (  # noqa: E402
-    ConfigError,
-    config_sha256,
-    figure_job,
-    overrides,
-    prepare,
-)
+from natgrad.pipeline.config import ConfigError, overrides, prepare  # noqa: E402
+from natgrad.pipeline.jobs import figure_job  # noqa: E402
 from natgrad.figures import registry  # noqa: E402
 from natgrad.pipeline.blog import check_blog_text  # noqa: E402
-from natgrad.pipeline.manifest import inputs_sha256  # noqa: E402
 from natgrad.pipeline.post import check_blog_assets, export_figures  # noqa: E402
-from natgrad.pipeline.sources import imported_sources, load_imports, save_imports  # noqa: E402
-from natgrad.pipeline.stamps import mark  # noqa: E402
+from natgrad.pipeline.sources import imported_sources, load_imports  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
 # empty, malformed or non-mapping file gets a one-line message, not a traceback.
@@ -69,13 +61,6 @@ os.environ.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), os.gete
 ADAPTER = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "render.py"))
 
 
-def sources(*modules):
-    """The natgrad files the given modules import (transitively): a job's inputs, so
-    that an edit reruns exactly the jobs that use the edited file. Relative to the
-    working directory, so Snakemake's records survive a moved checkout."""
-    return [os.path.relpath(p) for p in imported_sources(*(NATGRAD / m for m in modules))]
-
-
 def code(job):
     """The natgrad files a job's code imports (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`
     less the style and the adapter, which the rule names), relative to the working
@@ -94,69 +79,9 @@ FIGURE_JOBS = {
         manifests=[f"{OUT}/manifest/{name}.json"],
         texts=[f"{OUT}/text/{name}.json"],
         caption=f"../report/{name}.rst",
-    ).planned()
+    )
     for name in FIGURES
 }
-
-
-# The sweep: the trajectory figure at every learning rate of config's sweep
-# section, into results/sweep/ (untracked). One job draws sweep.batch_size
-# variants, so a process pays Python's and matplotlib's start-up once for all.
-SWEEP_FIGURE = "gd_euclidean_mahalanobis"
-
-
-def sweep_variant(lr):
-    """The trajectory figure's section with the swept panel's learning rate set to lr."""
-    section = config[SWEEP_FIGURE]
-    panels = [dict(p) for p in section["panels"]]
-    panels[config["sweep"]["panel"]]["lr"] = lr
-    return dict(section, panels=panels)
-
-
-def sweep_job(lrs):
-    return figure_job(
-        config,
-        SWEEP_FIGURE,
-        sections=[sweep_variant(lr) for lr in lrs],
-        figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
-        data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
-        manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
-        texts=[f"results/sweep/text/gd_lr{lr}.json" for lr in lrs],
-    ).planned()
-
-
-_lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
-SWEEP_JOBS = {
-    f"sweep_gd_{i // _size}": sweep_job(_lrs[i : i + _size]) for i in range(0, len(_lrs), _size)
-}
-
-
-# The claims table: its code and config, hashed as a figure job's are.
-CLAIMS_CODE = sources("claims.py", "pipeline/io.py", "pipeline/manifest.py")
-CLAIMS_SCRIPT = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "write_claims.py"))
-CLAIMS_INPUTS = inputs_sha256(
-    [*CLAIMS_CODE, CLAIMS_SCRIPT], json.dumps(config["claims"], sort_keys=True), workflow.basedir
-)
-CLAIMS_OUTPUTS = [f"{OUT}/claims.md", f"{OUT}/claims.json", f"{OUT}/manifest/claims.json"]
-
-# Staleness, decided one way (natgrad.pipeline.stamps): a job's code inputs are
-# ancient() (their times count for nothing) and its one timed input is its stamp,
-# which mark() dates at the epoch where the job's manifests record the hash of
-# its inputs as they are now, and after its outputs where they do not. Nothing
-# else is written, a dry run included. Only the main process: a job's own run of
-# this file (cluster executors) must not touch what the main one decided.
-STAMPS = CHECKED / "stamps"
-
-
-def stamp(rule_name):
-    return str(STAMPS / rule_name)
-
-
-if workflow.is_main_process:
-    for _name, _job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
-        mark(stamp(_name), _job.manifests, _job.inputs_sha256(), _job.outputs)
-    mark(stamp("claims"), CLAIMS_OUTPUTS[-1:], [CLAIMS_INPUTS], CLAIMS_OUTPUTS)
-    save_imports(CHECKED / "imports.json")
 
 
 def reported(job, files):
@@ -164,6 +89,43 @@ def reported(job, files):
     if not job.caption:
         return files
     return [report(f, caption=job.caption, category=job.name) for f in files]
+
+
+# Staleness, decided one way (natgrad.pipeline.stamps; stamps.smk dates them): a
+# job's code inputs are ancient() (their times count for nothing) and its one timed
+# input is its stamp.
+STAMPS = CHECKED / "stamps"
+
+
+def stamp(rule_name):
+    return str(STAMPS / rule_name)
+
+
+def sources(*modules):
+    """The natgrad files the given modules import (transitively): a job's inputs, so
+    that an edit reruns exactly the jobs that use the edited file. Relative to the
+    working directory, so Snakemake's records survive a moved checkout."""
+    return [os.path.relpath(p) for p in imported_sources(*(NATGRAD / m for m in modules))]
+
+
+def sweep_job(name, lrs):
+    """Figure ``name`` (the trajectory figure) at each learning rate of ``lrs`` for the
+    swept panel (config's sweep.panel), one job, into results/sweep/ (untracked)."""
+    panel = config["sweep"]["panel"]
+    sections = []
+    for lr in lrs:
+        panels = [dict(p) for p in config[name]["panels"]]
+        panels[panel]["lr"] = lr
+        sections.append(dict(config[name], panels=panels))
+    return figure_job(
+        config,
+        name,
+        sections=sections,
+        figures=[f"results/sweep/gd_lr{lr}.png" for lr in lrs],
+        data=[f"results/sweep/data/gd_lr{lr}.json" for lr in lrs],
+        manifests=[f"results/sweep/manifest/gd_lr{lr}.json" for lr in lrs],
+        texts=[f"results/sweep/text/gd_lr{lr}.json" for lr in lrs],
+    )
 
 
 def blog_text_inputs(kind):

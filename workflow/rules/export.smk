@@ -1,3 +1,6 @@
+# export: what it copies is EXPORT (common.smk: the figures the post shows).
+
+
 rule export:
     """Copy the figures the post shows (config's post; else post_figures) into the blog's
     assets; with blog_text, write every figure's text into its _data and _includes too."""

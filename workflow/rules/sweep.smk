@@ -1,4 +1,11 @@
-# The sweep's jobs (SWEEP_JOBS, common.smk) are drawn by the render rule of figures.smk.
+# The sweep: the trajectory figure at every learning rate of config's sweep section.
+# One job draws sweep.batch_size variants, so a process pays Python's and
+# matplotlib's start-up once for all; the rule of figures.smk draws them.
+_lrs, _size = config["sweep"]["lrs"], config["sweep"]["batch_size"]
+SWEEP_JOBS = {
+    f"sweep_gd_{i // _size}": sweep_job("gd_euclidean_mahalanobis", _lrs[i : i + _size])
+    for i in range(0, len(_lrs), _size)
+}
 
 
 rule sweep:

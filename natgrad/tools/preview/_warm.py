@@ -32,7 +32,8 @@ if not share_mathtext_cache():
 def _draw_everything(root: Path) -> None:
     from ...drawing.style import style_context
     from ...figures import registry
-    from ...pipeline.config import figure_job, prepare
+    from ...pipeline.config import prepare
+    from ...pipeline.jobs import figure_job
 
     config = prepare(root, {}, None)
     for name in registry():

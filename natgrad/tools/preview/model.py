@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...figures import registry
-from ...pipeline.config import ConfigError, figure_job, prepare
-from ...pipeline.jobs import FigureJob
+from ...pipeline.config import ConfigError, prepare
+from ...pipeline.jobs import FigureJob, figure_job
 from ...pipeline.manifest import MANIFEST_DIR
 from ...pipeline.sources import forget
 from .errors import describe
@@ -124,7 +124,7 @@ class Preview:
         out, manifests = self.out, (self.out / MANIFEST_DIR / f"{name}.json",)
         return figure_job(config, name, [out / f"{name}.png"], [out / "data" / f"{name}.json"],
                           manifests if self.manifests else (),
-                          texts=[out / "text" / f"{name}.json"]).planned()  # fmt: skip
+                          texts=[out / "text" / f"{name}.json"])  # fmt: skip
 
     def update(self) -> list[str]:
         """Redraw the figures whose inputs changed; return their names.

@@ -151,7 +151,7 @@ class PostPreview:
             config = self.figures.config
             if state is None or config is None:
                 continue
-            from ...pipeline.config import figure_params
+            from ...pipeline.jobs import figure_params
 
             try:
                 verdict = figure_verdict(
