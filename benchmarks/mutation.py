@@ -93,12 +93,18 @@ def function_of(key: str) -> str:
     return f"{module}.{name}"
 
 
+def mutant_path(key: str, mutants: Path = ROOT / "mutants") -> str:
+    """The file, relative to ``mutants/``, that holds mutant ``key``: its module's
+    ``.py``, or a package's ``__init__.py`` (``natgrad.pipeline.config.x_prepare``)."""
+    module = key.rpartition(".")[0].replace(".", "/")
+    return f"{module}.py" if (mutants / f"{module}.py").is_file() else f"{module}/__init__.py"
+
+
 def change_of(key: str) -> str:
     """The mutant's changed lines, ``-`` original and ``+`` mutated, as mutmut shows them."""
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
-    module = key.rpartition(".")[0]
-    diff = get_diff_for_mutant(key, path=f"{module.replace('.', '/')}.py")
+    diff = get_diff_for_mutant(key, path=mutant_path(key))
     lines = [
         f"{line[0]} {line[1:].strip()}"
         for line in diff.splitlines()
