@@ -531,9 +531,10 @@ def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
     return files
 
 
-# Folders the pipeline itself writes (beside config's output_dir): export must
-# not write a blog's image among them.
-_OWN_FOLDERS = ("results", "logs", ".snakemake", ".check", ".preview")
+# Folders the pipeline itself writes (beside config's output_dir), the tracked
+# build (figures/, whatever output_dir says) and git's own: export must not write a
+# blog's image among them.
+_OWN_FOLDERS = ("figures", "results", "logs", ".snakemake", ".check", ".preview", ".git")
 
 
 def check_blog_assets(config: dict, files: Iterable[str], workdir: str | Path = ".") -> None:

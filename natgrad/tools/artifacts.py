@@ -131,6 +131,19 @@ def _kind(path: Path) -> str | None:
     return "a device"
 
 
+def _artifact_kind(tree: Path, name: str) -> str | None:
+    """:func:`_kind` of artifact ``name`` of ``tree``, or what a folder on its way is
+    when that is not a folder of the tree's own (a symlink to another tree's folder
+    would vouch for that tree's files)."""
+    folder = tree
+    for part in Path(name).parts[:-1]:
+        folder = folder / part
+        kind = _kind(folder)
+        if kind != "a directory":
+            return f"below {escape(str(folder))}, which is {kind or 'a file'}"
+    return _kind(tree / name)
+
+
 def _name_problem(name: Any) -> str | None:
     """Why ``name`` is not an artifact path inside an output directory, or None."""
     if not isinstance(name, str) or not name:
@@ -564,9 +577,14 @@ def compare_dirs(
         digests = []
         for side, path, recorded in ((committed, committed / name, entry),
                                      (rebuilt, rebuilt / name, other)):  # fmt: skip
-            kind = _kind(path)
-            if kind == "missing":
+            kind = _artifact_kind(side, name)
+            if kind == "missing" or (kind or "").endswith(", which is missing"):
                 problems.append(f"{name}: listed in {side}'s manifest but missing from {side}")
+            elif kind and kind.startswith("below "):
+                problems.append(
+                    f"{escape(str(path))}: is {kind}; an artifact must be a regular file of its "
+                    "own tree"
+                )
             elif kind:
                 problems.append(
                     f"{escape(str(path))}: is {kind}, not a regular file; an artifact must be one"

@@ -569,6 +569,14 @@ def test_output_dir_problems(tmp_path):
 
     check_output_dir(str(tmp_path))  # exists, writable
     check_output_dir(str(tmp_path / "new"))  # creatable
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    for inside in (tmp_path / ".git", tmp_path / ".git" / "objects" / "new"):
+        with pytest.raises(ConfigError) as info:
+            check_output_dir(str(inside))
+        assert str(info.value) == (
+            f"config key 'output_dir': {str(inside)!r} is inside a .git folder, git's own; "
+            "give another folder"
+        )
     f = tmp_path / "file"
     f.write_text("")
     with pytest.raises(ConfigError) as info:

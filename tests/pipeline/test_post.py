@@ -438,6 +438,12 @@ def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
 
     for own in (work / "figures", work / "figures" / "manifest", work / "results"):
         assert "is inside the pipeline's own output folder" in line(own)
+    # the tracked build and git's folder, whatever output_dir says
+    (work / ".git" / "objects").mkdir(parents=True)
+    for own in (work / "figures", work / ".git" / "objects"):
+        config = {"blog_assets": str(own), "output_dir": "results/x"}
+        with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
+            check_blog_assets(config, ["equidistant_points.png"], work)
     assert "is not an existing directory" in line(tmp_path / "nowhere")
     (blog / "equidistant_points.png").mkdir()
     assert line(blog) == (

@@ -810,6 +810,14 @@ def _manifest_folder_is_a_file(tree, tmp_path):
     (tree / "manifest").write_text("")
 
 
+def _data_folder_a_symlink(tree, tmp_path):
+    """data/ a symlink to another tree's copy of the same files: each file is a regular
+    file with the right bytes, reached through a folder that is not the tree's own."""
+    shutil.copytree(tree / "data", tmp_path / "other-data")
+    shutil.rmtree(tree / "data")
+    (tree / "data").symlink_to(tmp_path / "other-data")
+
+
 def _duplicate_entry(tree, tmp_path):
     entry = json.loads(_manifest_of(tree).read_text())["artifacts"]["equidistant_points.png"]
     _edit_manifest(
@@ -840,6 +848,7 @@ HOSTILE_TREES = [
     ("figure a FIFO", _fifo_for_figure, "equidistant_points.png: is a FIFO"),
     ("symlink to a non-PNG", _symlink_to_text, "equidistant_points.png: is a symlink (to "),
     ("symlink to the same bytes", _symlink_to_same_bytes, "is a symlink (to "),
+    ("data folder a symlink", _data_folder_a_symlink, "/data, which is a symlink (to "),
     ("20000 x 20000 PNG", _huge_figure, "is 20000 x 20000 pixels, beyond the 10000 a side"),
     ("PNG that is text", _png_that_is_text, "is not a PNG"),
     ("sidecar nested 100000 deep", _deep_sidecar, "cannot be compared: nested too deep"),
@@ -1244,8 +1253,8 @@ def test_a_socket_or_device_where_a_figure_belongs_is_named(tmp_path, make, word
     )
 
 
-def test_an_artifact_below_a_file_is_named_unreadable(tmp_path):
-    """``sub/f.png`` where ``sub`` is a file: the system's words, one line."""
+def test_an_artifact_below_a_file_is_named_with_that_file(tmp_path):
+    """``sub/f.png`` where ``sub`` is a file: that file named, one line."""
     committed, rebuilt = _one_figure(
         tmp_path, "f.png", lambda p: _flat_png(p, 128), lambda p: _flat_png(p, 128)
     )
@@ -1260,8 +1269,8 @@ def test_an_artifact_below_a_file_is_named_unreadable(tmp_path):
     assert_equal(
         problems,
         [
-            f"{rebuilt / 'sub' / 'f.png'}: is unreadable (Not a directory), not a regular "
-            "file; an artifact must be one"
+            f"{rebuilt / 'sub' / 'f.png'}: is below {rebuilt / 'sub'}, which is a file; an "
+            "artifact must be a regular file of its own tree"
         ],
     )
 

@@ -38,6 +38,8 @@ def check_output_dir(path: str) -> None:
 
     p = Path(path)
     where = f"config key 'output_dir': {path!r}"
+    if ".git" in p.resolve().parts:
+        raise ConfigError(f"{where} is inside a .git folder, git's own; give another folder")
     if p.exists():
         if not p.is_dir():
             raise ConfigError(f"{where} exists but is not a directory")
