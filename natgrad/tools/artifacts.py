@@ -733,7 +733,8 @@ def _report(comparison: Comparison, what: str) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def command_line() -> argparse.ArgumentParser:
+    """The command line of ``python -m natgrad.artifacts``: ``check`` and ``compare``."""
     parser = argparse.ArgumentParser(
         prog="python -m natgrad.artifacts", description=__doc__.split("\n")[0]
     )
@@ -767,6 +768,11 @@ def main(argv: list[str] | None = None) -> int:
             default=DATA_RTOL,
             help=f"data tolerance across platforms (default {DATA_RTOL:g})",
         )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = command_line()
     args = parser.parse_args(argv)
     options = {"strict": args.strict, "tol": args.tol, "levels": args.levels, "rtol": args.rtol}
 
@@ -805,8 +811,18 @@ def main(argv: list[str] | None = None) -> int:
         print(shown or "(Snakemake printed nothing)", file=sys.stderr)
         print("natgrad check: the rebuild failed (see above)", file=sys.stderr)
         return 2
+    return check_rebuilt(root, args.figures, scratch, diff_dir, **options)
+
+
+def check_rebuilt(
+    root: Path, figures: str | Path, scratch: Path, diff_dir: Path, **options: Any
+) -> int:
+    """The check's verdict once the rebuild is in ``scratch``: ``root``/``figures``
+    (the committed build) against it, stale where the config or the inputs of
+    ``root`` are not what the committed manifests record; printed, and the exit
+    status (0: every artifact matches)."""
     comparison = compare_dirs(
-        root / args.figures,
+        root / figures,
         scratch,
         diff_dir,
         current_hashes=_current_hashes(root),
@@ -816,5 +832,5 @@ def main(argv: list[str] | None = None) -> int:
     )
     status = _report(comparison, "check")
     if not status:
-        print(f"natgrad check: every artifact in {args.figures}/ matches a fresh build")
+        print(f"natgrad check: every artifact in {figures}/ matches a fresh build")
     return status

@@ -1415,3 +1415,134 @@ def test_tier_names_what_differs():
         tier({**base, "versions": "1"}, {**base, "versions": "2"}),
         ("tolerance", "versions differ (value: committed '1', rebuilt '2')"),
     )
+
+
+# --- the command line, and the check's verdict once the rebuild is there --------------
+
+
+def test_the_command_line_s_words_and_defaults(capsys):
+    """What `--help` says and what each option is when not given."""
+    from natgrad.tools.artifacts import DATA_RTOL, PIXEL_LEVELS, command_line
+
+    parser = command_line()
+    text = " ".join(parser.format_help().split())
+    assert text.startswith("usage: python -m natgrad.artifacts [-h] {check,compare} ... "
+                           "Artifact checks: a manifest of the built figures, and a check "
+                           "that they are current. positional arguments:"), text  # fmt: skip
+    check = vars(parser.parse_args(["check"]))
+    assert_equal(check, {"command": "check", "root": ".", "figures": "figures", "cores": 4,
+                         "strict": False, "tol": 0.5, "levels": PIXEL_LEVELS,
+                         "rtol": DATA_RTOL})  # fmt: skip
+    assert parser.parse_args(["check", "--cores", "3", "--tol", "1.5"]).cores == 3
+    compare = vars(parser.parse_args(["compare", "A", "B", "--strict"]))
+    assert_equal(compare, {"command": "compare", "committed": "A", "rebuilt": "B",
+                           "diff_dir": ".check/diff", "strict": True, "tol": 0.5,
+                           "levels": PIXEL_LEVELS, "rtol": DATA_RTOL})  # fmt: skip
+    for argv in ([], ["check", "--cores", "two"]):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+    capsys.readouterr()
+    # each option with its words, in order (whitespace aside: argparse wraps to the
+    # terminal's width; "options:" is Python 3.10's word)
+    shared = ("--strict demand identical bytes on any platform --tol TOL RMS pixel "
+              "tolerance (of 255) across versions --levels LEVELS pixel tolerance per "
+              f"channel across platforms (default {PIXEL_LEVELS}) --rtol RTOL data tolerance "
+              f"across platforms (default {DATA_RTOL:g})")  # fmt: skip
+    helps = {
+        (): "positional arguments: {check,compare} check rebuild into a scratch directory "
+            "and compare with figures/ compare compare two built output directories "
+            "options: -h, --help show this help message and exit",
+        ("check",): "options: -h, --help show this help message and exit --root ROOT "
+                    "repository root (default: .) --figures FIGURES committed figures, "
+                    f"relative to root --cores CORES {shared}",
+        ("compare",): "positional arguments: committed the reference, e.g. figures rebuilt "
+                      "the other build, e.g. a CI artifact options: -h, --help show this "
+                      "help message and exit --diff-dir DIFF_DIR where diff images go "
+                      f"{shared}",
+    }  # fmt: skip
+    for command, words in helps.items():
+        with pytest.raises(SystemExit):
+            parser.parse_args([*command, "--help"])
+        said = " ".join(capsys.readouterr().out.split())
+        assert said.endswith(words), (command, said)
+
+
+def _check(capsys, root, committed, rebuilt, tmp_path, **options):
+    """``check_rebuilt`` of ``committed`` (absolute: root / it is it) against ``rebuilt``
+    with ``root``'s config: (status, stdout lines, stderr lines)."""
+    from natgrad.tools.artifacts import check_rebuilt
+
+    status = check_rebuilt(root, committed, rebuilt, tmp_path / "diff", **options)
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_the_check_of_a_current_build_says_so(two_trees, tmp_path, capsys, root):
+    a, b = two_trees
+    status, out, err = _check(capsys, root, a, b, tmp_path)
+    assert_equal((status, err), (0, []))
+    assert out[-1] == f"natgrad check: every artifact in {a}/ matches a fresh build", out
+
+
+@pytest.mark.parametrize(
+    "tree, change, line",
+    [
+        ("A", lambda d: d.__setitem__("config_sha256", "0" * 64),
+         "equidistant_points.png: stale: config of figure equidistant_points changed since "
+         "it was built (run snakemake --cores 4 and commit figures/)"),
+        ("B", lambda d: d.__setitem__("inputs_sha256", "0" * 64),
+         "equidistant_points.png: stale: the code or style behind figure equidistant_points "
+         "changed since it was built, so a fresh clone would redraw it (run snakemake --cores "
+         "4 and commit figures/)"),
+        ("B", lambda d: d.__setitem__("text", {**d.get("text", {}), "engine": "latex"}),
+         "equidistant_points.png: drawn with mathtext, rebuilt with latex: two text engines "
+         "are not compared"),
+        ("A", lambda d: d.__setitem__("text", {**d.get("text", {}), "engine": "latex"}),
+         "equidistant_points.png: drawn with latex, rebuilt with mathtext: two text engines "
+         "are not compared"),
+    ],
+    ids=["config changed", "inputs changed", "engines differ (B)", "engines differ (A)"],
+)  # fmt: skip
+def test_the_check_names_what_a_manifest_says_changed(
+    two_trees, tmp_path, capsys, root, tree, change, line
+):
+    """Against ``root``'s config and the other tree's manifest: the line, once for each
+    artifact of the figure's manifest, and the count."""
+    a, b = two_trees
+    artifacts = json.loads(_manifest_of(a).read_text())["artifacts"]
+
+    def edit(data):
+        if line.endswith("(run snakemake --cores 4 and commit figures/)") and tree == "A":
+            for entry in data["artifacts"].values():  # the config hash is per artifact
+                change(entry)
+        else:
+            change(data)
+
+    _edit_manifest(a if tree == "A" else b, edit)
+    status, out, err = _check(capsys, root, a, b, tmp_path)
+    assert status == 1
+    assert f"MISMATCH {line}" in err, err
+    assert err[-1] == (
+        f"natgrad check: {len(artifacts)} problem(s); committed figures are not what the "
+        "code and config produce"
+    )
+
+
+@pytest.mark.parametrize("side", ["A", "B"])
+def test_the_check_names_an_artifact_only_one_build_has(two_trees, tmp_path, capsys, root, side):
+    a, b = two_trees
+
+    def drop(data):
+        data["artifacts"].pop("equidistant_points.png")
+
+    _edit_manifest(a if side == "A" else b, drop)
+    status, _, err = _check(capsys, root, a, b, tmp_path)
+    said = "built but not committed" if side == "A" else "committed but no longer built"
+    assert status == 1 and f"MISMATCH equidistant_points.png: {said}" in err, err
+
+
+def test_the_check_without_a_committed_manifest_says_so(two_trees, tmp_path, capsys, root):
+    a, b = two_trees
+    shutil.rmtree(a / "manifest")
+    status, _, err = _check(capsys, root, a, b, tmp_path)
+    assert status == 1 and f"MISMATCH {a / 'manifest'}: no committed manifest" in err, err
