@@ -4,9 +4,11 @@ import copy
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -1276,3 +1278,141 @@ def test_the_validation_key_is_the_content_of_every_file_validation_imports(tmp_
     assert {"pipeline/config/__init__.py", "pipeline/config/read.py", "pipeline/config/merge.py",
             "pipeline/config/validate.py", "pipeline/schema.py", "pipeline/messages.py",
             "drawing/colors.py", "drawing/style.py"} <= hashed  # fmt: skip
+
+
+# --- reading at its edges (natgrad.pipeline.config.read) ------------------------------
+
+
+def test_a_text_file_of_exactly_its_limit_is_read_and_one_more_byte_is_not(tmp_path):
+    from natgrad.pipeline.config import read_text_file
+
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"a" * 64)
+    assert read_text_file(path, 64, "c.yaml") == "a" * 64
+    with pytest.raises(ConfigError) as err:
+        read_text_file(path, 63, "c.yaml")
+    assert str(err.value) == f"c.yaml: {str(path)!r} has 64 bytes; at most 63 are read"
+
+
+def test_a_file_larger_than_its_size_says_is_read_to_its_limit_only():
+    """A file whose size the system gives as 0 (/proc's) is read up to the limit and one
+    byte more, never further: its whole text when that fits, else one line."""
+    from natgrad.pipeline.config import read_text_file
+
+    proc = Path("/proc/version")
+    if not proc.is_file() or proc.stat().st_size:
+        pytest.skip("no /proc file of size 0 with fixed text here")
+    text = proc.read_text()
+    assert read_text_file(proc, len(text), "v") == text
+    with pytest.raises(ConfigError) as err:
+        read_text_file(proc, len(text) - 1, "v")
+    n = len(text) - 1
+    assert str(err.value) == f"v: {str(proc)!r} has more than {n} bytes; at most {n}"
+
+
+def test_a_byte_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    from natgrad.pipeline.config import read_text_file
+
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"a: 1\nb: 2\nc: caf\xe9\n")
+    with pytest.raises(ConfigError) as err:
+        read_text_file(path, 100, "c.yaml")
+    assert str(err.value) == f"c.yaml: {str(path)!r} is not UTF-8 text: byte 0xe9 at line 3"
+
+
+def test_the_text_bound_counts_keys_and_the_integer_bound_only_integers():
+    from natgrad.pipeline.config import MAX_TEXT_BYTES, check_bounds
+
+    key = "k" * (MAX_TEXT_BYTES // 10)
+    check_bounds({f"{i}{key}": 0 for i in range(9)}, "x")  # 9/10 of the limit in keys
+    with pytest.raises(ConfigError) as err:
+        check_bounds({f"{i}{key}": 0 for i in range(11)}, "x")
+    assert str(err.value).startswith(f"x: more than {MAX_TEXT_BYTES} characters of keys and text")
+    check_bounds({"big": 1e300, "flag": True, "none": None}, "x")  # no integers of 100 digits
+
+
+def test_a_key_that_is_not_text_is_named_as_yaml_wrote_it():
+    """YAML allows keys of any kind (``1.5: ...``); the path names them by their repr."""
+    from natgrad.pipeline.config import MAX_DEPTH, check_bounds
+
+    deep: list = []
+    for _ in range(MAX_DEPTH + 1):
+        deep = [deep]
+    with pytest.raises(ConfigError) as err:
+        check_bounds({1.5: deep}, "x")
+    assert str(err.value).startswith("x: key '1.5[0][0]")
+
+
+def test_the_nesting_scan_names_the_list_item_it_is_in():
+    """The path counts a list's items: the third item of ``a`` is ``a[2]``."""
+    from natgrad.pipeline.config import MAX_DEPTH, check_nesting
+
+    deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    with pytest.raises(ConfigError) as err:
+        check_nesting(f"a:\n  - 1\n  - {{b: 2}}\n  - {deep}\n", "c.yaml")
+    assert str(err.value).startswith("c.yaml: key 'a[2][0][0]"), err.value
+
+
+def test_an_integer_too_long_to_read_is_named_with_its_digits():
+    from natgrad.pipeline.config import MAX_INT_DIGITS, parse_config
+
+    with pytest.raises(ConfigError) as err:
+        parse_config(f"seed: {'7' * 5000}\n", "c.yaml")
+    assert str(err.value) == (
+        f"c.yaml: an integer of 5000 digits too long to read; at most {MAX_INT_DIGITS} digits"
+    )
+
+
+def test_a_command_line_number_of_the_longest_length_read_is_a_number():
+    from natgrad.pipeline.config.merge import _SCALAR_CHARS, command_line_values
+
+    digits = "1" * _SCALAR_CHARS
+    assert command_line_values(digits) == int(digits)
+    assert command_line_values(digits + "1") == digits + "1"  # longer: text
+
+
+def test_prepare_names_config_yaml_and_bounds_its_overrides(tmp_path, root):
+    """prepare's own lines: the file by its name, the overrides by where they come from."""
+    from natgrad.pipeline.config import prepare
+
+    (tmp_path / "workflow" / "schemas").mkdir(parents=True)
+    shutil.copy(root / "workflow" / "schemas" / "config.schema.yaml",
+                tmp_path / "workflow" / "schemas")  # fmt: skip
+    config = tmp_path / "config.yaml"
+    for text, line in [
+        (b"dpi: [\n", "config.yaml: YAML syntax error at line 2, column 1: "),  # then the
+        # parser's words, libyaml's or PyYAML's
+        (b"dpi: caf\xe9\n", f"config.yaml: {str(config)!r} is not UTF-8 text: byte 0xe9 at "
+         "line 1"),
+    ]:  # fmt: skip
+        config.write_bytes(text)
+        with pytest.raises(ConfigError) as err:
+            prepare(tmp_path, {})
+        assert str(err.value).startswith(line) and "\n" not in str(err.value), err.value
+    with pytest.raises(ConfigError) as err:
+        prepare(tmp_path, {"post_figures": ["x"] * 200_000})
+    assert str(err.value).startswith("--config/--configfile: more than 100000 values")
+
+
+def test_a_drawn_text_of_exactly_the_limit_is_parsed_and_one_more_is_not(schema, default_config):
+    from natgrad.pipeline.config import MAX_DRAWN_CHARS, check_texts
+
+    cfg = copy.deepcopy(default_config)
+    cfg["gaussian_isocontours_fisher"]["title"] = "x" * MAX_DRAWN_CHARS
+    check_texts(validate_config(cfg, schema), schema)
+    cfg["gaussian_isocontours_fisher"]["title"] = "x" * (MAX_DRAWN_CHARS + 1)
+    with pytest.raises(ConfigError) as err:
+        check_texts(validate_config(cfg, schema), schema)
+    shown = "'" + "x" * 76 + "..."
+    assert str(err.value) == (
+        f"config key 'gaussian_isocontours_fisher.title': {shown}: {MAX_DRAWN_CHARS + 1} "
+        f"characters; a drawn text has at most {MAX_DRAWN_CHARS} (parsing it takes time in "
+        "its length)"
+    )
+
+
+def test_mathtext_nested_too_deep_is_said_so():
+    from natgrad.pipeline.config import mathtext_problem
+
+    text = "$" + "{" * 400 + "x" + "}" * 400 + "$"
+    assert mathtext_problem(text) == "mathtext cannot draw it: nested too deep"
