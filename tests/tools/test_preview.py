@@ -15,8 +15,15 @@ from tests.helpers.snakemake_runs import FIGURES, copy_repo, run_snakemake
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.slow
-def test_it_refuses_foreign_hosts_and_origins(preview):
+def test_its_server_answers_only_its_own_host_files_and_well_formed_requests(preview, tmp_path):
+    """One preview for three read-only checks of its server (each started preview
+    draws every figure twice: a fold of three starts into one)."""
+    refuses_foreign_hosts_and_origins(preview)
+    serves_only_its_own_files(preview, tmp_path)
+    answers_edges_not_tracebacks(preview)
+
+
+def refuses_foreign_hosts_and_origins(preview):
     """DNS rebinding: another site's page reaching 127.0.0.1 names its own host."""
     port = preview.port
     assert preview.request("GET", "/", {"Host": f"localhost:{port}"})[0] == 200
@@ -30,7 +37,7 @@ def test_it_refuses_foreign_hosts_and_origins(preview):
     assert "not this server's host: 'attacker.example'" in preview.stderr()
 
 
-def test_it_serves_only_its_own_files(preview, tmp_path):
+def serves_only_its_own_files(preview, tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("not for the browser")
     (preview.repo / ".preview" / "link.png").symlink_to(outside)
@@ -354,7 +361,7 @@ def test_code_and_style_saves_redraw_exactly_the_figures_that_read_them(preview)
 # -- quiet and correct at the edges ------------------------------------------------
 
 
-def test_edges_are_answered_not_tracebacks(preview):
+def answers_edges_not_tracebacks(preview):
     from tests.helpers.previews import events, raw_status, reset_midway
 
     port = preview.port

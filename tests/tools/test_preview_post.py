@@ -173,36 +173,6 @@ def test_a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
 
 
 @pytest.mark.slow
-def test_it_refuses_foreign_hosts_and_origins_and_serves_only_the_site(live, tmp_path):
-    port = live.port
-    assert live.request("GET", "/live-figures/")[0] == 200
-    assert live.request("GET", "/live-figures/", {"Host": f"localhost:{port}"})[0] == 200
-    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}"):
-        status, body = live.request("GET", "/live-figures/", {"Host": host})
-        assert status == 421 and b"Live figures" not in body, host
-    for origin in ("http://evil.example", "null", f"http://127.0.0.1:{port + 1}"):
-        status, _ = live.request("GET", "/__natgrad/events", {"Origin": origin})
-        assert status == 403, origin
-    status, body = live.request("GET", "/assets/equidistant_points.png")
-    assert status == 200 and body.startswith(b"\x89PNG")
-    # a figure the post does not show is not drawn, and not served
-    assert live.request("GET", "/assets/gaussian_fisher_ellipses.png")[0] == 404
-    for path in [
-        "/../config.yaml",
-        "/%2e%2e/repo/config.yaml",
-        "/_config.yml",
-        "/_posts/2021-02-01-live-figures.md",
-        "/assets/../../repo/config.yaml",
-        "/__natgrad/../config.yaml",
-        "/__natgrad/nothing",
-    ]:
-        status, body = live.request("GET", path)
-        assert status == 404 and b"output_dir" not in body and b"layout:" not in body, path
-    for method in ("POST", "PUT", "DELETE"):
-        assert live.request(method, "/live-figures/")[0] == 405
-
-
-@pytest.mark.slow
 def test_ctrl_c_in_a_terminal_stops_it_without_a_traceback(live):
     """A terminal's Ctrl-C reaches every process of its group: the preview, its fork
     server, its worker and Jekyll. The worker died of the KeyboardInterrupt and
@@ -299,11 +269,42 @@ def site_holds(folder: Path, needle: bytes) -> list[str]:
     ]
 
 
+def refuses_foreign_hosts_and_origins_and_serves_only_the_site(live):
+    """Another site's page reaching 127.0.0.1 names its own host; only the site is served."""
+    port = live.port
+    assert live.request("GET", "/live-figures/")[0] == 200
+    assert live.request("GET", "/live-figures/", {"Host": f"localhost:{port}"})[0] == 200
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}"):
+        status, body = live.request("GET", "/live-figures/", {"Host": host})
+        assert status == 421 and b"Live figures" not in body, host
+    for origin in ("http://evil.example", "null", f"http://127.0.0.1:{port + 1}"):
+        status, _ = live.request("GET", "/__natgrad/events", {"Origin": origin})
+        assert status == 403, origin
+    status, body = live.request("GET", "/assets/equidistant_points.png")
+    assert status == 200 and body.startswith(b"\x89PNG")
+    # a figure the post does not show is not drawn, and not served
+    assert live.request("GET", "/assets/gaussian_fisher_ellipses.png")[0] == 404
+    for path in [
+        "/../config.yaml",
+        "/%2e%2e/repo/config.yaml",
+        "/_config.yml",
+        "/_posts/2021-02-01-live-figures.md",
+        "/assets/../../repo/config.yaml",
+        "/__natgrad/../config.yaml",
+        "/__natgrad/nothing",
+    ]:
+        status, body = live.request("GET", path)
+        assert status == 404 and b"output_dir" not in body and b"layout:" not in body, path
+    for method in ("POST", "PUT", "DELETE"):
+        assert live.request(method, "/live-figures/")[0] == 405
+
+
 @pytest.mark.slow
-def test_symlinks_out_of_the_blog_are_never_served(tmp_path):
+def test_symlinks_out_of_the_blog_are_never_served_nor_another_host(tmp_path):
     """A file, a post and a folder linked out of the blog, present at the start or
     added while it runs: skipped with one line each, never in the mirror, the site
-    or its feed, and answered 404."""
+    or its feed, and answered 404. The same preview refuses another host and origin
+    (one start for both checks)."""
     if shutil.which("jekyll") is None:
         pytest.fail(f"jekyll not found: {JEKYLL_INSTALL}", pytrace=False)
     secret = tmp_path / "outside" / "secret.md"
@@ -340,6 +341,7 @@ def test_symlinks_out_of_the_blog_are_never_served(tmp_path):
         out = live.repo / ".preview" / "post"
         assert site_holds(out / "site", b"SECRET") == []
         assert site_holds(out / "blog", b"SECRET") == []
+        refuses_foreign_hosts_and_origins_and_serves_only_the_site(live)
         assert live.stop() == 0
     finally:
         live.kill()

@@ -30,7 +30,7 @@ try:
     # The files export copies: those the post shows (read only when `post` is set).
     EXPORT = export_figures(_checked, FIGURES)
     # export: the blog's assets folder must be one it may write, before any job runs
-    # and before any stamp is written below.
+    # and before any stamp is dated (stamps.smk).
     if _checked["blog_assets"]:
         check_blog_assets(_checked, EXPORT)
     check_blog_text(_checked)
