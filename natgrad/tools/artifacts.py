@@ -147,7 +147,7 @@ def _artifact_kind(tree: Path, name: str) -> str | None:
 def _name_problem(name: Any) -> str | None:
     """Why ``name`` is not an artifact path inside an output directory, or None."""
     if not isinstance(name, str) or not name:
-        return "an artifact's name must be a non-empty string"
+        return f"artifact name {escape(repr(name))} is not a non-empty string"
     if name.startswith("/") or "\\" in name or re.match(r"[A-Za-z]:", name):
         return f"artifact '{escape(name)}' is an absolute path; names are relative to the folder"
     parts = name.split("/")

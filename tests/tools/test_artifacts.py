@@ -1546,3 +1546,128 @@ def test_the_check_without_a_committed_manifest_says_so(two_trees, tmp_path, cap
     shutil.rmtree(a / "manifest")
     status, _, err = _check(capsys, root, a, b, tmp_path)
     assert status == 1 and f"MISMATCH {a / 'manifest'}: no committed manifest" in err, err
+
+
+def test_the_command_line_reads_each_tolerance_as_its_number():
+    from natgrad.tools.artifacts import command_line
+
+    args = command_line().parse_args(["check", "--tol", "1.5", "--levels", "3", "--rtol", "1e-6"])
+    assert_equal((args.tol, args.levels, args.rtol), (1.5, 3, 1e-6))
+    assert [type(v) for v in (args.tol, args.levels, args.rtol)] == [float, int, float]
+
+
+def test_the_check_names_the_committed_and_the_fresh_build_and_takes_its_options(
+    two_trees, tmp_path, capsys, root
+):
+    """A fresh build on another platform: its tier names both sides, passes within the
+    tolerances and fails where --strict demands bytes."""
+    from PIL import Image
+
+    a, b = two_trees
+    with Image.open(b / "equidistant_points.png") as image:  # one level at one pixel
+        pixels = image.copy()
+    value = pixels.getpixel((0, 0))
+    pixels.putpixel((0, 0), (*(c - 1 if c else 1 for c in value[:3]), *value[3:]))
+    pixels.save(b / "equidistant_points.png")
+    as_if_built_elsewhere(b)
+    status, out, err = _check(capsys, root, a, b, tmp_path)
+    assert status == 0, err
+    assert any("committed build" in line and "fresh build" in line for line in out), out
+    status, _, err = _check(capsys, root, a, b, tmp_path, strict=True)
+    assert status == 1, err
+
+
+# --- manifests of any shape, each named in its exact line ------------------------------
+
+
+def _manifests(tmp_path, **fragments):
+    """An output folder whose manifest/ holds ``fragments`` (file name -> text)."""
+    folder = tmp_path / "out" / "manifest"
+    folder.mkdir(parents=True)
+    for name, text in fragments.items():
+        (folder / name).write_text(text)
+    return folder.parent
+
+
+def _manifest_line(tmp_path, **fragments):
+    from natgrad.tools.artifacts import ManifestError, read_manifests
+
+    out = _manifests(tmp_path, **fragments)
+    with pytest.raises(ManifestError) as err:
+        read_manifests(out)
+    return str(err.value), out / "manifest"
+
+
+SHA = "a" * 64
+
+
+def _fragment(artifacts, **records):
+    return json.dumps({"artifacts": artifacts, **records})
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("{", "not valid JSON (Expecting property name enclosed in double quotes: line 1 "
+              "column 2 (char 1))"),
+        ("[]", "not a manifest: no 'artifacts' mapping at its top level"),
+        (_fragment({}, versions=[]), "'versions' is not a dict"),
+        (_fragment({"x.png": {"figure": "x"}}),
+         "entry 'x.png' has no 'sha256' (64 lowercase hex digits)"),
+        (_fragment({"x.png": {"figure": 1, "sha256": SHA}}), "entry 'x.png' has no 'figure' "
+                                                              "(a string)"),
+        (_fragment({"": {"figure": "x", "sha256": SHA}}),
+         "artifact name '' is not a non-empty string"),
+        (_fragment({"a\\\\b.png": {"figure": "x", "sha256": SHA}}),
+         "artifact 'a\\\\b.png' is an absolute path; names are relative to the folder"),
+        (_fragment({"C:x.png": {"figure": "x", "sha256": SHA}}),
+         "artifact 'C:x.png' is an absolute path; names are relative to the folder"),
+        (_fragment({"a//b.png": {"figure": "x", "sha256": SHA}}),
+         "artifact 'a//b.png' has an empty, '.' or '..' part; it must stay inside"),
+        (_fragment({"./b.png": {"figure": "x", "sha256": SHA}}),
+         "artifact './b.png' has an empty, '.' or '..' part; it must stay inside"),
+        (_fragment({"manifest/b.png": {"figure": "x", "sha256": SHA}}),
+         "artifact 'manifest/b.png' is inside manifest/, where only manifests go"),
+    ],
+    ids=["not JSON", "a list", "a record of the wrong kind", "no sha256", "figure not text",
+         "empty name", "backslash", "drive letter", "empty part", "dot part", "in manifest/"],
+)  # fmt: skip
+def test_each_malformed_manifest_is_its_own_exact_line(tmp_path, text, words):
+    line, folder = _manifest_line(tmp_path, **{"m.json": text})
+    assert line == f"{folder / 'm.json'}: {words}"
+
+
+def test_a_manifest_of_exactly_its_limit_is_read_and_one_byte_more_is_not(tmp_path):
+    from natgrad.tools.artifacts import MAX_MANIFEST_BYTES, read_manifests
+
+    body = _fragment({"x.png": {"figure": "x", "sha256": SHA}})
+    exact = body + " " * (MAX_MANIFEST_BYTES - len(body))
+    out = _manifests(tmp_path, **{"m.json": exact})
+    assert list(read_manifests(out)) == ["x.png"]
+    (out / "manifest" / "m.json").write_text(exact + " ")
+    line, _ = _manifest_line(tmp_path / "again", **{"m.json": exact + " "})
+    assert line.endswith(
+        f"m.json: {MAX_MANIFEST_BYTES + 1} bytes, more than a manifest's {MAX_MANIFEST_BYTES} "
+        "(1 MB); not read"
+    )
+
+
+def test_every_manifest_is_read_past_other_files_and_a_twice_listed_artifact_named(tmp_path):
+    from natgrad.tools.artifacts import read_manifests
+
+    entry = {"figure": "x", "sha256": SHA}
+    out = _manifests(tmp_path, **{"a.txt": "not a manifest", "b.json": _fragment({"b.png": entry}),
+                                  "c.json": _fragment({"c.png": entry})})  # fmt: skip
+    assert sorted(read_manifests(out)) == ["b.png", "c.png"]
+    line, folder = _manifest_line(tmp_path / "twice", **{"b.json": _fragment({"x.png": entry}),
+                                                         "c.json": _fragment({"x.png": entry})})
+    assert line == f"{folder / 'c.json'}: 'x.png' is listed in b.json too"
+
+
+def test_a_manifest_folder_that_is_a_file_is_named(tmp_path):
+    from natgrad.tools.artifacts import ManifestError, read_manifests
+
+    (tmp_path / "manifest").write_text("")
+    with pytest.raises(ManifestError) as err:
+        read_manifests(tmp_path)
+    assert str(err.value) == f"{tmp_path / 'manifest'}: is a file, not the folder of manifests"
