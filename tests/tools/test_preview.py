@@ -139,7 +139,18 @@ def image_version(driver, name):
     )
 
 
-def test_the_page_updates_itself_after_a_save(preview, browser, tmp_path):
+def test_the_page_in_a_browser_follows_saves_bad_configs_and_the_display_width(
+    preview, browser, tmp_path
+):
+    """One preview and one page for three checks in a browser (a fold of three starts):
+    a save redraws the image in place, a bad config shows its line and the last good
+    figures until the next good save, and the figures are shown at display_width."""
+    updates_itself_after_a_save(preview, browser, tmp_path)
+    shows_a_bad_config_and_recovers(preview, browser, tmp_path)
+    shows_each_figure_at_the_display_width(preview, browser)
+
+
+def updates_itself_after_a_save(preview, browser, tmp_path):
     browser.get(f"http://127.0.0.1:{preview.port}/")
     name = "equidistant_points"
     first = preview.wait(lambda: image_version(browser, name), "the first image")
@@ -155,7 +166,7 @@ def test_the_page_updates_itself_after_a_save(preview, browser, tmp_path):
     assert (tmp_path / "preview.png").stat().st_size > 10_000
 
 
-def test_the_page_shows_a_bad_config_and_recovers(preview, browser, tmp_path):
+def shows_a_bad_config_and_recovers(preview, browser, tmp_path):
     browser.get(f"http://127.0.0.1:{preview.port}/")
     preview.wait(lambda: image_version(browser, "gd_euclidean_mahalanobis"), "the page")
     good = "title: '$\\log p(x|\\mu, \\sigma^2)$'"
@@ -225,7 +236,7 @@ def shown_widths(driver):
     )
 
 
-def test_the_page_shows_each_figure_at_the_display_width(preview, browser):
+def shows_each_figure_at_the_display_width(preview, browser):
     """As the blog shows them (config's display_width, 535 px by default), so the
     author sees the figures at a reader's size; a saved change resizes them."""
     import yaml
