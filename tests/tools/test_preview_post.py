@@ -74,7 +74,17 @@ def shown(driver, names=FIGURES):
 
 
 @pytest.mark.slow
-def test_the_post_shows_its_theme_and_live_figures_with_their_checks(live, browser, tmp_path):
+def test_the_post_shows_its_theme_live_figures_and_checks_and_follows_its_edits(
+    live, browser, tmp_path
+):
+    """One preview and one page (a fold of two starts): the post in its theme with the
+    live figures and their checks, a config save redrawing one of them, then an edit
+    of the post rebuilding the page."""
+    shows_its_theme_and_live_figures_with_their_checks(live, browser, tmp_path)
+    a_post_edit_rebuilds_it_and_the_page_reloads(live, browser)
+
+
+def shows_its_theme_and_live_figures_with_their_checks(live, browser, tmp_path):
     assert live.url == f"http://127.0.0.1:{live.port}/live-figures/"
     browser.get(live.url)
     figures = wait(lambda: shown(browser), "every figure")
@@ -141,8 +151,7 @@ def test_the_post_shows_its_theme_and_live_figures_with_their_checks(live, brows
     )
 
 
-@pytest.mark.slow
-def test_a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
+def a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
     browser.get(live.url)
     wait(lambda: shown(browser), "the page")
     browser.execute_script("window.natgradBefore = true")
