@@ -257,3 +257,32 @@ def test_text_alternatives_travel_with_the_job_and_are_written_a_variant(
             assert json.loads(data[i].read_text())["params"]["n_steps"] == variant["n_steps"]
         # each variant its own text: the two sweeps take different numbers of steps
         assert texts[0].read_text() != texts[1].read_text()
+
+
+def test_render_names_the_variant_of_a_batch_that_diverges(tmp_path, root, default_config):
+    """In a batch (the sweep) the error starts with the variant's file; a figure of one
+    variant is named by the figure alone."""
+    from natgrad.drawing.divergence import FigureError
+
+    cfg, (section, _) = _sweep(root, default_config, dpi=20)
+    diverging = {**section, "panels": [{**p, "lr": 1e100} for p in section["panels"]]}
+    figures, data = [tmp_path / "ok.png", tmp_path / "bad.png"], [tmp_path / "a", tmp_path / "b"]
+    batch = figure_job(cfg, "gd_euclidean_mahalanobis", figures, data,
+                       sections=[section, diverging])  # fmt: skip
+    with pytest.raises(FigureError) as err:
+        batch.render()
+    assert str(err.value).startswith("bad: figure gd_euclidean_mahalanobis: setting panels[0].lr")
+    alone = figure_job(cfg, "gd_euclidean_mahalanobis", figures[1:], data[1:],
+                       sections=[diverging])  # fmt: skip
+    with pytest.raises(FigureError) as err:
+        alone.render()
+    assert str(err.value).startswith("figure gd_euclidean_mahalanobis: setting panels[0].lr")
+
+
+def test_a_job_made_without_its_hashes_hands_them_on(root, default_config):
+    """A FigureJob made by hand (no digests): its JSON carries the hashes of its inputs
+    as they are, so the adapter draws what was planned."""
+    planned = figure_job(config(root, default_config), NAME, ["f.png"], ["d.json"])
+    by_hand = replace(planned, digests=None)
+    back = FigureJob.from_json(by_hand.to_json())
+    assert back.digests == planned.digests and back == planned

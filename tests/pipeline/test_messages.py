@@ -13,3 +13,11 @@ def test_long_values_are_cut_to_80_characters():
     assert describe("x" * 78) == repr("x" * 78)  # 80 characters with the quotes: whole
     assert describe("x" * 79) == repr("x" * 79)[:77] + "..."
     assert len(describe("x" * 79)) == 80
+
+
+def test_escape_keeps_printable_text_and_writes_the_rest_as_python_would():
+    from natgrad.pipeline.messages import escape
+
+    assert escape("a\\b 'c' é") == "a\\b 'c' é"  # printable: as it is
+    assert escape("a\x1b[2J\x00\n") == "a\\x1b[2J\\x00\\n"
+    assert key_path(["a\x1b", 0, "b\n"]) == "a\\x1b[0].b\\n"  # a key is the user's text
