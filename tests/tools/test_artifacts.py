@@ -1294,12 +1294,12 @@ def _header_only_png(path, width, height):
 
 def test_images_of_two_sizes_differ_in_every_pixel_undecoded(tmp_path):
     a, b = tmp_path / "a.png", tmp_path / "b.png"
-    _square_png(a, size=(24, 24))
-    _square_png(b, size=(24, 30))
+    _square_png(a, size=(20, 30))  # neither square nor of one width: each side counts
+    _square_png(b, size=(24, 36))
     rms, changed, diff = compare_pixels(a, b, tmp_path / "diff")
-    assert_equal((rms, changed, diff), (float("inf"), 24 * 30, None))
+    assert_equal((rms, changed, diff), (float("inf"), 24 * 36, None))
     assert not (tmp_path / "diff").exists()
-    assert_equal(compare_pixels(b, a, tmp_path / "diff")[1], 24 * 30)
+    assert_equal(compare_pixels(b, a, tmp_path / "diff")[1], 24 * 36)
 
 
 def test_identical_pixels_leave_no_diff_files(tmp_path):
@@ -1335,6 +1335,7 @@ def test_the_rms_and_the_diff_image_of_a_changed_pixel(tmp_path):
     "size, refused",
     [
         ((10000, 1), False),
+        ((1, 10000), False),
         ((10001, 1), True),
         ((1, 10001), True),
         ((4000, 4000), False),  # MAX_AREA, 16 million pixels
@@ -1622,6 +1623,8 @@ def _fragment(artifacts, **records):
          "artifact 'a\\\\b.png' is an absolute path; names are relative to the folder"),
         (_fragment({"C:x.png": {"figure": "x", "sha256": SHA}}),
          "artifact 'C:x.png' is an absolute path; names are relative to the folder"),
+        (_fragment({"c:x.png": {"figure": "x", "sha256": SHA}}),
+         "artifact 'c:x.png' is an absolute path; names are relative to the folder"),
         (_fragment({"a//b.png": {"figure": "x", "sha256": SHA}}),
          "artifact 'a//b.png' has an empty, '.' or '..' part; it must stay inside"),
         (_fragment({"./b.png": {"figure": "x", "sha256": SHA}}),
@@ -1630,7 +1633,8 @@ def _fragment(artifacts, **records):
          "artifact 'manifest/b.png' is inside manifest/, where only manifests go"),
     ],
     ids=["not JSON", "a list", "a record of the wrong kind", "no sha256", "figure not text",
-         "empty name", "backslash", "drive letter", "empty part", "dot part", "in manifest/"],
+         "empty name", "backslash", "drive letter", "lower-case drive", "empty part",
+         "dot part", "in manifest/"],
 )  # fmt: skip
 def test_each_malformed_manifest_is_its_own_exact_line(tmp_path, text, words):
     line, folder = _manifest_line(tmp_path, **{"m.json": text})
@@ -1671,3 +1675,46 @@ def test_a_manifest_folder_that_is_a_file_is_named(tmp_path):
     with pytest.raises(ManifestError) as err:
         read_manifests(tmp_path)
     assert str(err.value) == f"{tmp_path / 'manifest'}: is a file, not the folder of manifests"
+
+
+def test_stray_files_are_every_file_no_manifest_lists_whatever_their_order(tmp_path):
+    """Strays before and after a listed file in one folder, and beside the manifests."""
+    from natgrad.tools.artifacts import stray_files
+
+    out = _manifests(tmp_path, **{"m.json": _fragment({"k.png": {"figure": "k", "sha256": SHA}})})
+    names = [f"{c}.png" for c in "abcdefghij"]
+    for name in names[:5]:
+        (out / name).write_text("")
+    (out / "k.png").write_text("")
+    for name in names[5:]:
+        (out / name).write_text("")
+    (out / "manifest" / "notes.txt").write_text("")
+    (out / "manifest" / "z.json.tmp").write_text("")
+    assert stray_files(out) == sorted([*names, "manifest/notes.txt", "manifest/z.json.tmp"])
+
+
+@pytest.mark.parametrize("n", [3, 4, 6])
+def test_a_data_difference_names_its_first_three_places_and_counts_the_rest(tmp_path, n):
+    from natgrad.tools.artifacts import _compare_sidecars
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({f"k{i}": 1.0 for i in range(n)}))
+    b.write_text(json.dumps({f"k{i}": 2.0 for i in range(n)}))
+    [line] = _compare_sidecars("f.json", a, b, 1e-9, exact=False)
+    more = f" (+{n - 3} more)" if n > 3 else ""
+    shown = "; ".join(f"k{i}: 1.0 != 2.0 (relative 1 > 1e-09)" for i in range(3))
+    assert line == f"f.json: data differs: {shown}{more}", line
+
+
+def test_a_sidecar_that_cannot_be_read_is_named_with_why(tmp_path):
+    from natgrad.tools.artifacts import _compare_sidecars
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text("{}")
+    for text, why in [(b"{\xff}", "not UTF-8 (byte 1)"),
+                      (b"{x", "not valid JSON (Expecting property name enclosed in double "
+                              "quotes: line 1 column 2 (char 1))")]:  # fmt: skip
+        bad.write_bytes(text)
+        assert _compare_sidecars("f.json", good, bad, 1e-9, exact=False) == [
+            f"f.json: cannot be compared: {why}"
+        ]
