@@ -20,4 +20,6 @@ def test_escape_keeps_printable_text_and_writes_the_rest_as_python_would():
 
     assert escape("a\\b 'c' é") == "a\\b 'c' é"  # printable: as it is
     assert escape("a\x1b[2J\x00\n") == "a\\x1b[2J\\x00\\n"
+    # printable characters beside one that is not stay as they are, a backslash too
+    assert escape("a\\b \x1b") == "a\\b \\x1b"
     assert key_path(["a\x1b", 0, "b\n"]) == "a\\x1b[0].b\\n"  # a key is the user's text
