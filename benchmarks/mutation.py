@@ -45,6 +45,7 @@ import fnmatch
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -246,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     names = pending(args.mutants or ["*"]) if args.pending else args.mutants
     if not args.report_only and (names or not args.pending):
         sync_data_files()
+        # a mutant that turns a path into None leaves a folder named "None" in mutants/,
+        # which another mutant's "None" path then finds (compare_images("None", ...)
+        # compared a folder and survived): each run starts without it
+        shutil.rmtree(ROOT / "mutants" / "None", ignore_errors=True)
         mutmut("run", "--max-children", str(args.max_children), *names)
     by_module: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []
