@@ -111,18 +111,6 @@ def built(tmp_path_factory, worker_id):
     return build_reference(tmp_path_factory.getbasetemp().parent / "built")
 
 
-def pytest_xdist_auto_num_workers(config):
-    """``-n auto``: one worker more than the cores this process may use. Much of a
-    slow test is waiting (on Snakemake's jobs, Jekyll, Chromium, a preview's
-    redraw), so two workers left the two cores of the machine the suite is timed on
-    a third idle; a third worker filled it: the whole suite took 11:04 against 12:37
-    for two, side by side on that machine (README, "Two commands")."""
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) + 1
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
     for item in items:
