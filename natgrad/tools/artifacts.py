@@ -131,17 +131,18 @@ def _kind(path: Path) -> str | None:
     return "a device"
 
 
-def _artifact_kind(tree: Path, name: str) -> str | None:
-    """:func:`_kind` of artifact ``name`` of ``tree``, or what a folder on its way is
-    when that is not a folder of the tree's own (a symlink to another tree's folder
-    would vouch for that tree's files)."""
+def _artifact_kind(tree: Path, name: str) -> tuple[Path, str | None]:
+    """Where artifact ``name`` of ``tree`` stops being a regular file of the tree's own,
+    and what is there: ``(the artifact, its _kind)``, or ``(a folder on its way, its
+    kind)`` when that folder is not a folder of the tree (a symlink to another tree's
+    folder would vouch for that tree's files)."""
     folder = tree
     for part in Path(name).parts[:-1]:
         folder = folder / part
         kind = _kind(folder)
         if kind != "a directory":
-            return f"below {escape(str(folder))}, which is {kind or 'a file'}"
-    return _kind(tree / name)
+            return folder, kind or "a file"
+    return tree / name, _kind(tree / name)
 
 
 def _name_problem(name: Any) -> str | None:
@@ -575,13 +576,13 @@ def compare_dirs(
         digests = []
         for side, path, recorded in ((committed, committed / name, entry),
                                      (rebuilt, rebuilt / name, other)):  # fmt: skip
-            kind = _artifact_kind(side, name)
-            if kind == "missing" or (kind or "").endswith(", which is missing"):
+            where, kind = _artifact_kind(side, name)
+            if kind == "missing":
                 problems.append(f"{name}: listed in {side}'s manifest but missing from {side}")
-            elif kind and kind.startswith("below "):
+            elif where != path:
                 problems.append(
-                    f"{escape(str(path))}: is {kind}; an artifact must be a regular file of its "
-                    "own tree"
+                    f"{escape(str(path))}: is below {escape(str(where))}, which is {kind}; an "
+                    "artifact must be a regular file of its own tree"
                 )
             elif kind:
                 problems.append(
