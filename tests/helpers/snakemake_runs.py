@@ -20,7 +20,9 @@ _IGNORE = shutil.ignore_patterns(
     ".git",
     ".snakemake",
     "logs",
-    ".venv",
+    ".venv*",  # .venv, and .ci/run's .venv-lowest of the floors (360 MB)
+    "node_modules",
+    "mutants",
     "results",
     "__pycache__",
     ".pytest_cache",

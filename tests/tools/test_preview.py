@@ -255,24 +255,33 @@ def shows_each_figure_at_the_display_width(preview, browser):
     )
 
 
-def test_the_fork_server_warms_by_drawing_every_figure(root):
-    """What the fork server imports first draws every figure of the checkout, saying
-    nothing; a failure there would only print a line and leave every redraw colder,
-    so no other test would fail."""
+def test_the_fork_server_only_imports_and_each_worker_shares_mathtext_s_cache(root, tmp_path):
+    """What the fork server imports loads libraries and nothing of a checkout (no
+    figure, no config read, nothing said); a worker, once started, shares mathtext's
+    parse cache and has imported natgrad's pipeline."""
     code = (
-        "import sys, natgrad.tools.preview._warm; "
-        "print(sorted(m for m in ('matplotlib.backends.backend_agg', 'natgrad.figures.'"
-        "'gd_euclidean_mahalanobis') if m in sys.modules))"
+        "import importlib, sys\n"
+        "from natgrad.tools.preview import worker\n"
+        "for name in worker.WARM_MODULES: importlib.import_module(name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('natgrad.figures', "
+        "'natgrad.pipeline'))))\n"
+        "from matplotlib.mathtext import MathTextParser\n"
+        "shared = lambda: getattr(MathTextParser._parse_cached, '_natgrad_shared', False)\n"
+        "print(shared())\n"
+        "worker._worker_init(sys.argv[1])\n"
+        "print(shared(), worker._import_error, 'natgrad.pipeline.render' in sys.modules)\n"
     )
-    env = {**os.environ, "NATGRAD_PREVIEW_ROOT": str(root)}
+    # in an empty folder: a warm-up that read a checkout would find none there
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code, str(root)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""
-    assert out.stdout.strip() == str(
-        ["matplotlib.backends.backend_agg", "natgrad.figures.gd_euclidean_mahalanobis"]
-    )
+    assert out.stdout.splitlines() == ["[]", "False", "True None True"]
 
 
 # -- a day's saves cannot stop it ---------------------------------------------------

@@ -76,7 +76,7 @@ def gallery(args) -> int:
     try:
         preview = Preview(root, Path(args.out) if args.out else root / ".preview")
         server = _bind(lambda port: GalleryServer(preview, port), args.port)
-        start_fork_server(root)
+        start_fork_server()
         preview.update()
         threading.Thread(
             target=watch,
@@ -143,7 +143,7 @@ def post(args, parser: argparse.ArgumentParser) -> int:
         model = PostPreview(root, blog, post, out)
         server = _bind(lambda port: PostServer(model, port), args.port)
         port = server.server_address[1]
-        start_fork_server(root)
+        start_fork_server()
         mirror(blog, out / "blog")
         model.jekyll = Jekyll(
             blog,

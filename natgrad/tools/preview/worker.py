@@ -1,10 +1,12 @@
 """The preview's worker: a process forked from a warm fork server that draws figure jobs.
 
-The fork server imports :data:`WARM_MODULES` once (numpy, matplotlib, the fonts,
-mathtext's parser: :mod:`natgrad.tools.preview._warm` draws every figure once), so every
-worker forked from it starts warm. A worker then forgets the fork server's
-natgrad and imports the one on disk, so edited code is what draws; it stays for
-the next save and is replaced when natgrad's code changes.
+The fork server imports :data:`WARM_MODULES` once (numpy, matplotlib, its fonts and
+mathtext, Pillow: imports only, none of which draws or reads the checkout), so every
+worker forked from it starts with them loaded. A worker then shares mathtext's
+parse cache between its figures (:mod:`natgrad.tools.preview._private`), forgets the
+fork server's natgrad and imports the one on disk, so edited code is what draws; it
+stays, warm from its own drawings, for the next save and is replaced when natgrad's
+code changes.
 
 A worker draws what the pipeline's adapter (``workflow/scripts/render.py``)
 draws: :meth:`natgrad.pipeline.jobs.FigureJob.from_json` of the job the preview
@@ -14,7 +16,6 @@ planned, then :meth:`~natgrad.pipeline.jobs.FigureJob.render`.
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import sys
 import threading
@@ -24,9 +25,10 @@ from . import errors as _errors
 
 __all__ = ["WARM_MODULES", "Worker", "draw", "start_fork_server"]
 
-#: What the fork server imports once, so that every drawing child starts warm.
-#: natgrad.tools.preview._warm draws every figure once (fonts, mathtext's parse cache); each
-#: child then forgets natgrad and imports it from disk, as edited.
+#: What the fork server imports once, so that every worker starts with it loaded.
+#: Only imports: drawing every figure there too made each start 3.5 s longer and a
+#: code save's redraw 0.1 to 0.3 s shorter (a config save's is the same: its worker
+#: is warm from its own drawings), benchmarks/bench_preview.py, 2026-12-08.
 WARM_MODULES = [
     "numpy",
     "matplotlib",
@@ -37,7 +39,7 @@ WARM_MODULES = [
     "matplotlib.contour",
     "PIL.PngImagePlugin",
     "threadpoolctl",
-    "natgrad.tools.preview._warm",
+    "natgrad.tools.preview._private",
 ]
 
 #: A planned drawing as it travels to the worker: the job's record as JSON
@@ -45,13 +47,11 @@ WARM_MODULES = [
 Planned = str
 
 
-def start_fork_server(root: Path) -> None:
-    """Start the fork server now, with :data:`WARM_MODULES` imported in it
-    (natgrad.tools.preview._warm draws the figures of ``root`` once, in a scratch folder)."""
+def start_fork_server() -> None:
+    """Start the fork server now, with :data:`WARM_MODULES` imported in it."""
     import multiprocessing
     from multiprocessing import forkserver
 
-    os.environ["NATGRAD_PREVIEW_ROOT"] = str(root)
     multiprocessing.get_context("forkserver").set_forkserver_preload(WARM_MODULES)
     forkserver.ensure_running()
 
@@ -63,14 +63,25 @@ _root = "."
 
 
 def _worker_init(root: str) -> None:
-    """In a new worker: leave Ctrl-C to the preview, forget the fork server's natgrad
-    and import the one on disk (what fails there is every job's error)."""
+    """In a new worker: leave Ctrl-C to the preview, share mathtext's parse cache,
+    forget the fork server's natgrad and import the one on disk (what fails there is
+    every job's error)."""
     global _import_error, _root
     _root = root
     # A terminal's Ctrl-C reaches every process of its group. The preview stops the
     # worker itself (Worker.close); a KeyboardInterrupt here would only print
     # "Process ForkServerProcess-1: Traceback ..." on the way out.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the fork server's copy: the one on disk may be half-saved
+    from ._private import share_mathtext_cache
+
+    if not share_mathtext_cache():
+        print(
+            "natgrad preview: this matplotlib's mathtext cache is not the one expected; "
+            "redraws are slower (natgrad/tools/preview/_private.py)",
+            file=sys.stderr,
+            flush=True,
+        )
     for module in [m for m in sys.modules if m == "natgrad" or m.startswith("natgrad.")]:
         del sys.modules[module]
     sys.path.insert(0, root)
