@@ -462,6 +462,10 @@ def test_cluster_generic_executor_runs_the_sweep(tmp_path):
         "4",
         "--cluster-generic-submit-cmd",
         "workflow/cluster/submit_local.sh",
+        # the stand-in's jobs end in seconds: Snakemake's 10 s between its rounds
+        # of status checks, meant for a queue, was most of this test's time
+        "--seconds-between-status-checks",
+        "1",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert sorted(jobs_run(result)) == ["sweep", *(f"sweep_gd_{i}" for i in range(n))]

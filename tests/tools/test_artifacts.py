@@ -173,12 +173,14 @@ def test_compare_dirs_with_other_versions_uses_pixels(tmp_path, root):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cores", ["1", "4"])
-def test_separate_builds_give_identical_bytes(built, tmp_path, cores):
+def test_separate_builds_give_identical_bytes(built, tmp_path):
+    """A build on one core is byte for byte the shared build on four: separate
+    processes, another job order. (A second four-core build, once a case of this
+    test, showed nothing more: this one differs from the shared build in both.)"""
     repo, _ = built
     other = copy_repo(tmp_path / "other")
     shutil.rmtree(other / "figures")
-    result = run_snakemake(other, "--cores", cores)
+    result = run_snakemake(other, "--cores", "1")
     assert result.returncode == 0, result.stderr[-2000:]
     assert tree_hashes(other / "figures") == tree_hashes(repo / "figures")
 
