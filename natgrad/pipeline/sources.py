@@ -129,8 +129,20 @@ def figure_inputs(name: str) -> list[Path]:
 
     The Snakefile makes them the job's inputs and hashes them into its manifest
     (:func:`natgrad.pipeline.manifest.inputs_sha256`); the live preview hashes the same.
+    Found once per figure until :func:`forget` (the Snakefile asks twice a job).
     """
-    return [
+    key = (PACKAGE, name)
+    if key not in _FIGURE_INPUTS:
+        _FIGURE_INPUTS[key] = _find_figure_inputs(name)
+    return list(_FIGURE_INPUTS[key])
+
+
+#: figure_inputs' answers, by (package, figure), until forget()
+_FIGURE_INPUTS: dict[tuple[Path, str], tuple[Path, ...]] = {}
+
+
+def _find_figure_inputs(name: str) -> tuple[Path, ...]:
+    return (
         *imported_sources(
             PACKAGE / "pipeline" / "jobs.py",
             PACKAGE / "pipeline" / "render.py",
@@ -138,12 +150,13 @@ def figure_inputs(name: str) -> list[Path]:
         ),
         PACKAGE / "drawing" / "natgrad.mplstyle",
         PACKAGE.parent / "workflow" / "scripts" / "render.py",
-    ]
+    )
 
 
 def forget() -> None:
     """Forget the files read so far: they may have changed (the live preview asks again)."""
     _imports.cache_clear()
+    _FIGURE_INPUTS.clear()
 
 
 def load_imports(path: str | Path) -> None:
