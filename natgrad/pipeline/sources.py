@@ -154,9 +154,15 @@ def _find_figure_inputs(name: str) -> tuple[Path, ...]:
 
 
 def forget() -> None:
-    """Forget the files read so far: they may have changed (the live preview asks again)."""
+    """Forget the files read so far, every cache of them in one call: they may have
+    changed (the live previews ask again before each update). What each module
+    imports, each figure's inputs, and the figures and their specs
+    (:func:`natgrad.figures.registry`)."""
+    from ..figures import registry
+
     _imports.cache_clear()
     _FIGURE_INPUTS.clear()
+    registry.cache_clear()
 
 
 def load_imports(path: str | Path) -> None:

@@ -385,3 +385,30 @@ def test_the_record_is_the_same_whatever_order_files_were_read_in(toy, tmp_path)
         sources.save_imports(tmp_path / "imports.json")
         written.append((tmp_path / "imports.json").read_bytes())
     assert written[0] == written[1]
+
+
+def test_forget_forgets_every_cache_of_the_files_read(tmp_path, monkeypatch):
+    """One call, before each preview update: the figures found (a module saved since
+    is one), their specs, and each figure's inputs."""
+    import natgrad.figures as figures
+    from natgrad.pipeline.sources import figure_inputs, forget
+
+    figures_dir = tmp_path / "figures"
+    figures_dir.mkdir()
+    (figures_dir / "first.py").write_text('"""First."""\n')
+    monkeypatch.setattr(figures, "FIGURES_DIR", figures_dir)
+    forget()
+    try:
+        assert list(figures.registry()) == ["first"]
+        (figures_dir / "first.py").write_text('"""First, renamed."""\n')
+        (figures_dir / "second.py").write_text('"""Second."""\nSHARED_SECTIONS = ["gaussian"]\n')
+        assert list(figures.registry()) == ["first"]  # remembered until forget()
+        inputs = figure_inputs("equidistant_points")
+        forget()
+        assert list(figures.registry()) == ["first", "second"]
+        assert figures.registry()["first"].summary == "First, renamed."
+        assert figures.registry()["second"].sections == ("second", "gaussian")
+        assert figure_inputs("equidistant_points") == inputs  # found again, the same
+    finally:
+        monkeypatch.undo()
+        forget()

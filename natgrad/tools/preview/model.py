@@ -162,7 +162,6 @@ class Preview:
     def _draw(self, config: dict) -> list[str]:
         self._reading = None
         forget()  # files may have changed since the last update
-        registry.cache_clear()
         names = [n for n in registry() if self.names is None or n in self.names]
         jobs: dict[str, tuple[Planned, str]] = {}
         for name in names:
