@@ -28,6 +28,7 @@ from tests.helpers.previews import FETCH
 from tests.helpers.snakemake_runs import (
     FIGURES,
     copy_repo,
+    fresh_copy,
     jobs_run,
     png_size,
     run_snakemake,
@@ -52,15 +53,19 @@ def stamps(directory: Path) -> dict[str, tuple]:
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """A copy of the repository without its figures and a copy of the fixture blog,
-    after `snakemake --cores 2 export` with each post in turn; what each wrote."""
+def exported(built, tmp_path_factory):
+    """A copy of the built repository without the figures its first post shows, and a
+    copy of the fixture blog, after `snakemake --cores 2 export` with each post in
+    turn; what each wrote, and the jobs each ran."""
     tmp = tmp_path_factory.mktemp("export")
-    repo = copy_repo(tmp / "repo")
-    shutil.rmtree(repo / "figures")
+    repo = fresh_copy(built, tmp)
+    # export builds what its post shows and is missing, and nothing more
+    missing = sorted(Path(name).stem for name in post_images(POSTS[0]))
+    for name in missing:
+        (repo / "figures" / f"{name}.png").unlink()
     blog = tmp / "blog"
     shutil.copytree(FIXTURE, blog)
-    written = {}
+    written, ran = {}, {}
     for post in POSTS:
         before = stamps(blog)
         # the target goes before --config, which takes every following word as a value
@@ -76,6 +81,9 @@ def exported(tmp_path_factory):
         assert result.returncode == 0, result.stderr[-3000:]
         after = stamps(blog)
         written[post.name] = sorted(k for k in after if before.get(k) != after[k])
+        ran[post.name] = jobs_run(result)
+    assert ran[POSTS[0].name] == sorted(["export", *missing])
+    assert all(ran[post.name] == ["export"] for post in POSTS[1:]), ran
     return repo, blog, written
 
 
