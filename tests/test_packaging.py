@@ -1,6 +1,8 @@
 """pyproject.toml (pip) and environment.yml (conda-forge) list the same dependencies."""
 
 import re
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -247,3 +249,36 @@ def test_every_test_has_a_time_limit_and_leaves_no_temporaries(request):
         if item.get_closest_marker("slow"):
             (limit,) = item.get_closest_marker("timeout").args
             assert limit >= SLOW_TIMEOUT, item.nodeid
+
+
+GROUPED = """
+import os
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("one")
+
+
+@pytest.mark.parametrize("i", range(6))
+def test_worker(i):
+    print("worker", os.environ["PYTEST_XDIST_WORKER"], i)
+"""
+
+
+def test_an_xdist_group_runs_in_one_worker(tmp_path):
+    """The suite's groups (the export's, the clone's) build their module fixtures once
+    only if --dist loadgroup keeps each group in one worker: with pytest 9.2 and
+    pytest-xdist 3.8 it silently did not."""
+    (tmp_path / "test_grouped.py").write_text(GROUPED)
+    (tmp_path / "test_other.py").write_text(GROUPED.replace('"one"', '"two"'))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v",
+         "-p", "no:cacheprovider", "-p", "no:randomly", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:]
+    workers = {}
+    for worker, module in re.findall(r"^\[(gw\d+)\] .*PASSED (\S+?)::", result.stdout, re.M):
+        workers.setdefault(module, set()).add(worker)
+    assert set(workers) == {"test_grouped.py", "test_other.py"}, result.stdout[-2000:]
+    assert all(len(w) == 1 for w in workers.values()), workers
