@@ -26,9 +26,11 @@ from . import errors as _errors
 __all__ = ["WARM_MODULES", "Worker", "draw", "start_fork_server"]
 
 #: What the fork server imports once, so that every worker starts with it loaded.
-#: Only imports: drawing every figure there too made each start 3.5 s longer and a
-#: code save's redraw 0.1 to 0.3 s shorter (a config save's is the same: its worker
-#: is warm from its own drawings), benchmarks/bench_preview.py, 2026-12-08.
+#: Only imports: drawing every figure there too made each start 9.5 s instead of
+#: 4.8 s, and a code save's redraw (a new worker) 0.73 s instead of 1.2 s; a config
+#: save's is the same either way, its worker warm from its own drawings
+#: (benchmarks/bench_preview.py, 2026-12-08). A warm-up of one small figure with the
+#: style recovers none of it: the first draw's cost is each figure's own.
 WARM_MODULES = [
     "numpy",
     "matplotlib",
