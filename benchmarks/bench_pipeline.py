@@ -2,7 +2,8 @@
 
     python benchmarks/bench_pipeline.py [--repeat 3] [--sweep 4 16 64] [--out FILE]
     python benchmarks/bench_pipeline.py --usetex --sweep   # the LaTeX path, no sweep
-    python benchmarks/bench_pipeline.py --repeat 1 --sweep 1 2 --no-warm-up  # every row, once
+    python benchmarks/bench_pipeline.py --repeat 1 --sweep 1 2 --no-warm-up \
+        --figures gd_euclidean_mahalanobis equidistant_points  # every row, once, small
 
 Works in a temporary copy of the repository and measures, as whole processes
 (medians of --repeat runs):
@@ -189,6 +190,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sweep", type=int, nargs="*", default=[4, 16, 64])
     ap.add_argument("--usetex", action="store_true", help="the LaTeX path: usetex: true")
     ap.add_argument(
+        "--figures",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="build only these figures' jobs (their rules as targets, no claims) in every "
+        "measurement of the repository; default: everything `snakemake` builds",
+    )
+    ap.add_argument(
         "--no-warm-up",
         action="store_true",
         help="skip the first, unmeasured cold build (its caches then warm during the "
@@ -206,27 +215,40 @@ def main(argv=None) -> int:
         config.write_text(config.read_text().replace("\nusetex: false ", "\nusetex: true  ", 1))
     figures = work / "figures"
     rows, R = [], {}
+    # the rules of the figures asked for (each figure's rule is named after it)
+    targets = list(args.figures or [])
+    unknown = sorted(set(targets) - set(registry()))
+    if unknown:
+        ap.error(f"--figures: no such figure: {', '.join(unknown)}")
+
+    def build(*extra):
+        return snakemake("--cores", "4", *extra, *targets)
 
     def cold():
         shutil.rmtree(figures, ignore_errors=True)
         figures.mkdir()
-        return timed(snakemake("--cores", "4"), work)
+        return timed(build(), work)
 
     # warm the OS file cache and matplotlib's font cache once
     if args.no_warm_up:
         shutil.rmtree(figures)
         figures.mkdir()
-        n_jobs = len(jobs_in(timed(snakemake("--cores", "4", "--dry-run"), work)[1]))
+        planned = jobs_in(timed(build("--dry-run"), work)[1])
     else:
-        n_jobs = len(jobs_in(cold()[1]))
-    names = list(registry())
-    code = RENDER_ALL.format(root=str(work), out=str(tmp / "floor"), names=names, claims=True)
+        planned = jobs_in(cold()[1])
+    n_jobs = len(planned)
+    # the trivial workflows' own `all` stands for (a)'s; with --figures (a) has none
+    drawing_jobs = n_jobs - ("all" in planned)
+    names = targets or list(registry())
+    code = RENDER_ALL.format(
+        root=str(work), out=str(tmp / "floor"), names=names, claims=not targets
+    )
     triv = tmp / "trivial"
-    trivial_workflow(triv, n_jobs - 1)  # `all` is the extra job
+    trivial_workflow(triv, drawing_jobs)
     imports = tmp / "imports"
-    import_floor_workflow(imports, n_jobs - 1, work)
+    import_floor_workflow(imports, drawing_jobs, work)
     startup = tmp / "startup"
-    import_floor_workflow(startup, n_jobs - 1, work, first_draw=True, usetex=args.usetex)
+    import_floor_workflow(startup, drawing_jobs, work, first_draw=True, usetex=args.usetex)
 
     def triv_cold(path):
         shutil.rmtree(path / "out", ignore_errors=True)
@@ -258,13 +280,13 @@ def main(argv=None) -> int:
     import_ratios = [a / bound for a, bound in zip(turns["a"], import_bounds, strict=True)]
     directive = {}
     for kind in ("script", "shell"):
-        directive_workflow(tmp / kind, n_jobs - 1, work, kind)
+        directive_workflow(tmp / kind, drawing_jobs, work, kind)
         directive[kind] = median([triv_cold(tmp / kind) for _ in range(args.repeat)])
     # A no-op takes about 1.5 s and varies by 0.2 s from run to run on a shared
     # machine: the two are measured alternately, three times as often as the rest.
     noop, floor = [], []
     for _ in range(3 * args.repeat):
-        noop.append(timed(snakemake("--cores", "4"), work)[0])
+        noop.append(timed(build(), work)[0])
         floor.append(timed(snakemake("--cores", "4"), triv)[0])
     R["d"], R["e"] = median(noop), median(floor)
 
@@ -273,7 +295,7 @@ def main(argv=None) -> int:
     edits, edit_jobs = [], []
     for i in range(args.repeat):
         config.write_text(text.replace("n_steps: 10\n", f"n_steps: {11 + i}\n"))
-        t, out = timed(snakemake("--cores", "4"), work)
+        t, out = timed(build(), work)
         edits.append(t)
         edit_jobs = sorted(set(jobs_in(out)) - {"all"})
     config.write_text(text)
@@ -341,7 +363,7 @@ def main(argv=None) -> int:
         ("jobs run by (f)", len(edit_jobs), "1"),
         (
             "script: preamble per job, ((i) - (j)) / jobs",
-            (directive["script"] - directive["shell"]) / (n_jobs - 1),
+            (directive["script"] - directive["shell"]) / drawing_jobs,
             "s",
         ),
     ]
