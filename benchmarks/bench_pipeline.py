@@ -207,6 +207,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     suffix = "_usetex" if args.usetex else ""
     args.out = args.out or str(ROOT / "logs" / f"bench_pipeline{suffix}.txt")
+    # the rules of the figures asked for (each figure's rule is named after it)
+    targets = list(args.figures or [])
+    unknown = sorted(set(targets) - set(registry()))
+    if unknown:
+        ap.error(f"--figures: no such figure: {', '.join(unknown)}")
     tmp = Path(tempfile.mkdtemp(prefix="natgrad-bench-"))
     work = tmp / "repo"
     shutil.copytree(ROOT, work, ignore=IGNORE)
@@ -215,11 +220,6 @@ def main(argv=None) -> int:
         config.write_text(config.read_text().replace("\nusetex: false ", "\nusetex: true  ", 1))
     figures = work / "figures"
     rows, R = [], {}
-    # the rules of the figures asked for (each figure's rule is named after it)
-    targets = list(args.figures or [])
-    unknown = sorted(set(targets) - set(registry()))
-    if unknown:
-        ap.error(f"--figures: no such figure: {', '.join(unknown)}")
 
     def build(*extra):
         return snakemake("--cores", "4", *extra, *targets)
