@@ -69,7 +69,8 @@ IGNORE = shutil.ignore_patterns(
     ".git",
     ".snakemake",
     "logs",
-    ".venv",
+    ".venv*",  # .venv, and .ci/run's .venv-lowest of the floors (360 MB)
+    "mutants",
     "__pycache__",
     ".check",
     "results",

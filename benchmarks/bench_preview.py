@@ -35,7 +35,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 IGNORE = shutil.ignore_patterns(
-    ".git", ".snakemake", "logs", ".venv", "__pycache__", ".check", "results", ".preview"
+    ".git", ".snakemake", "logs", ".venv*", "mutants", "__pycache__", ".check", "results",
+    ".preview",
 )
 # One edit per figure of the post: (section, key, two values it alternates between).
 EDITS = {

@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PY = sys.executable
 IGNORE = shutil.ignore_patterns(
-    ".git", ".snakemake", "logs", ".venv", "__pycache__", ".check", "results", ".preview"
+    ".git", ".snakemake", "logs", ".venv*", "mutants", "__pycache__", ".check", "results",
+    ".preview",
 )
 FIGURES = [
     "equidistant_points",
