@@ -131,25 +131,19 @@ def figure_inputs(name: str) -> list[Path]:
     (:func:`natgrad.pipeline.manifest.inputs_sha256`); the live preview hashes the same.
     Found once per figure until :func:`forget` (the Snakefile asks twice a job).
     """
-    key = (PACKAGE, name)
-    if key not in _FIGURE_INPUTS:
-        _FIGURE_INPUTS[key] = _find_figure_inputs(name)
-    return list(_FIGURE_INPUTS[key])
+    return list(_figure_inputs(PACKAGE, name))
 
 
-#: figure_inputs' answers, by (package, figure), until forget()
-_FIGURE_INPUTS: dict[tuple[Path, str], tuple[Path, ...]] = {}
-
-
-def _find_figure_inputs(name: str) -> tuple[Path, ...]:
+@cache
+def _figure_inputs(package: Path, name: str) -> tuple[Path, ...]:
     return (
         *imported_sources(
-            PACKAGE / "pipeline" / "jobs.py",
-            PACKAGE / "pipeline" / "render.py",
-            PACKAGE / "figures" / f"{name}.py",
+            package / "pipeline" / "jobs.py",
+            package / "pipeline" / "render.py",
+            package / "figures" / f"{name}.py",
         ),
-        PACKAGE / "drawing" / "natgrad.mplstyle",
-        PACKAGE.parent / "workflow" / "scripts" / "render.py",
+        package / "drawing" / "natgrad.mplstyle",
+        package.parent / "workflow" / "scripts" / "render.py",
     )
 
 
@@ -161,7 +155,7 @@ def forget() -> None:
     from ..figures import registry
 
     _imports.cache_clear()
-    _FIGURE_INPUTS.clear()
+    _figure_inputs.cache_clear()
     registry.cache_clear()
 
 

@@ -203,7 +203,7 @@ def test_several_modules_at_once_and_files_outside_the_package(toy, tmp_path, mo
 
 
 def test_a_figures_inputs_are_its_modules_the_job_the_renderer_style_and_adapter(toy):
-    from natgrad.pipeline.sources import figure_inputs
+    from natgrad.pipeline.sources import figure_inputs, forget
 
     for rel, text in {
         "pipeline/__init__.py": "",
@@ -228,6 +228,11 @@ def test_a_figures_inputs_are_its_modules_the_job_the_renderer_style_and_adapter
         toy / "drawing" / "natgrad.mplstyle",
         toy.parent / "workflow" / "scripts" / "render.py",
     ]
+    # found once: a save is seen after forget(), as the previews call it
+    (toy / "figures" / "ellipses.py").write_text("from .. import leaf, other  # noqa: F401\n")
+    assert toy / "other.py" not in figure_inputs("ellipses")
+    forget()
+    assert toy / "other.py" in figure_inputs("ellipses")
 
 
 def _digest(path):
