@@ -284,6 +284,31 @@ def test_the_fork_server_only_imports_and_each_worker_shares_mathtext_s_cache(ro
     assert out.stdout.splitlines() == ["[]", "False", "True None True"]
 
 
+def test_only_the_first_worker_says_the_mathtext_cache_cannot_be_shared(root, tmp_path):
+    """On a matplotlib whose private API is not the one expected, the preview says so
+    once, not again at every code save's new worker."""
+    code = (
+        "import sys\n"
+        "from matplotlib.mathtext import MathTextParser\n"
+        "MathTextParser._parse_cached = lambda self, *args: None  # not an lru_cache\n"
+        "from natgrad.tools.preview import worker\n"
+        "worker._worker_init(sys.argv[1], first=True)\n"
+        "print('---', file=sys.stderr)\n"
+        "worker._worker_init(sys.argv[1], first=False)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    said, after = out.stderr.split("---\n")
+    assert said.startswith("natgrad preview: this matplotlib's mathtext cache is not the one")
+    assert after == ""
+
+
 # -- a day's saves cannot stop it ---------------------------------------------------
 
 # (file, how a half-typed save breaks it, words its one error line holds)

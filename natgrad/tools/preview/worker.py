@@ -64,10 +64,11 @@ _import_error: str | None = None
 _root = "."
 
 
-def _worker_init(root: str) -> None:
+def _worker_init(root: str, first: bool = True) -> None:
     """In a new worker: leave Ctrl-C to the preview, share mathtext's parse cache,
     forget the fork server's natgrad and import the one on disk (what fails there is
-    every job's error)."""
+    every job's error). Only the preview's ``first`` worker says when the cache cannot
+    be shared: every later one would say it again."""
     global _import_error, _root
     _root = root
     # A terminal's Ctrl-C reaches every process of its group. The preview stops the
@@ -77,7 +78,7 @@ def _worker_init(root: str) -> None:
     # the fork server's copy: the one on disk may be half-saved
     from ._private import share_mathtext_cache
 
-    if not share_mathtext_cache():
+    if not share_mathtext_cache() and first:
         print(
             "natgrad preview: this matplotlib's mathtext cache is not the one expected; "
             "redraws are slower (natgrad/tools/preview/_private.py)",
@@ -136,10 +137,10 @@ def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
     return results
 
 
-def _serve(conn, root: str) -> None:
+def _serve(conn, root: str, first: bool = True) -> None:
     """The worker: import natgrad from disk, then draw each batch of jobs ``conn``
     brings and send back the results, until the preview closes ``conn``."""
-    _worker_init(root)
+    _worker_init(root, first)
     while True:
         try:
             jobs = conn.recv()
@@ -204,7 +205,9 @@ class Worker:
         if proc is None:
             ctx = multiprocessing.get_context("forkserver")
             conn, child = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(child, str(self.root)), daemon=True)
+            proc = ctx.Process(
+                target=_serve, args=(child, str(self.root), self._key is None), daemon=True
+            )
             proc.start()  # may wait for the fork server's warm-up: not under the lock
             child.close()
             with self._lock:
