@@ -225,18 +225,13 @@ def main(argv=None) -> int:
     def build(*extra):
         return snakemake("--cores", "4", *extra, *targets)
 
-    def cold():
+    def cold(*extra):
         shutil.rmtree(figures, ignore_errors=True)
         figures.mkdir()
-        return timed(build(), work)
+        return timed(build(*extra), work)
 
-    # warm the OS file cache and matplotlib's font cache once
-    if args.no_warm_up:
-        shutil.rmtree(figures)
-        figures.mkdir()
-        planned = jobs_in(timed(build("--dry-run"), work)[1])
-    else:
-        planned = jobs_in(cold()[1])
+    # warm the OS file cache and matplotlib's font cache once (or only count the jobs)
+    planned = jobs_in(cold(*(["--dry-run"] if args.no_warm_up else []))[1])
     n_jobs = len(planned)
     # the trivial workflows' own `all` stands for (a)'s; with --figures (a) has none
     drawing_jobs = n_jobs - ("all" in planned)
