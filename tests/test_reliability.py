@@ -84,13 +84,59 @@ def assert_clean_failure(repo, result, words, before):
     assert tree_hashes(repo / "figures") == before
 
 
+VALUE_CASES = BAD + SECTION_CASES
+
+
+def case_id(case) -> str:
+    return ".".join(map(str, case[0])) + f"={case[1]!r}"[:30]
+
+
+# Through the real Snakemake, one bad value for each place a ConfigError is raised:
+# the Snakefile turns any of them into its one line before any job. Every case's line
+# is checked in process (test_every_bad_value_is_one_line_naming_its_key), through the
+# function the Snakefile calls; a Snakemake run costs a second, a case in process
+# milliseconds.
+THROUGH_SNAKEMAKE = [
+    (("dpi",), -100),  # a schema keyword
+    (("n_step",), 10),  # an unknown key, with a hint
+    ((G, "A"), [[1.0, 0.5], [0.5, -1.0]]),  # a check a schema cannot state
+    ((G, "arrow_color"), "blak"),  # natgrad's format checker
+    (("sweep", "panel"), 2),  # a key checked against another
+    (("gaussian_isocontours_fisher", "title"), "$\\log p"),  # the text engine
+    (("claims", "n_samples"), 10),  # a section of the claims
+]
+SNAKEMAKE_CASES = [c for c in VALUE_CASES if (c[0], c[1]) in THROUGH_SNAKEMAKE]
+
+
+def prepared_line(basedir: Path, cfg: dict) -> str:
+    """The line the Snakefile prints for ``cfg`` as config.yaml in ``basedir`` (which
+    holds the schema): its own call, ``prepare``, and its ``natgrad: `` prefix."""
+    from natgrad.pipeline.config import prepare
+
+    (basedir / "config.yaml").write_text(yaml.safe_dump(cfg))
+    with pytest.raises(ConfigError) as info:
+        prepare(basedir, {})
+    return f"natgrad: {info.value}"
+
+
+def test_the_snakemake_cases_are_among_the_value_cases():
+    assert len(SNAKEMAKE_CASES) == len(THROUGH_SNAKEMAKE)
+
+
+@pytest.mark.parametrize("path, value, words", VALUE_CASES, ids=map(case_id, VALUE_CASES))
+def test_every_bad_value_is_one_line_naming_its_key(tmp_path, monkeypatch, path, value, words):
+    shutil.copytree(ROOT / "workflow" / "schemas", tmp_path / "workflow" / "schemas")
+    (tmp_path / "figures").mkdir()
+    monkeypatch.chdir(tmp_path)  # output_dir is relative to the working directory
+    cfg = copy.deepcopy(DEFAULT)
+    set_key(cfg, path, value)
+    line = prepared_line(tmp_path, cfg)
+    assert "\n" not in line and words in line, line
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "path, value, words",
-    BAD + SECTION_CASES,
-    ids=[".".join(map(str, c[0])) + f"={c[1]!r}"[:30] for c in BAD + SECTION_CASES],
-)
-def test_bad_value_stops_the_pipeline_cleanly(repo, path, value, words):
+@pytest.mark.parametrize("path, value, words", SNAKEMAKE_CASES, ids=map(case_id, SNAKEMAKE_CASES))
+def test_bad_value_stops_the_pipeline_cleanly(repo, tmp_path, path, value, words):
     before = tree_hashes(repo / "figures")
     text = (repo / "config.yaml").read_text()
     cfg = copy.deepcopy(DEFAULT)
@@ -101,6 +147,11 @@ def test_bad_value_stops_the_pipeline_cleanly(repo, path, value, words):
     finally:
         (repo / "config.yaml").write_text(text)
     assert_clean_failure(repo, result, words, before)
+    # the line is prepare's, which the in-process cases check
+    shutil.copytree(ROOT / "workflow" / "schemas", tmp_path / "workflow" / "schemas")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(repo)
+        assert (result.stdout + result.stderr).strip() == prepared_line(tmp_path, cfg)
 
 
 @pytest.mark.slow
@@ -197,7 +248,7 @@ def test_a_hostile_config_stops_the_pipeline_in_seconds(repo, tmp_path, what, ch
 
 
 def test_at_least_forty_bad_input_cases():
-    assert len(BAD) + len(SECTION_CASES) + len(FILE_CASES) >= 40
+    assert len(VALUE_CASES) + len(FILE_CASES) >= 40
 
 
 @pytest.mark.slow
