@@ -161,12 +161,14 @@ def a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
     )
     wait(
         # read in one script: the page may reload between finding an element and reading it
-        lambda: "shows points, all equidistant."
-        in browser.execute_script("return document.body ? document.body.innerText : ''"),
+        lambda: (
+            "shows points, all equidistant."
+            in browser.execute_script("return document.body ? document.body.innerText : ''")
+        ),
         "the edited text",
     )
     assert browser.execute_script("return window.natgradBefore") is None  # reloaded
-    assert "natgrad preview: jekyll rebuilt the site (build 2)" in live.stderr()
+    wait(lambda: "natgrad preview: jekyll rebuilt the site (build 2)" in live.stderr(), "the log")
     # nothing was written into the blog: Jekyll built a mirror of it
     assert not (live.blog / ".jekyll-metadata").exists() and not (live.blog / "_site").exists()
     # a Liquid error is Jekyll's one line on the page; the last good page stays
