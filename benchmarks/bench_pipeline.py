@@ -363,8 +363,11 @@ def main(argv=None) -> int:
             "s",
         ),
     ]
-    goals.append(("sweep: s per extra variant / floor per figure", slope / per_fig_floor, "<= 1.5"))
-    goals.append(("sweep: worst deviation from a line", worst_fit, "linear"))
+    if sweep:  # --sweep with no sizes measures none: no rows of NaN
+        goals.append(
+            ("sweep: s per extra variant / floor per figure", slope / per_fig_floor, "<= 1.5")
+        )
+        goals.append(("sweep: worst deviation from a line", worst_fit, "linear"))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     lines = [
         f"machine: {machine}",
@@ -380,16 +383,19 @@ def main(argv=None) -> int:
         f"{'measurement':40} seconds",
     ]
     lines += [f"{name:40} {t:7.2f}" for name, t in rows]
-    lines += ["", f"{'sweep variants':24} {'batched by ' + str(batch_size):>16}  one per job"]
-    one_per_job = dict(unbatched)
-    lines += [
-        f"{k:<24} {t:16.2f}  " + (f"{one_per_job[k]:11.2f}" if k in one_per_job else "")
-        for k, t in sweep
-    ]
-    lines += [
-        f"sweep cost per extra variant {slope:.3f} s, fixed {intercept:.2f} s; "
-        f"render floor per figure {per_fig_floor:.3f} s"
-    ]
+    if sweep:
+        lines += ["", f"{'sweep variants':24} {'batched by ' + str(batch_size):>16}  one per job"]
+        one_per_job = dict(unbatched)
+        lines += [
+            f"{k:<24} {t:16.2f}  " + (f"{one_per_job[k]:11.2f}" if k in one_per_job else "")
+            for k, t in sweep
+        ]
+        lines += [
+            f"sweep cost per extra variant {slope:.3f} s, fixed {intercept:.2f} s; "
+            f"render floor per figure {per_fig_floor:.3f} s"
+        ]
+    else:
+        lines += ["", "sweep: not measured (--sweep with no sizes)"]
     lines += [
         "",
         f"largest job by peak memory: {largest} ({rss:.0f} MB max RSS)",
