@@ -396,13 +396,13 @@ def assert_no_wrong_figure(repo, reference):
         assert expected.get(name) == digest, f"{name} was left wrong after the kill"
 
 
-def interrupt(repo, sig, *args):
-    """Start a build, and send ``sig`` to its process group a second after its first
-    job starts, while it still runs."""
+def interrupt(repo, sig, *args, after=1.0):
+    """Start a build, and send ``sig`` to its process group ``after`` seconds after its
+    first job starts, while it still runs."""
     before = job_logs(repo) if (repo / "logs").is_dir() else {}
     proc = start_build(repo, *args)
     wait_for_a_job(repo, before)
-    time.sleep(1.0)
+    time.sleep(after)
     assert proc.poll() is None, "the build ended before it could be interrupted"
     os.killpg(proc.pid, sig)
     proc.wait(timeout=60)
@@ -419,7 +419,8 @@ def test_killed_build_reruns_to_identical_figures(built, tmp_path):
     interrupt(repo, signal.SIGINT)
     assert_no_wrong_figure(repo, reference)
     # Ctrl-C lets Snakemake remove its lock: the rerun needs no --unlock
-    interrupt(repo, signal.SIGKILL, "--rerun-incomplete")
+    # sooner: the rerun has fewer jobs left, and a fast machine might end them all
+    interrupt(repo, signal.SIGKILL, "--rerun-incomplete", after=0.5)
     time.sleep(1.0)  # orphaned jobs may still finish their atomic writes
     assert_no_wrong_figure(repo, reference)
     # the README's recovery: unlock after a hard kill, then rerun incomplete jobs
