@@ -142,6 +142,11 @@ def blog_text_inputs(kind):
     return files
 
 
+# Only a job of export needs blog_assets, and only the DAG knows whether one is
+# wanted (Snakemake sets the targets after it parses this file), so the check is
+# here. It exits rather than raises: Snakemake wraps an exception of an input
+# function in a traceback (it has no way to signal a user's error, snakemake issue
+# 3214), and may even drop it (issue 3953); SystemExit passes through as one line.
 def need_blog_assets(wildcards):
     if not config["blog_assets"]:
         sys.exit("natgrad: export needs the blog's assets folder: --config blog_assets=DIR")
