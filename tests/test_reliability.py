@@ -361,13 +361,24 @@ def test_random_mutation_renders_or_fails_cleanly(tmp_path, path, value):
 
 
 def start_build(repo, *args):
-    return subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "4", *args],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # A build started by a process that ignores SIGINT (pytest run as a background job
+    # of a non-interactive shell) would ignore Ctrl-C too: exec keeps an ignored signal
+    # ignored, and resets a handled one to its default, which Python turns into
+    # KeyboardInterrupt.
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "snakemake", "--cores", "4", *args],
+            cwd=repo,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def job_logs(repo) -> dict:
