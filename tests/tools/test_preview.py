@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -258,6 +259,19 @@ def shows_each_figure_at_the_display_width(preview, browser):
     )
 
 
+def run_in_empty_folder(code: str, root: Path, folder: Path) -> subprocess.CompletedProcess:
+    """``python -c code root`` in ``folder``; it must succeed."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    return out
+
+
 def test_the_fork_server_only_imports_and_each_worker_shares_mathtext_s_cache(root, tmp_path):
     """What the fork server imports loads libraries and nothing of a checkout (no
     figure, no config read, nothing said); a worker, once started, shares mathtext's
@@ -275,14 +289,7 @@ def test_the_fork_server_only_imports_and_each_worker_shares_mathtext_s_cache(ro
         "print(shared(), worker._import_error, 'natgrad.pipeline.render' in sys.modules)\n"
     )
     # in an empty folder: a warm-up that read a checkout would find none there
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(root)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_in_empty_folder(code, root, tmp_path)
     assert out.stderr == ""
     assert out.stdout.splitlines() == ["[]", "False", "True None True"]
 
@@ -299,14 +306,7 @@ def test_only_the_first_worker_says_the_mathtext_cache_cannot_be_shared(root, tm
         "print('---', file=sys.stderr)\n"
         "worker._worker_init(sys.argv[1], first=False)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(root)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
+    out = run_in_empty_folder(code, root, tmp_path)
     said, after = out.stderr.split("---\n")
     assert said.startswith("natgrad preview: this matplotlib's mathtext cache is not the one")
     assert after == ""
