@@ -119,24 +119,32 @@ def prepared_line(basedir: Path, cfg: dict) -> str:
     return f"natgrad: {info.value}"
 
 
+@pytest.fixture(scope="module")
+def schema_folder(tmp_path_factory):
+    """A folder holding the schema (and a figures/ folder), where :func:`prepared_line`
+    writes each case's config.yaml."""
+    folder = tmp_path_factory.mktemp("prepare")
+    shutil.copytree(ROOT / "workflow" / "schemas", folder / "workflow" / "schemas")
+    (folder / "figures").mkdir()
+    return folder
+
+
 def test_the_snakemake_cases_are_among_the_value_cases():
     assert len(SNAKEMAKE_CASES) == len(THROUGH_SNAKEMAKE)
 
 
 @pytest.mark.parametrize("path, value, words", VALUE_CASES, ids=map(case_id, VALUE_CASES))
-def test_every_bad_value_is_one_line_naming_its_key(tmp_path, monkeypatch, path, value, words):
-    shutil.copytree(ROOT / "workflow" / "schemas", tmp_path / "workflow" / "schemas")
-    (tmp_path / "figures").mkdir()
-    monkeypatch.chdir(tmp_path)  # output_dir is relative to the working directory
+def test_every_bad_value_is_one_line_naming_its_key(schema_folder, monkeypatch, path, value, words):
+    monkeypatch.chdir(schema_folder)  # output_dir is relative to the working directory
     cfg = copy.deepcopy(DEFAULT)
     set_key(cfg, path, value)
-    line = prepared_line(tmp_path, cfg)
+    line = prepared_line(schema_folder, cfg)
     assert "\n" not in line and words in line, line
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path, value, words", SNAKEMAKE_CASES, ids=map(case_id, SNAKEMAKE_CASES))
-def test_bad_value_stops_the_pipeline_cleanly(repo, tmp_path, path, value, words):
+def test_bad_value_stops_the_pipeline_cleanly(repo, schema_folder, path, value, words):
     before = tree_hashes(repo / "figures")
     text = (repo / "config.yaml").read_text()
     cfg = copy.deepcopy(DEFAULT)
@@ -148,10 +156,9 @@ def test_bad_value_stops_the_pipeline_cleanly(repo, tmp_path, path, value, words
         (repo / "config.yaml").write_text(text)
     assert_clean_failure(repo, result, words, before)
     # the line is prepare's, which the in-process cases check
-    shutil.copytree(ROOT / "workflow" / "schemas", tmp_path / "workflow" / "schemas")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(repo)
-        assert (result.stdout + result.stderr).strip() == prepared_line(tmp_path, cfg)
+        assert (result.stdout + result.stderr).strip() == prepared_line(schema_folder, cfg)
 
 
 @pytest.mark.slow
@@ -429,8 +436,8 @@ def test_killed_build_reruns_to_identical_figures(built, tmp_path):
     (repo / "figures").mkdir()
     interrupt(repo, signal.SIGINT)
     assert_no_wrong_figure(repo, reference)
-    # Ctrl-C lets Snakemake remove its lock: the rerun needs no --unlock
-    # sooner: the rerun has fewer jobs left, and a fast machine might end them all
+    # Ctrl-C lets Snakemake remove its lock, so the rerun needs no --unlock; it is
+    # killed sooner, as it has fewer jobs left and a fast machine might end them all
     interrupt(repo, signal.SIGKILL, "--rerun-incomplete", after=0.5)
     time.sleep(1.0)  # orphaned jobs may still finish their atomic writes
     assert_no_wrong_figure(repo, reference)
@@ -453,14 +460,13 @@ def read_only(path) -> str:
     return f"mount --bind {path} {path} && mount -o remount,bind,ro {path}"
 
 
-def in_mount_namespace(*commands: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def in_mount_namespace(*commands: str) -> subprocess.CompletedProcess:
     """Run the shell commands, joined by &&, in a private mount namespace."""
     return subprocess.run(
         ["unshare", "-m", "sh", "-c", " && ".join(commands)],
         capture_output=True,
         text=True,
         timeout=600,
-        env=env,
     )
 
 
