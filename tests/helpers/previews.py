@@ -99,6 +99,11 @@ class Running:
     def stderr(self) -> str:
         return "".join(self.log)
 
+    def said(self, text: str, timeout: float = 60) -> None:
+        """Until the preview's terminal output holds ``text``: a thread reads its pipe,
+        so a line may arrive after what the line reports is seen elsewhere."""
+        self.wait(lambda: text in self.stderr(), f"the terminal's {text!r}", timeout)
+
     def edit(self, old: str, new: str) -> None:
         config = self.repo / "config.yaml"
         text = config.read_text()

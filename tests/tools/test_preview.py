@@ -35,9 +35,7 @@ def refuses_foreign_hosts_and_origins(preview):
         assert status == 421 and b"figures" not in body, host
     for origin in ("http://attacker.example", "null", f"http://127.0.0.1:{port + 1}"):
         assert preview.request("GET", "/events", {"Origin": origin})[0] == 403, origin
-    # the terminal's lines arrive through a pipe a thread reads: waited for, not raced
-    refused = "not this server's host: 'attacker.example'"
-    preview.wait(lambda: refused in preview.stderr(), "the log")
+    preview.said("not this server's host: 'attacker.example'")
 
 
 def serves_only_its_own_files(preview, tmp_path):
@@ -115,7 +113,7 @@ def test_a_failing_figure_shows_its_error_in_place_and_ctrl_c_stops(preview):
     assert "\n" not in error
     assert preview.state()["config_error"] is None
     # the terminal says it once, prefixed once (it said "natgrad: natgrad: figure ...")
-    preview.wait(lambda: error in preview.stderr(), "the terminal's line")
+    preview.said(error)
     assert "natgrad: natgrad:" not in preview.stderr()
     # as a terminal sends it, to every process of the group: no worker's traceback
     assert preview.stop(group=True) == 0
@@ -184,7 +182,7 @@ def shows_a_bad_config_and_recovers(preview, browser, tmp_path):
         "natgrad: config key 'gaussian_isocontours_fisher.title': '$\\\\log p': unbalanced $ "
         "(an odd number of unescaped dollar signs)"
     )
-    preview.wait(lambda: line in preview.stderr(), "the terminal's line")  # it says the same
+    preview.said(line)  # the terminal says the same
     browser.save_screenshot(str(tmp_path / "error.png"))
     # the last good figures stay
     assert image_version(browser, "gaussian_isocontours_fisher") == "1"

@@ -168,7 +168,7 @@ def a_post_edit_rebuilds_it_and_the_page_reloads(live, browser):
         "the edited text",
     )
     assert browser.execute_script("return window.natgradBefore") is None  # reloaded
-    wait(lambda: "natgrad preview: jekyll rebuilt the site (build 2)" in live.stderr(), "the log")
+    live.said("natgrad preview: jekyll rebuilt the site (build 2)")
     # nothing was written into the blog: Jekyll built a mirror of it
     assert not (live.blog / ".jekyll-metadata").exists() and not (live.blog / "_site").exists()
     # a Liquid error is Jekyll's one line on the page; the last good page stays
@@ -335,9 +335,9 @@ def test_symlinks_out_of_the_blog_are_never_served_nor_another_host(tmp_path):
             assert log.count(f"skipped {name}: a symlink out of the blog") == 1, log
         # added while it runs, then a save of the post that Jekyll builds
         (blog / "assets" / "later.txt").symlink_to(secret)
-        live.wait(lambda: "skipped assets/later.txt: a symlink out" in live.stderr(), "the skip")
+        live.said("skipped assets/later.txt: a symlink out")
         post.write_text(POST.replace("shows equidistant points.", "shows points."))
-        live.wait(lambda: "jekyll rebuilt the site (build 2)" in live.stderr(), "the rebuild")
+        live.said("jekyll rebuilt the site (build 2)")
         for path in (
             "/assets/passwd.txt",
             "/assets/later.txt",
@@ -385,7 +385,7 @@ def test_code_saves_dpi_overflow_and_edges_in_the_post_preview(live):
     config.write_bytes(good.replace(b"\ndpi: ", b"\ndpi: 1" + b"0" * 400 + b" #", 1))
     line = live.wait(lambda: live.state()["config_error"], "the dpi's error")
     assert "\n" not in line and ("config.yaml" in line or "'dpi'" in line), line
-    live.wait(lambda: line in live.stderr(), "the terminal's line")
+    live.said(line)
     config.write_bytes(good)
     live.wait(lambda: live.state()["config_error"] is None, "the recovery")
 
