@@ -83,7 +83,8 @@ RENDER_ALL = """
 import sys, yaml
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from natgrad.pipeline.config import load_schema, validate_config
+from natgrad.pipeline.config import load_schema
+from natgrad.pipeline.validate import validate_config
 from natgrad.pipeline.jobs import figure_job, artifact_hashes
 from natgrad.claims import compute_claims, check_claims, claims_markdown
 from natgrad.pipeline.manifest import write_manifest

@@ -49,7 +49,8 @@ EDITS = {
 SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
-from natgrad.pipeline.config import load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import load_config_file, load_schema
+from natgrad.pipeline.validate import validate_config
 from natgrad.pipeline.jobs import figure_job
 cfg = validate_config(load_config_file({root!r} + "/config.yaml"),
                       load_schema({root!r} + "/workflow/schemas/config.schema.yaml"))

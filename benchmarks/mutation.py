@@ -18,8 +18,8 @@ and mutmut resets by itself the results of every function whose code changed, so
 never run are counted as "not run", outside the score. mutmut maps only new tests to
 the functions they run: after code moves between modules (a merge), delete
 ``mutants/mutmut-stats.json`` so that every test is mapped afresh (the tests of
-``natgrad.pipeline.schema``'s code, moved from config, counted for it only then: 35 of
-its survivors and 13 "no test" mutants were killed once they did). mutmut 3.8 keeps a
+the schema's keywords, once moved out of the config module, counted for them only
+then: 35 of their survivors and 13 "no test" mutants were killed once they did). mutmut 3.8 keeps a
 fingerprint of ``[tool.mutmut]``'s pytest arguments and test selection in that file:
 when either changes it resets every result of every module (the 2026-12-07 evening
 run lost the mathematics' and config's results to one test file added to the

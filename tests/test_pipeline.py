@@ -164,7 +164,7 @@ def figures_using(filename):
 @pytest.mark.parametrize(
     "edited, expected",
     [
-        ("natgrad/pipeline/config/validate.py", []),  # runs in Snakemake's own process
+        ("natgrad/pipeline/validate.py", []),  # runs in Snakemake's own process
         ("natgrad/tools/artifacts.py", []),  # the check reads the figures, draws none
         ("natgrad/figures/gaussian_kl_vs_euclidean.py", ["gaussian_kl_vs_euclidean"]),
         ("natgrad/metrics.py", figures_using("metrics.py") + ["claims"]),

@@ -14,9 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from natgrad.pipeline.config import ConfigError, load_schema, validate_config
+from natgrad.pipeline.config import ConfigError, load_schema
 from natgrad.pipeline.jobs import figure_params
 from natgrad.pipeline.render import FigureError, render
+from natgrad.pipeline.validate import validate_config
 from tests.helpers.bad_configs import BAD, set_key
 from tests.helpers.snakemake_runs import (
     FIGURES,

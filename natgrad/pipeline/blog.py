@@ -14,7 +14,7 @@ blog's assets folder (``DIR/..``, the site's source):
   from the figure.
 
 Pure functions, and the check of where they go (before any job): the export's
-adapter writes what they return.
+script (workflow/scripts/export_assets.py) writes what they return.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
 params (:func:`figure_params`: its section, the shared sections it reads, the
 pipeline-wide :data:`SETTINGS`) with their hashes, its files, and the hash of its
 inputs. The Snakefile plans one per figure (and one per sweep batch) and the
-rule hands it to the adapter (workflow/scripts/render.py) as one JSON argument,
-by the one function pair beside it, :meth:`FigureJob.to_json` and
-:meth:`FigureJob.from_json` (``from_json(job.to_json()) == job``); the adapter
+rule hands it to its command (``python -m natgrad.pipeline.render``) as one JSON
+argument, by the one function pair beside it, :meth:`FigureJob.to_json` and
+:meth:`FigureJob.from_json` (``from_json(job.to_json()) == job``); the command
 calls :meth:`FigureJob.render`. The live previews plan theirs the same way. It
 imports neither the config validation (an edit there reruns no figure) nor,
 until it renders, matplotlib.
@@ -96,7 +96,7 @@ class FigureJob:
         ]
 
     def to_json(self) -> str:
-        """The whole record as one JSON string (the rule's ``params``, the adapter's
+        """The whole record as one JSON string (the rule's ``params``, its command's
         argument): every field, the hashes as planned (computed now if the job was
         made without them). Its inverse is :meth:`from_json`. Key order is the
         sections' drawing order, so it is kept."""

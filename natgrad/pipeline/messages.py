@@ -1,6 +1,6 @@
 """How the config's one-line errors name a key and show a value.
 
-Shared by :mod:`natgrad.pipeline.config` and :mod:`natgrad.pipeline.schema` (which
+Shared by :mod:`natgrad.pipeline.config` and :mod:`natgrad.pipeline.validate` (which
 imports jsonschema; this module imports nothing, so a run whose config is
 remembered as valid pays for neither).
 """

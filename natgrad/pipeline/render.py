@@ -1,5 +1,8 @@
 """Drawing a figure into files: the one function every figure job (and the sweep) calls
-per variant (:meth:`natgrad.pipeline.jobs.FigureJob.render`).
+per variant (:meth:`natgrad.pipeline.jobs.FigureJob.render`), and the figure rule's
+command (:func:`main`)::
+
+    python -P -m natgrad.pipeline.render JOB --log LOG
 
 The figure layer's errors are one line that names the figure and the config
 setting; the mathematics below it raises errors that carry only numbers.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,7 +22,7 @@ from ..errors import DivergenceError
 from ..figures import builder, describer, registry
 from .io import plain, save_figure, write_json
 
-__all__ = ["FigureError", "build", "describe", "render"]
+__all__ = ["FigureError", "build", "describe", "main", "render"]
 
 
 def build(name: str, params: dict, *, on_divergence: str = "raise") -> tuple:
@@ -142,3 +146,39 @@ def render(
             write_json(_describe_stored(name, stored, params), text_path)
         save_figure(fig, figure_paths, dpi=dpi)
     return data
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Draw the job JOB (:meth:`natgrad.pipeline.jobs.FigureJob.to_json`, the figure
+    rule's ``params``), everything written to stderr (tracebacks included) going
+    to LOG; a figure's error is also one line on the terminal.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 1 after a figure's error (Snakemake then removes
+        the job's outputs).
+    """
+    import argparse
+
+    from .jobs import FigureJob
+
+    parser = argparse.ArgumentParser(prog="python -m natgrad.pipeline.render")
+    parser.add_argument("job", help="the job's record as JSON (FigureJob.to_json)")
+    parser.add_argument("--log", required=True)
+    args = parser.parse_args(argv)
+    # for the rest of the process, so that any traceback lands in the log too
+    sys.stderr = open(args.log, "w")
+    try:
+        FigureJob.from_json(args.job).render()
+    except FigureError as err:
+        for stream in (sys.stderr, sys.__stderr__):
+            print(f"natgrad: {err}", file=stream)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    # Run by -m, this file is __main__ and is imported again as
+    # natgrad.pipeline.render by FigureJob.render: its functions twice, no state.
+    sys.exit(main())

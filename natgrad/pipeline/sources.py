@@ -124,8 +124,8 @@ def imported_sources(*paths: str | Path) -> list[Path]:
 
 def figure_inputs(name: str) -> list[Path]:
     """Every file a figure's job reads: the natgrad modules its module, the job
-    (:class:`~natgrad.pipeline.jobs.FigureJob`) and the renderer import, the style,
-    and the job's adapter (workflow/scripts/render.py).
+    (:class:`~natgrad.pipeline.jobs.FigureJob`) and the renderer (the rule's
+    command, :func:`natgrad.pipeline.render.main`) import, and the style.
 
     The Snakefile makes them the job's inputs and hashes them into its manifest
     (:func:`natgrad.pipeline.manifest.inputs_sha256`); the live preview hashes the same.
@@ -143,7 +143,6 @@ def _figure_inputs(package: Path, name: str) -> tuple[Path, ...]:
             package / "figures" / f"{name}.py",
         ),
         package / "drawing" / "natgrad.mplstyle",
-        package.parent / "workflow" / "scripts" / "render.py",
     )
 
 

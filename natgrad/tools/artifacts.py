@@ -707,8 +707,9 @@ def missing_text_engine(committed: str | Path) -> str | None:
 
 
 def _current_hashes(root: Path) -> dict[str, str]:
-    from ..pipeline.config import load_config_file, load_schema, validate_config
+    from ..pipeline.config import load_config_file, load_schema
     from ..pipeline.jobs import artifact_hashes
+    from ..pipeline.validate import validate_config
 
     config = validate_config(
         load_config_file(root / "config.yaml"),

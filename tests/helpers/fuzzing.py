@@ -11,8 +11,9 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from natgrad.pipeline.config import ConfigError, load_config_file, validate_config
+from natgrad.pipeline.config import ConfigError, load_config_file
 from natgrad.pipeline.post import read_images
+from natgrad.pipeline.validate import validate_config
 from natgrad.tools.artifacts import compare_dirs
 
 ROOT = Path(__file__).resolve().parents[2]

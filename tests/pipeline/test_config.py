@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from natgrad.metrics import validate_spd
-from natgrad.pipeline.config import ConfigError, load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import ConfigError, load_config_file, load_schema
 from natgrad.pipeline.messages import key_path
-from natgrad.pipeline.schema import drawn_texts, spd2_problem
+from natgrad.pipeline.validate import drawn_texts, spd2_problem, validate_config
 from tests.helpers.bad_configs import BAD, DELETE, D, E, G, set_key  # noqa: E741
 
 
@@ -291,14 +291,14 @@ def test_config_validation_does_not_import_numpy(root):
     ],
 )
 def test_mathtext_problem(text, problem):
-    from natgrad.pipeline.config import mathtext_problem
+    from natgrad.pipeline.validate import mathtext_problem
 
     found = mathtext_problem(text)
     assert (found is None) if problem is None else (problem in found), found
 
 
 def test_texts_are_checked_once_and_remembered(schema, default_config, tmp_path):
-    from natgrad.pipeline.config import check_texts
+    from natgrad.pipeline.validate import check_texts
 
     cache = tmp_path / "cache" / "texts.json"
     check_texts(validate_config(default_config, schema), schema, cache)
@@ -520,8 +520,7 @@ def test_config_sha256_is_of_canonical_json():
 def test_config_file_problems_are_one_line_each(tmp_path):
     import yaml
 
-    from natgrad.pipeline.config import load_config_file
-    from natgrad.pipeline.config.read import _safe_loader
+    from natgrad.pipeline.config import _safe_loader, load_config_file
 
     missing = tmp_path / "none.yaml"
     with pytest.raises(ConfigError) as info:
@@ -631,10 +630,11 @@ def repo(root, tmp_path):
 
 def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
     import natgrad.pipeline.config as C
+    import natgrad.pipeline.validate as V
 
     calls = []
-    real = C.validate_config
-    monkeypatch.setattr(C, "validate_config", lambda *a: calls.append(1) or real(*a))
+    real = V.validate_config
+    monkeypatch.setattr(V, "validate_config", lambda *a: calls.append(1) or real(*a))
     cache = tmp_path / "not" / "yet" / "there"
     first = C.prepare(repo, {}, cache)
     stored = json.loads((cache / "config-ok.json").read_text())
@@ -656,7 +656,7 @@ def test_prepare_remembers_in_the_documented_files(repo, tmp_path, monkeypatch):
 
 def toy_line(config, schema):
     """The one line validation gives ``config`` under a toy ``schema``, or None."""
-    from natgrad.pipeline.schema import error_line, first_error
+    from natgrad.pipeline.validate import error_line, first_error
 
     err = first_error(config, schema)
     return None if err is None else error_line(err)
@@ -873,7 +873,7 @@ def test_the_remembered_validation_is_keyed_on_content_not_order(
     ],
 )
 def test_latex_problem_is_what_latex_says(latex, text, problem):
-    from natgrad.pipeline.config import latex_problem
+    from natgrad.pipeline.validate import latex_problem
 
     assert latex_problem(text) == problem
 
@@ -897,7 +897,7 @@ def test_latex_problem_typesets_in_the_figures_style(latex):
     style's LaTeX preamble and size, not matplotlib's defaults."""
     import uuid
 
-    from natgrad.pipeline.config import latex_problem
+    from natgrad.pipeline.validate import latex_problem
 
     text = f"$x_1$ probe {uuid.uuid4().hex}"  # never typeset before
     assert not tex_cached(text)
@@ -911,7 +911,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 ):
     """mathtext accepting a text says nothing of LaTeX: the remembered texts are
     keyed on the engine too."""
-    import natgrad.pipeline.config.validate as C
+    import natgrad.pipeline.validate as C
 
     cache = tmp_path / "texts.json"
     C.check_texts(validate_config(default_config, schema), schema, cache)
@@ -947,7 +947,7 @@ def test_with_usetex_the_texts_are_checked_by_latex_and_remembered_apart(
 
 
 def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_path, monkeypatch):
-    import natgrad.pipeline.config.validate as C
+    import natgrad.pipeline.validate as C
 
     cache = tmp_path / "texts.json"
     full = validate_config(default_config, schema)
@@ -971,7 +971,7 @@ def test_the_remembered_texts_are_not_parsed_again(schema, default_config, tmp_p
 
 def test_only_the_schemas_texts_are_checked(schema, default_config):
     """A string that is not a title or label may hold a lone dollar sign (a path)."""
-    from natgrad.pipeline.config import check_texts
+    from natgrad.pipeline.validate import check_texts
 
     cfg = validate_config(dict(default_config, output_dir="figures$1"), schema)
     check_texts(cfg, schema)
@@ -997,7 +997,7 @@ def test_only_the_schemas_texts_are_checked(schema, default_config):
 
 
 def test_a_mathtext_error_is_matplotlibs_last_line_without_the_exception_name():
-    from natgrad.pipeline.config import mathtext_problem
+    from natgrad.pipeline.validate import mathtext_problem
 
     problem = mathtext_problem("$x^{$")
     assert problem.startswith("mathtext cannot draw it: Expected end_group, found end of text")
@@ -1030,7 +1030,7 @@ def test_matrix_symmetry_edge_and_scale(schema):
 def test_the_yaml_loader_falls_back_to_pyyamls_own(monkeypatch):
     import yaml
 
-    from natgrad.pipeline.config.read import _safe_loader
+    from natgrad.pipeline.config import _safe_loader
 
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
     assert _safe_loader() is yaml.SafeLoader
@@ -1238,7 +1238,7 @@ def test_a_drawn_text_is_bounded_work(schema, default_config, title, words):
     deep braces (a RecursionError traceback): both one line naming the key."""
     import time
 
-    from natgrad.pipeline.config import check_texts
+    from natgrad.pipeline.validate import check_texts
 
     cfg = copy.deepcopy(default_config)
     cfg["gaussian_isocontours_fisher"]["title"] = title
@@ -1273,14 +1273,13 @@ def test_the_validation_key_is_the_content_of_every_file_validation_imports(tmp_
     s.write_text("{}\n")
     assert _validation_key("a: 1\n", s, {}) is not None
     hashed = {p.relative_to(PACKAGE).as_posix() for p in read if p.is_relative_to(PACKAGE)}
-    imported = imported_sources(PACKAGE / "pipeline" / "config" / "__init__.py")
+    imported = imported_sources(PACKAGE / "pipeline" / "config.py")
     assert hashed == {p.relative_to(PACKAGE).as_posix() for p in imported}
-    assert {"pipeline/config/__init__.py", "pipeline/config/read.py", "pipeline/config/merge.py",
-            "pipeline/config/validate.py", "pipeline/schema.py", "pipeline/messages.py",
+    assert {"pipeline/config.py", "pipeline/validate.py", "pipeline/messages.py",
             "drawing/colors.py", "drawing/style.py"} <= hashed  # fmt: skip
 
 
-# --- reading at its edges (natgrad.pipeline.config.read) ------------------------------
+# --- reading at its edges (natgrad.pipeline.config) -----------------------------------
 
 
 def test_a_text_file_of_exactly_its_limit_is_read_and_one_more_byte_is_not(tmp_path):
@@ -1364,7 +1363,7 @@ def test_an_integer_too_long_to_read_is_named_with_its_digits():
 
 
 def test_a_command_line_number_of_the_longest_length_read_is_a_number():
-    from natgrad.pipeline.config.merge import _SCALAR_CHARS, command_line_values
+    from natgrad.pipeline.config import _SCALAR_CHARS, command_line_values
 
     digits = "1" * _SCALAR_CHARS
     assert command_line_values(digits) == int(digits)
@@ -1395,7 +1394,7 @@ def test_prepare_names_config_yaml_and_bounds_its_overrides(tmp_path, root):
 
 
 def test_a_drawn_text_of_exactly_the_limit_is_parsed_and_one_more_is_not(schema, default_config):
-    from natgrad.pipeline.config import MAX_DRAWN_CHARS, check_texts
+    from natgrad.pipeline.validate import MAX_DRAWN_CHARS, check_texts
 
     cfg = copy.deepcopy(default_config)
     cfg["gaussian_isocontours_fisher"]["title"] = "x" * MAX_DRAWN_CHARS
@@ -1412,7 +1411,7 @@ def test_a_drawn_text_of_exactly_the_limit_is_parsed_and_one_more_is_not(schema,
 
 
 def test_mathtext_nested_too_deep_is_said_so():
-    from natgrad.pipeline.config import mathtext_problem
+    from natgrad.pipeline.validate import mathtext_problem
 
     text = "$" + "{" * 400 + "x" + "}" * 400 + "$"
     assert mathtext_problem(text) == "mathtext cannot draw it: nested too deep"

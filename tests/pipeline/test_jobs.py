@@ -1,14 +1,15 @@
-"""natgrad.pipeline.jobs: one figure job, planned by the Snakefile, read back by the adapter."""
+"""natgrad.pipeline.jobs: one figure job, planned by the Snakefile, read back by its rule."""
 
 import json
 from dataclasses import replace
 
 import pytest
 
-from natgrad.pipeline.config import load_schema, validate_config
+from natgrad.pipeline.config import load_schema
 from natgrad.pipeline.jobs import CHECKOUT, FigureJob, figure_job, figure_params
 from natgrad.pipeline.manifest import inputs_sha256
 from natgrad.pipeline.sources import figure_inputs
+from natgrad.pipeline.validate import validate_config
 
 NAME = "equidistant_points"
 
@@ -48,7 +49,7 @@ def test_json_round_trip_keeps_every_variant_and_the_planned_hashes(root, defaul
     assert [v["figure"]["n_steps"] for v in back.variants] == [section["n_steps"], 3]
     assert back.inputs_sha256() == job.inputs_sha256()
     assert back.outputs == [*job.figures, *job.data, *job.manifests, *job.texts]
-    # the adapter uses the hashes the Snakefile planned, not its own
+    # the command uses the hashes the Snakefile planned, not its own
     planned = json.loads(text)
     planned["digests"] = ["x", "y"]
     assert FigureJob.from_json(json.dumps(planned)).inputs_sha256() == ["x", "y"]
@@ -229,7 +230,7 @@ def test_text_alternatives_travel_with_the_job_and_are_written_a_variant(
     tmp_path, root, default_config
 ):
     """``texts``: one text alternative a variant, in the record to_json writes (the
-    adapter's and the preview's worker's), written by render with or without
+    command's and the preview's worker's), written by render with or without
     manifests; a job without them writes none (above) and names none."""
     from dataclasses import replace
 
@@ -281,7 +282,7 @@ def test_render_names_the_variant_of_a_batch_that_diverges(tmp_path, root, defau
 
 def test_a_job_made_without_its_hashes_hands_them_on(root, default_config):
     """A FigureJob made by hand (no digests): its JSON carries the hashes of its inputs
-    as they are, so the adapter draws what was planned."""
+    as they are, so the command draws what was planned."""
     planned = figure_job(config(root, default_config), NAME, ["f.png"], ["d.json"])
     by_hand = replace(planned, digests=None)
     back = FigureJob.from_json(by_hand.to_json())

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from natgrad.figures import registry
-from natgrad.pipeline.config import ConfigError, load_schema, validate_config
+from natgrad.pipeline.config import ConfigError, load_schema
 from natgrad.pipeline.post import Image, export_figures, post_images, read_images, render_liquid
+from natgrad.pipeline.validate import validate_config
 
 
 def assets(text, markdown=True):

@@ -49,7 +49,8 @@ def test_render_missing_directory(tmp_path, default_config):
 RENDER_ALL = """
 import json, sys
 from pathlib import Path
-from natgrad.pipeline.config import load_config_file, load_schema, validate_config
+from natgrad.pipeline.config import load_config_file, load_schema
+from natgrad.pipeline.validate import validate_config
 from natgrad.pipeline.jobs import figure_job
 from natgrad.figures import registry
 

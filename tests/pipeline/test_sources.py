@@ -39,17 +39,9 @@ def test_a_figure_uses_its_mathematics_and_not_the_pipeline():
         "pipeline/__init__.py",
         "drawing/__init__.py",
     } <= used
-    # neither the config validation, the artifact check, nor another figure
-    assert (
-        not {
-            "pipeline/config/__init__.py",
-            "pipeline/config/validate.py",
-            "tools/artifacts.py",
-            "claims.py",
-            "pipeline/sources.py",
-        }
-        & used
-    )
+    # neither the config, its validation, the artifact check, nor another figure (the
+    # command's job record, jobs.py, imports sources.py: what it reads is an input)
+    assert not {"pipeline/config.py", "pipeline/validate.py", "tools/artifacts.py", "claims.py"} & used
     assert not {n for n in used if n.startswith("figures/") and "equidistant" not in n} - {
         "figures/__init__.py",
         "figures/_words.py",  # the text alternatives' words, which every figure uses
@@ -61,10 +53,21 @@ def test_relative_and_absolute_imports_and_function_level_ones(tmp_path):
     # `from . import gaussian`, `from .descent import ...`
     assert {"objectives.py", "gaussian.py", "descent.py", "metrics.py"} <= used
     assert "drawing/plotting.py" not in used
-    # artifacts imports config inside a function
-    # and a package (config/__init__.py) its modules (`from .read import ...`)
+    # artifacts imports config and validate inside a function; config imports
+    # validate inside one too (`from .validate import ...`)
     used = names(imported_sources(PACKAGE / "tools" / "artifacts.py"))
-    assert {"pipeline/config/__init__.py", "pipeline/config/read.py"} <= used
+    assert {"pipeline/config.py", "pipeline/validate.py"} <= used
+    assert "pipeline/validate.py" in names(imported_sources(PACKAGE / "pipeline" / "config.py"))
+
+
+def test_a_relative_import_starts_from_the_package_a_module_or_its_init_is_in():
+    from natgrad.pipeline.sources import _package_of
+
+    # `from .x import` in natgrad/tools/preview/cli.py and in its __init__ both
+    # mean natgrad.tools.preview.x
+    assert _package_of(PACKAGE / "tools" / "preview" / "cli.py") == "natgrad.tools.preview"
+    assert _package_of(PACKAGE / "tools" / "preview" / "__init__.py") == "natgrad.tools.preview"
+    assert _package_of(PACKAGE / "metrics.py") == "natgrad"
 
 
 def test_every_figures_inputs_are_what_modulefinder_finds():
@@ -90,7 +93,6 @@ def test_every_figures_inputs_are_what_modulefinder_finds():
         assert figure_inputs(name) == [
             *sorted([*found, *stubs]),
             PACKAGE / "drawing" / "natgrad.mplstyle",
-            PACKAGE.parent / "workflow" / "scripts" / "render.py",
         ], name
         if PACKAGE / "gaussian.py" in found:
             reaches_gaussian.add(name)
@@ -202,7 +204,7 @@ def test_several_modules_at_once_and_files_outside_the_package(toy, tmp_path, mo
     assert imported_sources("chain.py") == sorted(toy / r for r in USES["chain.py"])
 
 
-def test_a_figures_inputs_are_its_modules_the_job_the_renderer_style_and_adapter(toy):
+def test_a_figures_inputs_are_its_modules_the_job_the_renderer_and_style(toy):
     from natgrad.pipeline.sources import figure_inputs, forget
 
     for rel, text in {
@@ -226,7 +228,6 @@ def test_a_figures_inputs_are_its_modules_the_job_the_renderer_style_and_adapter
     assert figure_inputs("ellipses") == [
         *(toy / m for m in modules),
         toy / "drawing" / "natgrad.mplstyle",
-        toy.parent / "workflow" / "scripts" / "render.py",
     ]
     # found once: a save is seen after forget(), as the previews call it
     (toy / "figures" / "ellipses.py").write_text("from .. import leaf, other  # noqa: F401\n")

@@ -56,16 +56,17 @@ STYLE = os.path.relpath(NATGRAD / "drawing" / "natgrad.mplstyle")
 # A figure job runs by shell:, not script: (Snakemake's script preamble cost
 # 0.07 s of wall time a job on two cores: benchmarks/bench_pipeline.py (i), (j)).
 # Its `python3` is the interpreter running Snakemake, as for script:, unless
-# --use-conda activates the rule's environment in front of it.
-os.environ.update(PATH=os.pathsep.join([os.path.dirname(sys.executable), os.getenv("PATH", "")]))
-ADAPTER = os.path.relpath(Path(workflow.basedir, "workflow", "scripts", "render.py"))
+# --use-conda activates the rule's environment in front of it; either imports the
+# natgrad of this checkout (and `python3 -P` not one in the working directory).
+for _var, _first in ("PATH", os.path.dirname(sys.executable)), ("PYTHONPATH", workflow.basedir):
+    os.environ[_var] = os.pathsep.join(filter(None, [_first, os.getenv(_var)]))
 
 
 def code(job):
     """The natgrad files a job's code imports (:attr:`natgrad.pipeline.jobs.FigureJob.inputs`
-    less the style and the adapter, which the rule names), relative to the working
-    directory, as every input."""
-    return [f for f in map(os.path.relpath, job.inputs) if f not in (STYLE, ADAPTER)]
+    less the style, which the rule names), relative to the working directory, as
+    every input."""
+    return [f for f in map(os.path.relpath, job.inputs) if f != STYLE]
 
 
 # Every figure of the post (and those it promises): one job each, writing its

@@ -11,7 +11,6 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
         input:
             code=ancient(code(job)),
             style=ancient(STYLE),
-            adapter=ancient(ADAPTER),
             stamp=stamp(rule_name),
         output:
             figures=reported(job, job.figures),
@@ -32,4 +31,4 @@ for rule_name, job in {**FIGURE_JOBS, **SWEEP_JOBS}.items():
             job=job.to_json(),
         # the job's record, its outputs included (the same job as the outputs above)
         shell:
-            "python3 {input.adapter:q} {params.job:q} --log {log:q}"
+            "python3 -P -m natgrad.pipeline.render {params.job:q} --log {log:q}"

@@ -8,7 +8,7 @@ fork server's natgrad and imports the one on disk, so edited code is what draws;
 stays, warm from its own drawings, for the next save and is replaced when natgrad's
 code changes.
 
-A worker draws what the pipeline's adapter (``workflow/scripts/render.py``)
+A worker draws what the figure rule's command (:func:`natgrad.pipeline.render.main`)
 draws: :meth:`natgrad.pipeline.jobs.FigureJob.from_json` of the job the preview
 planned, then :meth:`~natgrad.pipeline.jobs.FigureJob.render`.
 """
@@ -106,7 +106,7 @@ def _import_failed(err: BaseException) -> bool:
 
 
 def draw(jobs: dict[str, Planned]) -> dict[str, str | None]:
-    """In the worker: render each planned job as the pipeline's adapter does; name ->
+    """In the worker: render each planned job as the figure rule's command does; name ->
     its one-line error, or None.
 
     The fork server's copy, called by :func:`_serve`; what it draws with is

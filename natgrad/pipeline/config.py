@@ -1,19 +1,47 @@
-"""Reading a config: YAML files (config.yaml, the schema) and their values, within bounds.
+"""The pipeline's config: read, merged with overrides, remembered once valid.
+
+:func:`prepare` is what the Snakefile (and the live preview) calls: config.yaml
+read as YAML within bounds, ``--config``/``--configfile`` merged onto it, the
+result validated (:mod:`natgrad.pipeline.validate`, imported only then) and
+remembered, so that an unchanged config costs neither jsonschema nor matplotlib.
 
 Any config, from any source (config.yaml, ``--configfile``, ``--config``), is
 bounded before anything expands it (:func:`check_bounds`), so that reading,
 validating and hashing it take seconds and megabytes whatever it holds: a YAML
 alias bomb, a list nested 100000 deep, an integer of 5000 digits, a FIFO or
 ``/dev/zero`` as the file. Never ``eval``: the safe loader builds plain data only.
+``--config`` values mean what they would in config.yaml (:func:`command_line_values`);
+nested mappings merge key by key, as Snakemake merges its own configs (:func:`merge`).
+
+One source of values: ``config.yaml``
+-------------------------------------
+Every value is written once, in ``config.yaml``; the schema states each key's
+type, allowed values and description and lists every key as ``required``, with
+no ``default``. So a key deleted from config.yaml is a one-line "required but
+not set" error rather than a value silently taken from elsewhere. config.yaml
+is the source rather than the schema because
+
+- it is what a user of the workflow reads to see the knobs (the Snakemake
+  workflow template's ``config/config.yaml`` holds every value the same way),
+  with the comments that say why a value is what it is;
+- ``--config`` and ``--configfile`` overrides are merged onto it
+  (:func:`prepare`), so a partial override still gives a complete config;
+- the tests, the preview and the benchmarks read it (the ``default_config``
+  fixture, :func:`prepare`), as the pipeline does: there is no second set of
+  values (schema defaults) to drift from it, and no test keeping two equal.
+
+A list item (a panel) sets every key of its own too: ``--config`` replaces a
+list whole, so a default inside an item could only come from the schema.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
 
-from ..messages import ConfigError, key_path
+from .messages import ConfigError, key_path
 
 __all__ = [
     "MAX_CONFIG_BYTES",
@@ -21,14 +49,19 @@ __all__ = [
     "MAX_INT_DIGITS",
     "MAX_TEXT_BYTES",
     "MAX_VALUES",
+    "ConfigError",
     "check_bounds",
     "check_nesting",
+    "check_output_dir",
+    "command_line_values",
     "load_config_file",
     "load_schema",
+    "merge",
+    "overrides",
     "parse_config",
+    "prepare",
     "read_text_file",
 ]
-
 
 # Bounds on any config, from any source (config.yaml, --configfile, --config), so
 # that reading, validating and hashing it take seconds and megabytes whatever it
@@ -249,3 +282,152 @@ def load_schema(path: str | Path) -> dict:
 
     with open(path) as fh:
         return yaml.load(fh, Loader=_safe_loader())
+
+
+# The longest string --config re-reads as a YAML scalar: a number of
+# MAX_INT_DIGITS digits with its sign, point and exponent; longer is text.
+_SCALAR_CHARS = MAX_INT_DIGITS + 10
+
+
+def command_line_values(value: Any) -> Any:
+    """``--config`` values as config.yaml would mean them.
+
+    Snakemake reads ``--config key=value`` as a number, ``True``/``False``, or
+    else YAML with every scalar a string (``usetex=false`` gives ``"false"``,
+    ``gaussian_data={n: 500}`` gives ``{"n": "500"}``). Each such string is read
+    again as a YAML scalar by the loader config.yaml is read with, where that
+    gives a boolean, a number or null; any other string stays as it is.
+    Call it on a value :func:`check_bounds` accepted (:func:`overrides` does):
+    it visits every value, aliases expanded.
+    """
+    import yaml
+
+    if isinstance(value, dict):
+        return {k: command_line_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [command_line_values(v) for v in value]
+    if isinstance(value, str) and len(value) <= _SCALAR_CHARS:
+        try:
+            read = yaml.load(value, Loader=_safe_loader())
+        except (yaml.YAMLError, ValueError, RecursionError):
+            return value
+        if read is None or isinstance(read, bool | int | float):
+            return read
+    return value
+
+
+def merge(base: dict, override: dict) -> dict:
+    """``base`` updated by ``override``, nested mappings merged key by key, as
+    Snakemake merges its own configs (:func:`snakemake.utils.update_config`, on a
+    copy: ``base`` is left as it was). Its depth is bounded before (:func:`check_bounds`).
+    """
+    from snakemake.utils import update_config
+
+    out = copy.deepcopy(base)
+    update_config(out, override)
+    return out
+
+
+def overrides(config: dict, command_line: dict) -> dict:
+    """The overrides of config.yaml: Snakemake's ``config`` (``--configfile``
+    files, then ``--config``) with the ``--config`` values read as config.yaml
+    would read them (:func:`command_line_values`). Both are bounded
+    (:func:`check_bounds`) before anything walks them.
+    """
+    check_bounds(command_line, "--config")
+    check_bounds(config, "--configfile")
+    return merge(config, command_line_values(command_line))
+
+
+def check_output_dir(path: str) -> None:
+    """The output directory must be writable, or creatable inside an existing directory."""
+    import os
+
+    p = Path(path)
+    where = f"config key 'output_dir': {path!r}"
+    if ".git" in p.resolve().parts:
+        raise ConfigError(f"{where} is inside a .git folder, git's own; give another folder")
+    if p.exists():
+        if not p.is_dir():
+            raise ConfigError(f"{where} exists but is not a directory")
+        if not os.access(p, os.W_OK | os.X_OK):
+            raise ConfigError(f"{where} is not writable")
+    elif not p.parent.is_dir():
+        raise ConfigError(f"{where} does not exist, nor does its parent {str(p.parent)!r}")
+    elif not os.access(p.parent, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where} does not exist and {str(p.parent)!r} is not writable")
+
+
+def _validation_key(config_text: str, schema_path: Path, overrides: dict) -> str | None:
+    """Hash of everything :func:`prepare`'s validation depends on, or None if unreadable.
+    ``overrides`` must be bounded (:func:`overrides`): they are hashed whole."""
+    import hashlib
+    import json
+
+    from ..drawing.style import latex_available
+    from .sources import imported_sources
+
+    h = hashlib.sha256(config_text.encode())
+    try:
+        # the schema, and the content of the code validation runs: this module and
+        # every natgrad file it imports (read from the imports, never listed by hand)
+        for path in (schema_path, *imported_sources(Path(__file__))):
+            h.update(path.read_bytes())
+    except OSError:
+        return None
+    h.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    h.update(str(latex_available()).encode())
+    return h.hexdigest()
+
+
+def prepare(basedir: str | Path, overrides: dict, cache_dir: str | Path | None = None) -> dict:
+    """The pipeline's config: ``<basedir>/config.yaml`` updated by ``overrides``
+    (Snakemake's ``--config`` and ``--configfile``), validated against
+    ``<basedir>/workflow/schemas/config.schema.yaml``
+    (:func:`natgrad.pipeline.validate.validate_config`), every text checked by
+    the engine that will draw it (:func:`natgrad.pipeline.validate.check_texts`),
+    the output directory checked (:func:`check_output_dir`).
+
+    Snakemake runs this on every invocation, a no-op included. With ``cache_dir``
+    the validated config is remembered there under a hash of the config file,
+    the overrides, the schema and the validation's own code: when none of them
+    changed, the result is read back and jsonschema is not even imported.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the key and what is wrong.
+    """
+    import json
+
+    basedir = Path(basedir)
+    config_path = basedir / "config.yaml"
+    schema_path = basedir / "workflow/schemas/config.schema.yaml"
+    cache = Path(cache_dir) / "config-ok.json" if cache_dir else None
+    check_bounds(overrides, "--config/--configfile")
+    config_text = read_text_file(config_path, MAX_CONFIG_BYTES, config_path.name)
+    key = _validation_key(config_text, schema_path, overrides) if cache else None
+    checked = None
+    if key and cache.is_file():
+        try:
+            remembered = json.loads(cache.read_text())
+            if isinstance(remembered, dict) and remembered.get("key") == key:
+                checked = remembered["config"]
+        except (OSError, ValueError, KeyError):
+            checked = None  # unreadable or not ours: validate again
+    if checked is None:
+        from .validate import check_texts, validate_config
+
+        schema = load_schema(schema_path)
+        checked = validate_config(
+            merge(parse_config(config_text, config_path.name), overrides), schema
+        )
+        check_texts(checked, schema, Path(cache_dir) / "texts-ok.json" if cache_dir else None)
+        if key:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_text(json.dumps({"key": key, "config": checked}))
+            except OSError:
+                pass  # a read-only working directory validates again next time
+    check_output_dir(checked["output_dir"])
+    return checked
