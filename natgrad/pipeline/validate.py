@@ -343,8 +343,8 @@ def validate_config(config: Any, schema: dict) -> dict:
     Every check is the schema's, run by jsonschema with natgrad's keywords
     (above); then ``usetex: true`` needs LaTeX
     installed, which only this machine can say. Nothing is filled in: the
-    schema requires every key (config.yaml is the one source of values; see the
-    module's docstring).
+    schema requires every key (config.yaml is the one source of values; see
+    :mod:`natgrad.pipeline.config`).
 
     Parameters
     ----------
