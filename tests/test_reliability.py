@@ -475,11 +475,14 @@ def in_mount_namespace(*commands: str) -> subprocess.CompletedProcess:
 def test_one_core_from_another_directory_with_a_read_only_checkout(built, tmp_path):
     """Snakefile and working directory elsewhere (-s, -d), the checkout mounted read-only,
     the figures written to another folder, one job at a time: the same bytes as the
-    shared build on four cores (separate processes, another job order). Where read-only
+    shared build on four cores (separate processes, another job order). The working
+    directory holds another natgrad, which no job imports (`python3 -P`). Where read-only
     mounts are refused the checkout stays writable, and the test says it was skipped."""
     reference, _ = built
     mounts = shutil.which("unshare") is not None and read_only_mounts_work(tmp_path)
     checkout = copy_repo(tmp_path / "checkout")
+    (tmp_path / "work" / "natgrad").mkdir(parents=True)
+    (tmp_path / "work" / "natgrad" / "__init__.py").write_text("raise ImportError('a decoy')\n")
     out = tmp_path / "out"
     out.mkdir()
     snake = (
