@@ -1,6 +1,10 @@
-"""The figures' text for a Jekyll blog: a data file and an include (export, ``blog_text``).
+"""What export writes into a Jekyll blog: which figures, where, and their text.
 
-``snakemake export --config blog_assets=DIR blog_text=true`` writes, beside the
+:func:`export_figures` lists the files export copies (those the post shows, read
+by :mod:`natgrad.pipeline.post`, imported only then), :func:`check_blog_assets`
+checks the assets folder they go to before any job runs.
+
+With ``blog_text``, ``snakemake export --config blog_assets=DIR blog_text=true`` writes, beside the
 blog's assets folder (``DIR/..``, the site's source):
 
 - ``_data/natgrad.yml``: per figure its ``src``, ``alt``, ``description``,
@@ -13,19 +17,27 @@ blog's assets folder (``DIR/..``, the site's source):
   ``caption="..."`` of its own replaces the figure's) and its text never drifts
   from the figure.
 
-Pure functions, and the check of where they go (before any job): the export's
-script (workflow/scripts/export_assets.py) writes what they return.
+Pure functions, and the checks of where they go (before any job, :func:`check_blog_text`
+too): the export's script (workflow/scripts/export_assets.py) writes what they return.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .config import ConfigError
 
-__all__ = ["DATA_FILE", "INCLUDE_FILE", "INCLUDE", "blog_data", "check_blog_text"]
+__all__ = [
+    "DATA_FILE",
+    "INCLUDE",
+    "INCLUDE_FILE",
+    "blog_data",
+    "check_blog_assets",
+    "check_blog_text",
+    "export_figures",
+]
 
 #: Where the data and the include go, relative to the site's source.
 DATA_FILE = "_data/natgrad.yml"
@@ -140,3 +152,93 @@ def check_blog_text(config: Mapping) -> None:
                 f"{where}: {str(target)!r} is {kind}; export would replace it with its "
                 f"{name}: move it away"
             )
+
+
+def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
+    """The files export copies into the blog's assets folder (``name.png``, ...).
+
+    Those the post shows (config ``post``) under ``/assets/``, in any format
+    config's ``formats`` builds; without a post, the PNG of each figure of
+    ``post_figures``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the first image under ``/assets/`` of the post that the pipeline
+        does not build, a post that shows none of its figures, or a figure of
+        ``post_figures`` that it does not build.
+    """
+    known = set(figures)
+    if not config["post"]:
+        unknown = [f for f in config["post_figures"] if f not in known]
+        if unknown:
+            raise ConfigError(
+                f"config key 'post_figures': {unknown[0]!r} is not a figure of the pipeline"
+            )
+        return [f"{name}.png" for name in config["post_figures"]]
+    formats = config.get("formats", ["png"])
+    from .post import post_images  # only with a post: its reader costs 5 ms a run
+
+    files = post_images(config["post"])
+    for image in files:
+        stem, dot, ext = image.rpartition(".")
+        if not (dot and stem in known and ext in formats):
+            raise ConfigError(
+                f"config key 'post': {config['post']} shows /assets/{image}, which the "
+                "pipeline does not build"
+                + (f" (add {ext} to formats)" if stem in known and ext in ("pdf", "svg") else "")
+            )
+    if not files:
+        raise ConfigError(
+            f"config key 'post': {config['post']} shows none of the pipeline's figures "
+            "(no image under /assets/ outside comments and code); nothing to export"
+        )
+    return files
+
+
+# Folders the pipeline itself writes (beside config's output_dir), the tracked
+# build (figures/, whatever output_dir says) and git's own: export must not write a
+# blog's image among them.
+_OWN_FOLDERS = ("figures", "results", "logs", ".snakemake", ".check", ".preview", ".git")
+
+
+def check_blog_assets(config: dict, files: Iterable[str], workdir: str | Path = ".") -> None:
+    """Export's destination, before any job: an existing directory it may write,
+    not one of the pipeline's own output folders, where no file it writes is
+    anything but a regular file (or absent).
+
+    Raises
+    ------
+    ConfigError
+        ``config key 'blog_assets': ...`` naming the folder and what is wrong.
+    """
+    import os
+
+    dest = config["blog_assets"]
+    where = f"config key 'blog_assets': {dest!r}"
+    if not Path(dest).is_dir():
+        raise ConfigError(
+            f"{where} is not an existing directory; give the blog's assets folder, which "
+            "export writes into"
+        )
+    if not os.access(dest, os.W_OK | os.X_OK):
+        raise ConfigError(f"{where} is not writable; export writes the figures there")
+    real = Path(dest).resolve()
+    workdir = Path(workdir).resolve()
+    own = [Path(config["output_dir"]), *(workdir / f for f in _OWN_FOLDERS)]
+    for folder in own:
+        folder = (workdir / folder).resolve()
+        if real == folder or folder in real.parents:
+            raise ConfigError(
+                f"{where} is inside the pipeline's own output folder {str(folder)!r}; give "
+                "the blog's assets folder"
+            )
+    for name in files:
+        target = Path(dest) / name
+        if target.is_symlink() or not target.exists() or target.is_file():
+            continue
+        kind = "a directory" if target.is_dir() else "not a regular file"
+        raise ConfigError(
+            f"{where} holds {name!r}, which is {kind}; export would replace it with the "
+            "figure: move it away"
+        )

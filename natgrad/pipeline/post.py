@@ -30,18 +30,15 @@ in it): steps 1, 2 and the reading only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .config import MAX_CONFIG_BYTES, ConfigError, read_text_file
+from .config import MAX_CONFIG_BYTES, read_text_file
 
 __all__ = [
     "Image",
-    "check_blog_assets",
-    "export_figures",
     "post_images",
     "read_images",
     "render_liquid",
@@ -489,91 +486,3 @@ def post_images(path: str | Path) -> list[str]:
         (config key ``post``) if the file cannot be read.
     """
     return list(dict.fromkeys(i.asset for i in _read_post(path) if i.asset))
-
-
-def export_figures(config: dict, figures: Iterable[str]) -> list[str]:
-    """The files export copies into the blog's assets folder (``name.png``, ...).
-
-    Those the post shows (config ``post``) under ``/assets/``, in any format
-    config's ``formats`` builds; without a post, the PNG of each figure of
-    ``post_figures``.
-
-    Raises
-    ------
-    ConfigError
-        Naming the first image under ``/assets/`` of the post that the pipeline
-        does not build, a post that shows none of its figures, or a figure of
-        ``post_figures`` that it does not build.
-    """
-    known = set(figures)
-    if not config["post"]:
-        unknown = [f for f in config["post_figures"] if f not in known]
-        if unknown:
-            raise ConfigError(
-                f"config key 'post_figures': {unknown[0]!r} is not a figure of the pipeline"
-            )
-        return [f"{name}.png" for name in config["post_figures"]]
-    formats = config.get("formats", ["png"])
-    files = post_images(config["post"])
-    for image in files:
-        stem, dot, ext = image.rpartition(".")
-        if not (dot and stem in known and ext in formats):
-            raise ConfigError(
-                f"config key 'post': {config['post']} shows /assets/{image}, which the "
-                "pipeline does not build"
-                + (f" (add {ext} to formats)" if stem in known and ext in ("pdf", "svg") else "")
-            )
-    if not files:
-        raise ConfigError(
-            f"config key 'post': {config['post']} shows none of the pipeline's figures "
-            "(no image under /assets/ outside comments and code); nothing to export"
-        )
-    return files
-
-
-# Folders the pipeline itself writes (beside config's output_dir), the tracked
-# build (figures/, whatever output_dir says) and git's own: export must not write a
-# blog's image among them.
-_OWN_FOLDERS = ("figures", "results", "logs", ".snakemake", ".check", ".preview", ".git")
-
-
-def check_blog_assets(config: dict, files: Iterable[str], workdir: str | Path = ".") -> None:
-    """Export's destination, before any job: an existing directory it may write,
-    not one of the pipeline's own output folders, where no file it writes is
-    anything but a regular file (or absent).
-
-    Raises
-    ------
-    ConfigError
-        ``config key 'blog_assets': ...`` naming the folder and what is wrong.
-    """
-    import os
-
-    dest = config["blog_assets"]
-    where = f"config key 'blog_assets': {dest!r}"
-    if not Path(dest).is_dir():
-        raise ConfigError(
-            f"{where} is not an existing directory; give the blog's assets folder, which "
-            "export writes into"
-        )
-    if not os.access(dest, os.W_OK | os.X_OK):
-        raise ConfigError(f"{where} is not writable; export writes the figures there")
-    real = Path(dest).resolve()
-    workdir = Path(workdir).resolve()
-    own = [Path(config["output_dir"]), *(workdir / f for f in _OWN_FOLDERS)]
-    for folder in own:
-        folder = (workdir / folder).resolve()
-        if real == folder or folder in real.parents:
-            raise ConfigError(
-                f"{where} is inside the pipeline's own output folder {str(folder)!r}; give "
-                "the blog's assets folder"
-            )
-    for name in files:
-        target = Path(dest) / name
-        if target.is_symlink() or not target.exists() or target.is_file():
-            continue
-        kind = "a directory" if target.is_dir() else "not a regular file"
-        raise ConfigError(
-            f"{where} holds {name!r}, which is {kind}; export would replace it with the "
-            "figure: move it away"
-        )

@@ -1,12 +1,11 @@
 """natgrad.pipeline.post: the images a post shows, in any syntax, and what export copies."""
 
-from pathlib import Path
-
 import pytest
 
 from natgrad.figures import registry
+from natgrad.pipeline.blog import export_figures
 from natgrad.pipeline.config import ConfigError, load_schema
-from natgrad.pipeline.post import Image, export_figures, post_images, read_images, render_liquid
+from natgrad.pipeline.post import Image, post_images, read_images, render_liquid
 from natgrad.pipeline.validate import validate_config
 
 
@@ -359,15 +358,17 @@ def test_an_unreadable_post_or_an_unknown_post_figure(tmp_path):
 
 
 def test_reading_a_post_imports_markdown_it_only_then(root):
-    """The Snakefile imports natgrad.pipeline.post every run; the parser only when `post` is set."""
+    """The Snakefile lists what export copies on every run (natgrad.pipeline.blog); the
+    post's reader is imported only when `post` is set, and its parser only when it reads."""
     import subprocess
     import sys
 
     code = (
-        "import sys, natgrad.pipeline.post as p; assert 'markdown_it' not in sys.modules; "
-        "p.export_figures({'post': '', 'post_figures': []}, []); "
-        "assert 'markdown_it' not in sys.modules; p.read_images('x'); "
-        "assert 'markdown_it' in sys.modules"
+        "import sys, natgrad.pipeline.blog as b; "
+        "b.export_figures({'post': '', 'post_figures': []}, []); "
+        "assert 'natgrad.pipeline.post' not in sys.modules; "
+        "import natgrad.pipeline.post as p; assert 'markdown_it' not in sys.modules; "
+        "p.read_images('x'); assert 'markdown_it' in sys.modules"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
 
@@ -420,97 +421,6 @@ def test_image_names_are_printed_escaped(tmp_path):
         export_figures({"post": str(post), "post_figures": [], "formats": ["png"]}, ["x"])
     assert "/assets/x\\x1b[2J.png, which the pipeline does not build" in str(info.value)
     assert "\x1b" not in str(info.value)
-
-
-def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
-    from natgrad.pipeline.post import check_blog_assets
-
-    work = tmp_path / "work"
-    (work / "figures" / "manifest").mkdir(parents=True)
-    (work / "results").mkdir()
-    blog = tmp_path / "assets"
-    blog.mkdir()
-
-    def line(dest, files=("equidistant_points.png",)):
-        config = {"blog_assets": str(dest), "output_dir": "figures"}
-        with pytest.raises(ConfigError) as info:
-            check_blog_assets(config, files, work)
-        return str(info.value)
-
-    for own in (work / "figures", work / "figures" / "manifest", work / "results"):
-        assert "is inside the pipeline's own output folder" in line(own)
-    # the tracked build and git's folder, whatever output_dir says
-    (work / ".git" / "objects").mkdir(parents=True)
-    for own in (work / "figures", work / ".git" / "objects"):
-        config = {"blog_assets": str(own), "output_dir": "results/x"}
-        with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
-            check_blog_assets(config, ["equidistant_points.png"], work)
-    assert "is not an existing directory" in line(tmp_path / "nowhere")
-    (blog / "equidistant_points.png").mkdir()
-    assert line(blog) == (
-        f"config key 'blog_assets': {str(blog)!r} holds 'equidistant_points.png', which is "
-        "a directory; export would replace it with the figure: move it away"
-    )
-    (blog / "equidistant_points.png").rmdir()
-    (blog / "equidistant_points.png").write_text("old")  # a file is replaced: fine
-    check_blog_assets({"blog_assets": str(blog), "output_dir": "figures"}, ["a.png"], work)
-
-
-@pytest.mark.parametrize("own", ["results", "logs", ".snakemake", ".check", ".preview", "out"])
-def test_every_folder_the_pipeline_writes_is_refused_as_the_assets_folder(tmp_path, own):
-    """Each folder the pipeline writes beside its output (and the output, here ``out``),
-    given as itself or below it, relative or absolute: one line naming it."""
-    from natgrad.pipeline.post import check_blog_assets
-
-    work = tmp_path / "work"
-    (work / own / "sub").mkdir(parents=True)
-    for dest in (work / own, work / own / "sub"):
-        with pytest.raises(ConfigError) as info:
-            check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
-        assert str(info.value) == (
-            f"config key 'blog_assets': {str(dest)!r} is inside the pipeline's own output "
-            f"folder {str(work / own)!r}; give the blog's assets folder"
-        )
-    # a folder beside them, and one named like them elsewhere, are the blog's
-    (work / "assets").mkdir()
-    (tmp_path / "blog" / own).mkdir(parents=True)
-    for dest in (work / "assets", tmp_path / "blog" / own):
-        check_blog_assets({"blog_assets": str(dest), "output_dir": "out"}, [], work)
-
-
-def test_an_output_dir_given_absolute_is_refused_too(tmp_path):
-    from natgrad.pipeline.post import check_blog_assets
-
-    out = tmp_path / "elsewhere" / "figures"
-    out.mkdir(parents=True)
-    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
-        check_blog_assets({"blog_assets": str(out), "output_dir": str(out)}, [], tmp_path / "w")
-
-
-def test_what_export_would_replace_must_be_a_file_a_symlink_or_nothing(tmp_path):
-    import os
-
-    from natgrad.pipeline.post import check_blog_assets
-
-    blog = tmp_path / "assets"
-    blog.mkdir()
-    (blog / "a.png").write_text("old figure")
-    (blog / "b.png").symlink_to(tmp_path / "nowhere.png")  # replaced as a file is
-    config = {"blog_assets": str(blog), "output_dir": "figures"}
-    check_blog_assets(config, ["a.png", "b.png", "c.png"], tmp_path)
-    os.mkfifo(blog / "d.png")
-    with pytest.raises(ConfigError) as info:
-        check_blog_assets(config, ["a.png", "d.png"], tmp_path)
-    assert str(info.value) == (
-        f"config key 'blog_assets': {str(blog)!r} holds 'd.png', which is not a regular file; "
-        "export would replace it with the figure: move it away"
-    )
-    with pytest.raises(ConfigError) as info:
-        check_blog_assets({"blog_assets": str(blog / "a.png"), "output_dir": "figures"}, [])
-    assert str(info.value) == (
-        f"config key 'blog_assets': {str(blog / 'a.png')!r} is not an existing directory; "
-        "give the blog's assets folder, which export writes into"
-    )
 
 
 @pytest.mark.parametrize(
@@ -628,35 +538,6 @@ def test_a_pdf_the_pipeline_could_build_is_named_with_its_format(tmp_path):
     with pytest.raises(ConfigError) as info:
         export_figures({"post": str(post), "post_figures": [], "formats": ["png"]}, registry())
     assert str(info.value).endswith("which the pipeline does not build (add pdf to formats)")
-
-
-def test_the_assets_folder_is_judged_from_the_working_directory_by_default(tmp_path, monkeypatch):
-    from natgrad.pipeline.post import check_blog_assets
-
-    (tmp_path / "results").mkdir()
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
-        check_blog_assets({"blog_assets": "results", "output_dir": "figures"}, [])
-
-
-def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
-    import os
-
-    from natgrad.pipeline.post import check_blog_assets
-
-    folder = tmp_path / "readonly"
-    folder.mkdir()
-    folder.chmod(0o555)
-    if os.access(folder, os.W_OK):  # root: a mode does not stop it; a read-only mount does
-        folder = Path("/proc/sys")
-        if not folder.is_dir() or os.access(folder, os.W_OK):
-            pytest.skip("no folder this user may not write")
-    with pytest.raises(ConfigError) as info:
-        check_blog_assets({"blog_assets": str(folder), "output_dir": "figures"}, [], tmp_path)
-    assert str(info.value) == (
-        f"config key 'blog_assets': {str(folder)!r} is not writable; export writes the "
-        "figures there"
-    )
 
 
 def test_a_caption_ends_at_its_closing_tag():

@@ -10,8 +10,7 @@ sys.path.insert(0, workflow.basedir)
 from natgrad.pipeline.config import ConfigError, overrides, prepare  # noqa: E402
 from natgrad.pipeline.jobs import figure_job  # noqa: E402
 from natgrad.figures import registry  # noqa: E402
-from natgrad.pipeline.blog import check_blog_text  # noqa: E402
-from natgrad.pipeline.post import check_blog_assets, export_figures  # noqa: E402
+from natgrad.pipeline.blog import check_blog_assets, check_blog_text, export_figures  # noqa: E402
 from natgrad.pipeline.sources import imported_sources, load_imports  # noqa: E402
 
 # config.yaml is read here rather than by a `configfile:` directive so that an
