@@ -132,12 +132,29 @@ def inputs_sha256(files: Iterable[str | Path], params: str, root: str | Path = "
     import os
 
     root = Path(root).resolve()
+    cwd = os.getcwd()
     h = hashlib.sha256()
-    named = sorted((Path(os.path.relpath(Path(f).resolve(), root)).as_posix(), f) for f in files)
+    named = sorted((_name(str(f), root, cwd), f) for f in files)
     for name, f in named:
         h.update(f"{name}\0{_sha256_of(str(f), *_stamp(f))}\0".encode())
     h.update(params.encode())
     return h.hexdigest()
+
+
+@cache
+def _name(path: str, root: Path, cwd: str) -> str:
+    """``path`` (from ``cwd``) relative to ``root``, links resolved, once per process:
+    the Snakefile names the modules every figure job shares once per job, and
+    resolving a path costs a system call per folder of it. :func:`forget` forgets."""
+    import os
+
+    return Path(os.path.relpath(Path(cwd, path).resolve(), root)).as_posix()
+
+
+def forget() -> None:
+    """Forget the paths named so far (:func:`_name`): a file may since have become a
+    link (the live previews ask again before each update)."""
+    _name.cache_clear()
 
 
 def _stamp(path: str) -> tuple[int, int]:

@@ -149,13 +149,16 @@ def _figure_inputs(package: Path, name: str) -> tuple[Path, ...]:
 def forget() -> None:
     """Forget the files read so far, every cache of them in one call: they may have
     changed (the live previews ask again before each update). What each module
-    imports, each figure's inputs, and the figures and their specs
-    (:func:`natgrad.figures.registry`)."""
+    imports, each figure's inputs, the figures and their specs
+    (:func:`natgrad.figures.registry`), and the names the inputs' hashes give them
+    (:func:`natgrad.pipeline.manifest.forget`)."""
     from ..figures import registry
+    from . import manifest
 
     _imports.cache_clear()
     _figure_inputs.cache_clear()
     registry.cache_clear()
+    manifest.forget()
 
 
 def load_imports(path: str | Path) -> None:

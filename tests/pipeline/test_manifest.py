@@ -95,6 +95,24 @@ def test_inputs_sha256_follows_an_edit_even_one_keeping_size_and_time(tmp_path):
     assert inputs_sha256([f], "", root=tmp_path) == _sha(b"a.py\0" + _sha(b"twoo").encode() + b"\0")
 
 
+def test_a_file_that_became_a_link_is_named_anew_after_forget(tmp_path):
+    """A path's name (relative to the checkout, links resolved) is remembered in a
+    process; sources.forget, which the previews call before each update, forgets it."""
+    from natgrad.pipeline.sources import forget
+
+    (tmp_path / "real.py").write_text("x")
+    (tmp_path / "a.py").write_text("x")
+    first = inputs_sha256([tmp_path / "a.py"], "", root=tmp_path)
+    assert first == _sha(b"a.py\0" + _sha(b"x").encode() + b"\0")
+    (tmp_path / "a.py").unlink()
+    (tmp_path / "a.py").symlink_to(tmp_path / "real.py")
+    assert inputs_sha256([tmp_path / "a.py"], "", root=tmp_path) == first  # remembered
+    forget()
+    assert inputs_sha256([tmp_path / "a.py"], "", root=tmp_path) == (
+        _sha(b"real.py\0" + _sha(b"x").encode() + b"\0")
+    )
+
+
 def test_png_size_reads_width_then_height_from_the_header(tmp_path):
     assert png_size(_png(tmp_path / "a.png", 7, 3)) == [7, 3]
     assert png_size(_png(tmp_path / "b.png", 300, 4000)) == [300, 4000]
