@@ -22,6 +22,19 @@ def test_the_data_file_holds_each_figures_text_caption_and_size():
     assert data["b"] == {"src": "/assets/b.png", "alt": 'an "alt": of b',
                          "description": "Long. Numbers 1 × 10^-5.", "caption": "B: c",
                          "width": 30, "height": 40}  # fmt: skip
+    # as a reader of the blog's repository sees it: each figure's keys in the order
+    # the include reads them, and its words as written, not escaped
+    assert list(data["b"]) == ["src", "alt", "description", "caption", "width", "height"]
+    assert "Numbers 1 × 10^-5." in text
+
+
+def test_the_data_file_folds_a_long_text_past_100_characters():
+    """YAML breaks a long text at the first space past column 100 (PyYAML's default
+    is 80); Jekyll reads it back whole."""
+    words = "x" * 75 + " tail words here"  # "  description: " and this pass 100 at "words"
+    text = blog_data({"a": {"alt": "a", "description": words}}, {"a": (1, 1)}, {"a": ""})
+    assert "  description: " + "x" * 75 + " tail words\n    here\n" in text
+    assert yaml.safe_load(text)["a"]["description"] == words
 
 
 def test_the_include_escapes_its_texts_and_loads_lazily():
@@ -90,8 +103,9 @@ def test_blog_text_refuses_a_folder_it_cannot_write(tmp_path, monkeypatch):
     config = _site(tmp_path)
     denied = set()
     access = os.access
-    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) not in denied
-                        and access(path, mode))  # fmt: skip
+    # a denied folder may be read and entered, not written, as a read-only one
+    monkeypatch.setattr(os, "access", lambda path, mode: access(path, mode) and not (
+        mode & os.W_OK and Path(path) in denied))  # fmt: skip
     denied.add(tmp_path)  # the site: _data and _includes cannot be made
     with pytest.raises(ConfigError, match=f"^config key 'blog_text': '{tmp_path}' is not "
                        "writable; blog_text writes _data/natgrad.yml$"):  # fmt: skip
@@ -103,6 +117,44 @@ def test_blog_text_refuses_a_folder_it_cannot_write(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="_includes' is not writable; blog_text writes "
                        "_includes/natgrad-figure.html$"):  # fmt: skip
         check_blog_text(config)
+
+
+def test_blog_text_needs_the_png_and_a_jekyll_site(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        check_blog_text(_site(tmp_path, formats=["svg"]))
+    assert str(info.value) == (
+        "config key 'blog_text': the blog's include shows each figure's PNG; add png to formats"
+    )
+    (tmp_path / "_config.yml").unlink()
+    with pytest.raises(ConfigError) as info:
+        check_blog_text(
+            {"blog_text": True, "formats": ["png"], "blog_assets": str(tmp_path / "assets")}
+        )
+    assert str(info.value) == (
+        f"config key 'blog_text': '{tmp_path}', the parent of blog_assets, has no _config.yml; "
+        "blog_text writes into the Jekyll site whose assets folder blog_assets is"
+    )
+
+
+def test_blog_text_refuses_a_file_where_its_folder_goes_and_a_folder_where_its_file_goes(
+    tmp_path,
+):
+    config = _site(tmp_path)
+    (tmp_path / "_data").write_text("not a folder\n")
+    with pytest.raises(ConfigError) as info:
+        check_blog_text(config)
+    assert str(info.value) == (
+        f"config key 'blog_text': '{tmp_path / '_data'}' is not a folder; blog_text writes "
+        "_data/natgrad.yml there: move it away"
+    )
+    (tmp_path / "_data").unlink()
+    (tmp_path / "_data" / "natgrad.yml").mkdir(parents=True)
+    with pytest.raises(ConfigError) as info:
+        check_blog_text(config)
+    assert str(info.value) == (
+        f"config key 'blog_text': '{tmp_path / '_data' / 'natgrad.yml'}' is a directory; "
+        "export would replace it with its _data/natgrad.yml: move it away"
+    )
 
 
 @pytest.mark.parametrize("where", ["_data/natgrad.yml", "_includes/natgrad-figure.html"])
