@@ -96,7 +96,7 @@ def function_of(key: str) -> str:
 
 def mutant_path(key: str, mutants: Path = ROOT / "mutants") -> str:
     """The file, relative to ``mutants/``, that holds mutant ``key``: its module's
-    ``.py``, or a package's ``__init__.py`` (``natgrad.pipeline.config.x_prepare``)."""
+    ``.py``, or a package's ``__init__.py`` (``natgrad.tools.preview.x_f``)."""
     module = key.rpartition(".")[0].replace(".", "/")
     return f"{module}.py" if (mutants / f"{module}.py").is_file() else f"{module}/__init__.py"
 

@@ -168,15 +168,15 @@ def test_mutation_names_the_function_of_a_mutant(mutation, key, function):
 
 
 def test_a_mutant_is_found_in_its_module_or_its_package_s_init(mutation, tmp_path):
-    (tmp_path / "natgrad" / "pipeline" / "config").mkdir(parents=True)
-    (tmp_path / "natgrad" / "pipeline" / "config" / "read.py").write_text("")
-    (tmp_path / "natgrad" / "pipeline" / "config" / "__init__.py").write_text("")
+    (tmp_path / "natgrad" / "tools" / "preview").mkdir(parents=True)
+    (tmp_path / "natgrad" / "tools" / "preview" / "server.py").write_text("")
+    (tmp_path / "natgrad" / "tools" / "preview" / "__init__.py").write_text("")
     (tmp_path / "natgrad" / "metrics.py").write_text("")
     assert mutation.mutant_path("natgrad.metrics.x_f__mutmut_1", tmp_path) == "natgrad/metrics.py"
-    key = "natgrad.pipeline.config.read.x_f__mutmut_1"
-    assert mutation.mutant_path(key, tmp_path) == "natgrad/pipeline/config/read.py"
-    key = "natgrad.pipeline.config.x_prepare__mutmut_1"
-    assert mutation.mutant_path(key, tmp_path) == "natgrad/pipeline/config/__init__.py"
+    key = "natgrad.tools.preview.server.x_f__mutmut_1"
+    assert mutation.mutant_path(key, tmp_path) == "natgrad/tools/preview/server.py"
+    key = "natgrad.tools.preview.x_f__mutmut_1"
+    assert mutation.mutant_path(key, tmp_path) == "natgrad/tools/preview/__init__.py"
 
 
 def test_an_equivalent_explains_only_its_function_and_change(mutation):
