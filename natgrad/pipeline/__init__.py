@@ -1,5 +1,6 @@
-"""The pipeline's plumbing: config validation, what a job reads (sources), drawing a
-figure into files (render, io), manifests, and reading the post for the export.
+"""The pipeline's plumbing: the config read and validated (config, validate), a job
+and what it reads (jobs, sources), drawing a figure into files (render, the figure
+rule's command; io), manifests and stamps, and the export (blog, post).
 
 Snakemake's workflow (Snakefile, workflow/) calls only this package and
 :mod:`natgrad.figures`; nothing here imports the tools.
