@@ -4,8 +4,8 @@
 by :mod:`natgrad.pipeline.post`, imported only then), :func:`check_blog_assets`
 checks the assets folder they go to before any job runs.
 
-With ``blog_text``, ``snakemake export --config blog_assets=DIR blog_text=true`` writes, beside the
-blog's assets folder (``DIR/..``, the site's source):
+``snakemake export --config blog_assets=DIR blog_text=true`` also writes, beside
+the blog's assets folder (``DIR/..``, the site's source):
 
 - ``_data/natgrad.yml``: per figure its ``src``, ``alt``, ``description``,
   ``caption`` and pixel size (``width``, ``height``), from the figure job's own
@@ -212,8 +212,6 @@ def check_blog_assets(config: dict, files: Iterable[str], workdir: str | Path = 
     ConfigError
         ``config key 'blog_assets': ...`` naming the folder and what is wrong.
     """
-    import os
-
     dest = config["blog_assets"]
     where = f"config key 'blog_assets': {dest!r}"
     if not Path(dest).is_dir():

@@ -1,5 +1,5 @@
-"""natgrad.pipeline.blog (the export's data file and include) and the post reader's
-reading of that include (natgrad.pipeline.post)."""
+"""natgrad.pipeline.blog (the export's data file and include, and the assets folder it
+writes into) and the post reader's reading of that include (natgrad.pipeline.post)."""
 
 import os
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from natgrad.pipeline.blog import INCLUDE, blog_data, check_blog_text
+from natgrad.pipeline.blog import INCLUDE, blog_data, check_blog_assets, check_blog_text
 from natgrad.pipeline.config import ConfigError
 from natgrad.pipeline.post import read_images
 
@@ -170,8 +170,6 @@ def test_blog_text_refuses_a_fifo_where_its_file_goes(tmp_path, where):
 
 
 def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
-    from natgrad.pipeline.blog import check_blog_assets
-
     work = tmp_path / "work"
     (work / "figures" / "manifest").mkdir(parents=True)
     (work / "results").mkdir()
@@ -207,8 +205,6 @@ def test_the_assets_folder_must_be_the_blogs_and_writable(tmp_path):
 def test_every_folder_the_pipeline_writes_is_refused_as_the_assets_folder(tmp_path, own):
     """Each folder the pipeline writes beside its output (and the output, here ``out``),
     given as itself or below it, relative or absolute: one line naming it."""
-    from natgrad.pipeline.blog import check_blog_assets
-
     work = tmp_path / "work"
     (work / own / "sub").mkdir(parents=True)
     for dest in (work / own, work / own / "sub"):
@@ -226,8 +222,6 @@ def test_every_folder_the_pipeline_writes_is_refused_as_the_assets_folder(tmp_pa
 
 
 def test_an_output_dir_given_absolute_is_refused_too(tmp_path):
-    from natgrad.pipeline.blog import check_blog_assets
-
     out = tmp_path / "elsewhere" / "figures"
     out.mkdir(parents=True)
     with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
@@ -235,10 +229,6 @@ def test_an_output_dir_given_absolute_is_refused_too(tmp_path):
 
 
 def test_what_export_would_replace_must_be_a_file_a_symlink_or_nothing(tmp_path):
-    import os
-
-    from natgrad.pipeline.blog import check_blog_assets
-
     blog = tmp_path / "assets"
     blog.mkdir()
     (blog / "a.png").write_text("old figure")
@@ -261,8 +251,6 @@ def test_what_export_would_replace_must_be_a_file_a_symlink_or_nothing(tmp_path)
 
 
 def test_the_assets_folder_is_judged_from_the_working_directory_by_default(tmp_path, monkeypatch):
-    from natgrad.pipeline.blog import check_blog_assets
-
     (tmp_path / "results").mkdir()
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match="is inside the pipeline's own output folder"):
@@ -270,10 +258,6 @@ def test_the_assets_folder_is_judged_from_the_working_directory_by_default(tmp_p
 
 
 def test_an_assets_folder_it_may_not_write_is_refused(tmp_path):
-    import os
-
-    from natgrad.pipeline.blog import check_blog_assets
-
     folder = tmp_path / "readonly"
     folder.mkdir()
     folder.chmod(0o555)
